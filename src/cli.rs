@@ -1,0 +1,62 @@
+//! The command line: `gen <command>`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Turn a resume written in YAML into a fast, secure personal website.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gen",
+    version,
+    after_help = "Examples:\n  gen init my-site        create a new site in my-site/\n  gen build               render content/resume.yaml into out/site/\n  gen build --root my-site --counter-url https://api.example.com/visits"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render content/resume.yaml with templates/ into out/site/
+    #[command(
+        after_help = "Examples:\n  gen build\n  gen build --root my-site --out /tmp/preview\n  GEN_COUNTER_URL=https://api.example.com/visits gen build"
+    )]
+    Build(BuildArgs),
+    /// Create a new site: gen.toml, content/resume.yaml and the default theme
+    #[command(
+        after_help = "Examples:\n  gen init              in the current folder\n  gen init my-site      in my-site/ (created if needed)"
+    )]
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site's folder (holds gen.toml, content/, templates/)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site [default: ROOT/out/site]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The visitor counter API the page calls (https, or http on 127.0.0.1 for testing)
+    #[arg(long, value_name = "URL", env = "GEN_COUNTER_URL")]
+    pub counter_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,84 @@
+//! `gen build`: render the site and write it to out/site/.
+
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+
+use crate::cli::BuildArgs;
+use crate::output;
+use crate::render::{self, RenderOptions};
+use crate::sources::Sources;
+use crate::term;
+
+pub fn run(args: &BuildArgs) -> Result<()> {
+    let started = Instant::now();
+    let counter_url = match &args.counter_url {
+        Some(url) if url.trim().is_empty() => None,
+        Some(url) => Some(check_counter_url(url.trim())?),
+        None => None,
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.root.join("out").join("site"));
+    let sources = Sources::read(&args.root)?;
+    let rendered = render::render(
+        &sources,
+        &RenderOptions {
+            counter_url: counter_url.clone(),
+        },
+    )?;
+    for warning in &rendered.warnings {
+        term::warning(warning);
+    }
+    output::write_site(&rendered.site, &out)?;
+    let bytes: usize = rendered.site.files.iter().map(|f| f.bytes.len()).sum();
+    term::status(
+        "built",
+        &format!(
+            "{}: {} files, {:.1} KiB in {} ms",
+            out.display(),
+            rendered.site.files.len(),
+            bytes as f64 / 1024.0,
+            started.elapsed().as_millis()
+        ),
+    );
+    if counter_url.is_none() {
+        term::note("no visitor counter: pass --counter-url or set GEN_COUNTER_URL to add one");
+    }
+    Ok(())
+}
+
+/// The counter API must be https, or plain http on this machine for local testing.
+pub fn check_counter_url(url: &str) -> Result<String> {
+    let lower = url.to_ascii_lowercase();
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| {
+            lower
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+        });
+    if !crate::links::is_web_url(url) || !(lower.starts_with("https://") || loopback) {
+        bail!(
+            "counter URL {url:?} must be an https:// address (or http://127.0.0.1:PORT for local testing)"
+        );
+    }
+    Ok(url.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counter_urls() {
+        assert!(
+            check_counter_url("https://abc.execute-api.eu-west-1.amazonaws.com/visits").is_ok()
+        );
+        assert!(check_counter_url("http://127.0.0.1:9000/visits").is_ok());
+        assert!(check_counter_url("http://example.com/visits").is_err());
+        assert!(check_counter_url("http://127.0.0.1.evil.example/visits").is_err());
+        assert!(check_counter_url("javascript:alert(1)").is_err());
+    }
+}

@@ -1,0 +1,49 @@
+//! `gen init`: scaffold a new site without ever overwriting a file.
+
+use std::fs;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::InitArgs;
+use crate::term;
+use crate::theme::{GITIGNORE, STARTER_FILES};
+
+pub fn run(args: &InitArgs) -> Result<()> {
+    let files: Vec<(&str, &str)> = STARTER_FILES
+        .iter()
+        .copied()
+        .chain([(".gitignore", GITIGNORE)])
+        .collect();
+    let existing: Vec<&str> = files
+        .iter()
+        .map(|(path, _)| *path)
+        .filter(|path| *path != ".gitignore" && args.dir.join(path).exists())
+        .collect();
+    if !existing.is_empty() {
+        bail!(
+            "{} already has {}; gen init never overwrites files (choose a new folder, or move them away)",
+            args.dir.display(),
+            existing.join(", ")
+        );
+    }
+    for (path, contents) in files {
+        let target = args.dir.join(path);
+        if target.exists() {
+            continue; // an existing .gitignore is the user's
+        }
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        fs::write(&target, contents).with_context(|| format!("writing {}", target.display()))?;
+    }
+    term::status("created", &format!("a new site in {}", args.dir.display()));
+    let root = if args.dir.as_os_str() == "." {
+        String::new()
+    } else {
+        format!(" --root {}", args.dir.display())
+    };
+    term::note(&format!(
+        "edit content/resume.yaml, then run `gen build{root}` and open out/site/index.html"
+    ));
+    Ok(())
+}

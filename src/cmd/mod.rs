@@ -1,0 +1,14 @@
+//! One module per subcommand.
+
+pub mod build;
+pub mod init;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Build(args) => build::run(&args),
+        Command::Init(args) => init::run(&args),
+    }
+}

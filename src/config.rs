@@ -1,0 +1,121 @@
+//! `gen.toml`: the site's settings.
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, SourceFile, line_column};
+use crate::links;
+
+/// Site settings. Every key is optional; unknown keys are errors so typos surface.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the site is published, e.g. `https://ada.example.com/`; always ends with `/`.
+    pub base_url: Option<String>,
+    /// The page's language (BCP 47), `en` unless set.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// The page title; `name — label` from the resume unless set.
+    pub title: Option<String>,
+    /// The search-result description; the start of `basics.summary` unless set.
+    pub description: Option<String>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            base_url: None,
+            language: default_language(),
+            title: None,
+            description: None,
+        }
+    }
+}
+
+/// Parses and checks `gen.toml`.
+pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
+    let located = |span: Option<std::ops::Range<usize>>, message: String| {
+        let (line, column) = line_column(&source.text, span.map_or(0, |s| s.start));
+        Diagnostic::at(source, line, column, message)
+    };
+    let mut config: Config = toml::from_str(&source.text)
+        .map_err(|e| located(e.span(), e.message().trim().to_owned()))?;
+    let value_span = |key: &str| {
+        source
+            .text
+            .lines()
+            .scan(0, |offset, line| {
+                let start = *offset;
+                *offset += line.len() + 1;
+                Some((start, line))
+            })
+            .find(|(_, line)| line.trim_start().starts_with(key))
+            .map(|(start, line)| {
+                let eq = line.find('=').map_or(0, |i| i + 1);
+                let value = line[eq..].len() - line[eq..].trim_start().len();
+                start + eq + value..start + line.len()
+            })
+    };
+    if let Some(url) = &config.base_url {
+        if !links::is_web_url(url) {
+            return Err(located(
+                value_span("base_url"),
+                format!("base_url: {url:?} is not a web address (use https://your.domain/)"),
+            ));
+        }
+        if !url.ends_with('/') {
+            config.base_url = Some(format!("{url}/"));
+        }
+    }
+    let language_ok = !config.language.is_empty()
+        && config.language.len() <= 35
+        && config
+            .language
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !language_ok {
+        return Err(located(
+            value_span("language"),
+            format!(
+                "language: {:?} is not a language tag (use e.g. \"en\" or \"pt-BR\")",
+                config.language
+            ),
+        ));
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toml(text: &str) -> SourceFile {
+        SourceFile {
+            name: "gen.toml".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn defaults_and_trailing_slash() {
+        let c = parse(&toml("base_url = \"https://ada.example.com\"\n")).unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://ada.example.com/"));
+        assert_eq!(c.language, "en");
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let err = parse(&toml("language = \"en\"\nbase_ulr = \"x\"\n")).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1), "{err}");
+        assert!(err.message.contains("base_ulr"), "{err}");
+    }
+
+    #[test]
+    fn bad_base_url_is_located() {
+        let err = parse(&toml("\nbase_url = \"javascript:alert(1)\"\n")).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 12), "{err}");
+    }
+}

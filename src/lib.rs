@@ -1,0 +1,14 @@
+//! `gen`: a resume in YAML becomes a fast, secure personal website.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod diagnostic;
+pub mod links;
+pub mod output;
+pub mod render;
+pub mod resume;
+pub mod site;
+pub mod sources;
+pub mod term;
+pub mod theme;

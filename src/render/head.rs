@@ -1,0 +1,179 @@
+//! What goes in the page head besides the theme: title, description, schema.org `Person`.
+
+use serde_json::{Map, Value, json};
+
+use super::markdown::to_plain_text;
+use crate::links;
+use crate::resume::model::ResumeData;
+
+/// `name — label`, or just the name.
+pub fn title(data: &ResumeData) -> String {
+    let basics = data.basics.clone().unwrap_or_default();
+    let name = basics.name.unwrap_or_default();
+    match basics.label.filter(|l| !l.trim().is_empty()) {
+        Some(label) => format!("{} — {}", name.trim(), label.trim()),
+        None => name.trim().to_owned(),
+    }
+}
+
+/// A search-result description: the summary's first ~155 characters, cut at a word.
+pub fn description(data: &ResumeData) -> String {
+    let basics = data.basics.clone().unwrap_or_default();
+    let text = basics
+        .summary
+        .as_deref()
+        .map(to_plain_text)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| title(data));
+    if text.chars().count() <= 160 {
+        return text;
+    }
+    let mut cut: String = text.chars().take(155).collect();
+    if let Some(space) = cut.rfind(' ') {
+        cut.truncate(space);
+    }
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+/// The schema.org `Person` for search engines, as JSON safe to put inside `<script>`.
+pub fn person_json_ld(data: &ResumeData, page_url: Option<&str>) -> String {
+    let basics = data.basics.clone().unwrap_or_default();
+    let present = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let mut person = Map::new();
+    person.insert("@context".into(), json!("https://schema.org"));
+    person.insert("@type".into(), json!("Person"));
+    let mut put = |key: &str, value: Option<String>| {
+        if let Some(v) = value {
+            person.insert(key.into(), Value::String(v));
+        }
+    };
+    put("name", present(&basics.name));
+    put("jobTitle", present(&basics.label));
+    put(
+        "description",
+        present(&basics.summary).map(|s| to_plain_text(&s)),
+    );
+    put(
+        "email",
+        present(&basics.email).map(|e| format!("mailto:{e}")),
+    );
+    put("telephone", present(&basics.phone));
+    put("url", present(&basics.url).or(page_url.map(str::to_owned)));
+    put(
+        "image",
+        present(&basics.image).filter(|i| links::is_web_url(i)),
+    );
+    if let Some(location) = &basics.location {
+        let mut address = Map::new();
+        address.insert("@type".into(), json!("PostalAddress"));
+        for (key, value) in [
+            ("streetAddress", &location.address),
+            ("postalCode", &location.postal_code),
+            ("addressLocality", &location.city),
+            ("addressRegion", &location.region),
+            ("addressCountry", &location.country_code),
+        ] {
+            if let Some(v) = present(value) {
+                address.insert(key.into(), Value::String(v));
+            }
+        }
+        if address.len() > 1 {
+            person.insert("address".into(), Value::Object(address));
+        }
+    }
+    let same_as: Vec<Value> = basics
+        .profiles
+        .iter()
+        .filter_map(|p| present(&p.url))
+        .filter(|u| links::is_web_url(u))
+        .map(Value::String)
+        .collect();
+    if !same_as.is_empty() {
+        person.insert("sameAs".into(), Value::Array(same_as));
+    }
+    if let Some(job) = data
+        .work
+        .iter()
+        .find(|w| present(&w.end_date).is_none() && present(&w.name).is_some())
+    {
+        person.insert(
+            "worksFor".into(),
+            json!({"@type": "Organization", "name": present(&job.name)}),
+        );
+    }
+    let alumni: Vec<Value> = data
+        .education
+        .iter()
+        .filter_map(|e| present(&e.institution))
+        .map(|name| json!({"@type": "EducationalOrganization", "name": name}))
+        .collect();
+    if !alumni.is_empty() {
+        person.insert("alumniOf".into(), Value::Array(alumni));
+    }
+    let knows: Vec<Value> = data
+        .skills
+        .iter()
+        .filter_map(|s| present(&s.name))
+        .map(Value::String)
+        .collect();
+    if !knows.is_empty() {
+        person.insert("knowsAbout".into(), Value::Array(knows));
+    }
+    script_safe_json(&Value::Object(person))
+}
+
+/// JSON that cannot close the `<script>` element it sits in.
+fn script_safe_json(value: &Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resume::model::{Basics, Profile};
+
+    #[test]
+    fn person_cannot_break_out_of_script() {
+        let data = ResumeData {
+            basics: Some(Basics {
+                name: Some("</script><script>alert(1)</script>".into()),
+                profiles: vec![Profile {
+                    url: Some("https://github.com/ada".into()),
+                    ..Profile::default()
+                }],
+                ..Basics::default()
+            }),
+            ..ResumeData::default()
+        };
+        let json = person_json_ld(&data, None);
+        assert!(!json.contains("</script"), "{json}");
+        assert!(
+            json.contains("\"sameAs\":[\"https://github.com/ada\"]"),
+            "{json}"
+        );
+        let parsed: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(parsed["name"], "</script><script>alert(1)</script>");
+    }
+
+    #[test]
+    fn long_summary_is_cut_at_a_word() {
+        let data = ResumeData {
+            basics: Some(Basics {
+                summary: Some("word ".repeat(60)),
+                ..Basics::default()
+            }),
+            ..ResumeData::default()
+        };
+        let d = description(&data);
+        assert!(d.chars().count() <= 156 && d.ends_with("word…"), "{d}");
+    }
+}

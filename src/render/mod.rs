@@ -1,0 +1,360 @@
+//! Renders a site from its sources: resume + settings + theme → [`Site`]. Does no I/O.
+
+mod css;
+mod filters;
+mod head;
+pub mod markdown;
+
+use anyhow::{Context, Result};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::{self, Config};
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::resume::{self, Resume};
+use crate::site::{CachePolicy, Site};
+use crate::sources::{Sources, TEMPLATES_DIR};
+
+/// Minified CSS up to this size goes inline in `<style>`, so one request renders the page;
+/// larger CSS becomes a fingerprinted file.
+pub const INLINE_CSS_LIMIT: usize = 10 * 1024;
+
+/// What a build knows besides its sources.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// The visitor counter API; the page gets the counter script only when this is set.
+    pub counter_url: Option<String>,
+}
+
+/// A rendered site and what the author should know about it.
+#[derive(Debug)]
+pub struct Rendered {
+    pub site: Site,
+    pub resume: Resume,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What templates see as `site`.
+#[derive(Debug, Serialize)]
+struct SiteContext {
+    language: String,
+    title: String,
+    description: String,
+    base_url: Option<String>,
+    /// The page's own address, when `base_url` is set.
+    canonical_url: Option<String>,
+    stylesheet: Stylesheet,
+    counter: Option<CounterContext>,
+    /// The Content-Security-Policy for the page's `<meta http-equiv>`.
+    csp: String,
+    /// schema.org `Person`, ready for `<script type="application/ld+json">`.
+    json_ld: String,
+    generator: &'static str,
+}
+
+#[derive(Debug, Serialize, Default)]
+struct Stylesheet {
+    inline: Option<String>,
+    href: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct CounterContext {
+    url: String,
+    script: String,
+}
+
+/// Renders `sources` into a site.
+pub fn render(sources: &Sources, options: &RenderOptions) -> Result<Rendered> {
+    let config = match &sources.config {
+        Some(source) => config::parse(source)?,
+        None => Config::default(),
+    };
+    let loaded = resume::parse(&sources.resume)?;
+    let resume = loaded.resume;
+    let mut site = Site::default();
+
+    let stylesheet = match sources.templates.get("style.css") {
+        Some(bytes) => {
+            let css = css::minify(&theme_text("style.css", bytes)?)?;
+            if css.len() <= INLINE_CSS_LIMIT {
+                Stylesheet {
+                    inline: Some(css),
+                    href: None,
+                }
+            } else {
+                let path = fingerprinted("style.css", css.as_bytes());
+                site.add(path.clone(), css, CachePolicy::Immutable);
+                Stylesheet {
+                    inline: None,
+                    href: Some(path),
+                }
+            }
+        }
+        None => Stylesheet::default(),
+    };
+
+    let counter = match &options.counter_url {
+        Some(url) => {
+            let script = sources.templates.get("counter.js").with_context(|| {
+                format!("{TEMPLATES_DIR}/counter.js is missing: the page needs it to show the visitor counter")
+            })?;
+            let path = fingerprinted("counter.js", script);
+            site.add(path.clone(), script.clone(), CachePolicy::Immutable);
+            Some(CounterContext {
+                url: url.clone(),
+                script: path,
+            })
+        }
+        None => None,
+    };
+
+    let canonical_url = config.base_url.clone();
+    let site_context = SiteContext {
+        language: config.language.clone(),
+        title: config
+            .title
+            .clone()
+            .unwrap_or_else(|| head::title(&resume.data)),
+        description: config
+            .description
+            .clone()
+            .unwrap_or_else(|| head::description(&resume.data)),
+        csp: content_security_policy(&stylesheet, counter.as_ref()),
+        json_ld: head::person_json_ld(&resume.data, canonical_url.as_deref()),
+        base_url: config.base_url.clone(),
+        canonical_url,
+        stylesheet,
+        counter,
+        generator: concat!("gen ", env!("CARGO_PKG_VERSION")),
+    };
+
+    let env = environment(sources)?;
+    let ctx = context! {
+        resume => minijinja::Value::from_serialize(&resume.document),
+        site => minijinja::Value::from_serialize(&site_context),
+    };
+    for name in sources.templates.keys() {
+        match Kind::of(name) {
+            Kind::Page => {
+                let template = env
+                    .get_template(name)
+                    .map_err(|e| template_error(sources, e))?;
+                let output = template
+                    .render(&ctx)
+                    .map_err(|e| template_error(sources, e))?;
+                if !output.trim().is_empty() {
+                    site.add(name.clone(), output, CachePolicy::Revalidate);
+                }
+            }
+            Kind::Stylesheet if name != "style.css" => {
+                let css = css::minify(&theme_text(name, &sources.templates[name])?)?;
+                site.add(name.clone(), css, CachePolicy::Revalidate);
+            }
+            Kind::Asset => site.add(
+                name.clone(),
+                sources.templates[name].clone(),
+                CachePolicy::Revalidate,
+            ),
+            Kind::Partial | Kind::Stylesheet | Kind::Script => {}
+        }
+    }
+
+    let json = serde_json::to_vec_pretty(&resume.document).context("writing resume.json")?;
+    site.add("resume.json", json, CachePolicy::Revalidate);
+    site.sort();
+    Ok(Rendered {
+        site,
+        resume,
+        warnings: loaded.warnings,
+    })
+}
+
+/// What the build does with a file of the theme.
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    /// Rendered with the resume into a file of the same name.
+    Page,
+    /// `_name.html` or anything under `_partials/`: included by pages, not output.
+    Partial,
+    /// Minified; `style.css` is inlined or fingerprinted.
+    Stylesheet,
+    /// `counter.js`: output (fingerprinted) only when the site has a counter.
+    Script,
+    /// Copied as is.
+    Asset,
+}
+
+impl Kind {
+    fn of(name: &str) -> Kind {
+        let file = name.rsplit('/').next().unwrap_or(name);
+        let ext = file
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        if file.starts_with('_') || name.split('/').any(|part| part.starts_with('_')) {
+            return Kind::Partial;
+        }
+        match ext.as_str() {
+            "html" | "htm" | "xml" | "txt" | "svg" | "webmanifest" => Kind::Page,
+            "css" => Kind::Stylesheet,
+            _ if name == "counter.js" => Kind::Script,
+            _ => Kind::Asset,
+        }
+    }
+}
+
+fn environment(sources: &Sources) -> Result<Environment<'static>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Chainable);
+    env.set_auto_escape_callback(|name| {
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "html" | "htm" | "xml" | "svg" => AutoEscape::Html,
+            _ => AutoEscape::None,
+        }
+    });
+    env.set_keep_trailing_newline(true);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    filters::register(&mut env);
+    for (name, bytes) in &sources.templates {
+        if matches!(Kind::of(name), Kind::Page | Kind::Partial) {
+            let text = theme_text(name, bytes)?.text;
+            env.add_template_owned(name.clone(), text)
+                .map_err(|e| template_error(sources, e))?;
+        }
+    }
+    Ok(env)
+}
+
+fn theme_text(name: &str, bytes: &[u8]) -> Result<SourceFile> {
+    crate::sources::text_file(&format!("{TEMPLATES_DIR}/{name}"), bytes.to_vec())
+}
+
+/// A template error at `templates/<name>:<line>`, with the template's line shown.
+fn template_error(sources: &Sources, error: minijinja::Error) -> anyhow::Error {
+    let message = match error.detail() {
+        Some(detail) => format!("{}: {detail}", error.kind()),
+        None => error.kind().to_string(),
+    };
+    match (error.name(), error.line()) {
+        (Some(name), Some(line)) => {
+            let text = sources
+                .templates
+                .get(name)
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            let source = SourceFile {
+                name: format!("{TEMPLATES_DIR}/{name}"),
+                text,
+            };
+            let column = error
+                .range()
+                .and_then(|r| {
+                    let before = &source.text.get(..r.start)?;
+                    Some(before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1)
+                })
+                .unwrap_or(1);
+            Diagnostic::at(&source, line, column, message).into()
+        }
+        _ => anyhow::anyhow!("{TEMPLATES_DIR}: {message}"),
+    }
+}
+
+/// `style.css` → `style.1a2b3c4d5e.css`: the name changes whenever the content does.
+fn fingerprinted(name: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
+    }
+}
+
+/// Allows exactly what the page uses: its own inline style (by hash) or stylesheet, its
+/// scripts, images, and the counter API.
+fn content_security_policy(stylesheet: &Stylesheet, counter: Option<&CounterContext>) -> String {
+    let style = match &stylesheet.inline {
+        Some(css) => format!("'sha256-{}'", base64(&Sha256::digest(css.as_bytes()))),
+        None => "'self'".into(),
+    };
+    let mut policy = format!(
+        "default-src 'none'; img-src 'self' https: data:; style-src {style}; base-uri 'none'; form-action 'none'"
+    );
+    if let Some(counter) = counter {
+        policy.push_str(&format!(
+            "; script-src 'self'; connect-src {}",
+            origin(&counter.url)
+        ));
+    }
+    policy
+}
+
+/// `https://api.example.com/visits` → `https://api.example.com`.
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find(['/', '?', '#']) {
+        Some(i) => &url[..after_scheme + i],
+        None => url,
+    }
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(Kind::of("index.html"), Kind::Page);
+        assert_eq!(Kind::of("_base.html"), Kind::Partial);
+        assert_eq!(Kind::of("_partials/x.html"), Kind::Partial);
+        assert_eq!(Kind::of("counter.js"), Kind::Script);
+        assert_eq!(Kind::of("img/me.jpg"), Kind::Asset);
+    }
+
+    #[test]
+    fn origin_of_counter_url() {
+        assert_eq!(
+            origin("https://abc.execute-api.us-east-1.amazonaws.com/visits"),
+            "https://abc.execute-api.us-east-1.amazonaws.com"
+        );
+        assert_eq!(origin("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    }
+}

@@ -1,0 +1,161 @@
+//! What the schema says about each place in the document: its known keys, which values are
+//! dates or links, and the likely typos of known keys.
+
+use serde_json::Value;
+
+use super::model::*;
+use super::path::ValuePath;
+
+/// The known keys of the object at `path`, or `None` where the schema says nothing (extra data).
+pub fn known_keys(path: &ValuePath) -> Option<&'static [&'static str]> {
+    let keys = path.keys();
+    let in_list = matches!(path.0.last(), Some(super::path::Segment::Index(_)));
+    Some(match (keys.as_slice(), in_list) {
+        ([], false) => SECTIONS,
+        (["basics"], false) => Basics::FIELDS,
+        (["basics", "location"], false) => Location::FIELDS,
+        (["basics", "profiles"], true) => Profile::FIELDS,
+        (["meta"], false) => Meta::FIELDS,
+        (["work"], true) => Work::FIELDS,
+        (["volunteer"], true) => Volunteer::FIELDS,
+        (["education"], true) => Education::FIELDS,
+        (["awards"], true) => Award::FIELDS,
+        (["certificates"], true) => Certificate::FIELDS,
+        (["publications"], true) => Publication::FIELDS,
+        (["skills"], true) => Skill::FIELDS,
+        (["languages"], true) => Language::FIELDS,
+        (["interests"], true) => Interest::FIELDS,
+        (["references"], true) => Reference::FIELDS,
+        (["projects"], true) => Project::FIELDS,
+        _ => return None,
+    })
+}
+
+/// What a known field holds, for the checks that go beyond its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    Date,
+    /// An absolute http(s) address.
+    Url,
+    /// An http(s) address or a path relative to the site.
+    Image,
+    Email,
+    Text,
+}
+
+/// The kind of the known field `key` of an object whose known keys are `known`.
+pub fn field_kind(key: &str) -> FieldKind {
+    match key {
+        "startDate" | "endDate" | "date" | "releaseDate" => FieldKind::Date,
+        "url" => FieldKind::Url,
+        "image" => FieldKind::Image,
+        "email" => FieldKind::Email,
+        _ => FieldKind::Text,
+    }
+}
+
+/// The known key that `key` is most likely a typo of, if any.
+pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    let folded = fold(key);
+    let limit = if key.chars().count() <= 4 { 1 } else { 2 };
+    known
+        .iter()
+        .filter(|k| **k != "$schema")
+        .map(|k| {
+            (
+                k,
+                if fold(k) == folded {
+                    0
+                } else {
+                    osa_distance(&key.to_lowercase(), &k.to_lowercase())
+                },
+            )
+        })
+        .filter(|(_, d)| *d <= limit)
+        .min_by_key(|(_, d)| *d)
+        .map(|(k, _)| *k)
+}
+
+/// Lower-case with separators removed, so `start_date`, `start-date` and `StartDate` match `startDate`.
+fn fold(key: &str) -> String {
+    key.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Edit distance counting insertions, deletions, substitutions and adjacent swaps.
+fn osa_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// Calls `visit(path, key, value, known)` for every entry of every object the schema knows.
+pub fn walk<'a>(
+    value: &'a Value,
+    path: &ValuePath,
+    visit: &mut dyn FnMut(&ValuePath, &str, &'a Value, &'static [&'static str]),
+) {
+    match value {
+        Value::Object(map) => {
+            let known = known_keys(path);
+            for (key, child) in map {
+                if let Some(known) = known {
+                    visit(path, key, child, known);
+                    if known.contains(&key.as_str()) {
+                        walk(child, &path.key(key), visit);
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &path.index(i), visit);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        assert_eq!(suggest("titel", Award::FIELDS), Some("title"));
+        assert_eq!(suggest("start_date", Work::FIELDS), Some("startDate"));
+        assert_eq!(suggest("positon", Work::FIELDS), Some("position"));
+        assert_eq!(suggest("wrok", SECTIONS), Some("work"));
+        assert_eq!(suggest("hobbies", SECTIONS), None);
+        assert_eq!(suggest("x-github-stars", Project::FIELDS), None);
+    }
+
+    #[test]
+    fn fields_are_camel_case() {
+        assert!(Work::FIELDS.contains(&"startDate"));
+        assert!(Project::FIELDS.contains(&"type"));
+        assert!(Basics::FIELDS.contains(&"profiles"));
+    }
+}

@@ -1,0 +1,93 @@
+//! The built website as files in memory: produced once by render, consumed by build and
+//! (later) serve and publish.
+
+use std::path::Path;
+
+/// How long browsers and CDNs may keep a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CachePolicy {
+    /// Check with the server every time (HTML and other files whose name never changes).
+    Revalidate,
+    /// Keep for a year: the name carries a hash of the content (`style.3f2a9c1e0b.css`).
+    Immutable,
+}
+
+impl CachePolicy {
+    /// The `Cache-Control` header value.
+    pub fn header(self) -> &'static str {
+        match self {
+            CachePolicy::Revalidate => "public, max-age=0, must-revalidate",
+            CachePolicy::Immutable => "public, max-age=31536000, immutable",
+        }
+    }
+}
+
+/// One file of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteFile {
+    /// Path inside the site, with `/` separators and no leading slash: `index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub cache: CachePolicy,
+}
+
+/// The whole site, files sorted by path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Site {
+    pub files: Vec<SiteFile>,
+}
+
+impl Site {
+    /// Adds a file, typed by its extension.
+    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>, cache: CachePolicy) {
+        let path = path.into();
+        let content_type = content_type(&path);
+        self.files.retain(|f| f.path != path);
+        self.files.push(SiteFile {
+            path,
+            bytes: bytes.into(),
+            content_type,
+            cache,
+        });
+    }
+
+    /// Puts the files in path order, so the same input always gives the same site.
+    pub fn sort(&mut self) {
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
+    pub fn get(&self, path: &str) -> Option<&SiteFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}
+
+/// The `Content-Type` for a site path, with a charset for text.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,165 @@
+//! Reads a site's inputs from disk into memory: `gen.toml`, `content/resume.yaml`, `templates/`.
+//! Everything after this works on memory only.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::diagnostic::{Diagnostic, SourceFile, line_column};
+use crate::resume;
+
+pub const CONFIG_FILE: &str = "gen.toml";
+pub const RESUME_FILE: &str = "content/resume.yaml";
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// A theme file larger than this is refused: the page has to stay fast.
+const MAX_THEME_FILE: u64 = 16 * 1024 * 1024;
+
+/// The inputs of one build, as read from disk.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// `gen.toml`, when the site has one.
+    pub config: Option<SourceFile>,
+    pub resume: SourceFile,
+    /// Theme files by path relative to `templates/`, with `/` separators.
+    pub templates: BTreeMap<String, Vec<u8>>,
+}
+
+impl Sources {
+    /// Reads the inputs of the site rooted at `root`.
+    pub fn read(root: &Path) -> Result<Sources> {
+        let config_path = root.join(CONFIG_FILE);
+        let config = match std::fs::read(&config_path) {
+            Ok(bytes) => Some(text_file(CONFIG_FILE, bytes)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("reading {}", config_path.display())),
+        };
+        let resume_path = root.join(RESUME_FILE);
+        let size = match std::fs::metadata(&resume_path) {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+                "{} not found in {}: run `gen init` to create a site there, or pass --root",
+                RESUME_FILE,
+                display_root(root)
+            ),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", resume_path.display())),
+        };
+        if size > resume::MAX_BYTES as u64 {
+            return Err(Diagnostic::file(
+                RESUME_FILE,
+                format!(
+                    "the resume is {} KiB; the limit is {} KiB (is this the right file?)",
+                    size / 1024,
+                    resume::MAX_BYTES / 1024
+                ),
+            )
+            .into());
+        }
+        let bytes = std::fs::read(&resume_path)
+            .with_context(|| format!("reading {}", resume_path.display()))?;
+        let resume = text_file(RESUME_FILE, bytes)?;
+        let templates_dir = root.join(TEMPLATES_DIR);
+        if !templates_dir.is_dir() {
+            bail!(
+                "{TEMPLATES_DIR}/ not found in {}: the site needs a theme (run `gen init` in a new folder and copy its templates/)",
+                display_root(root)
+            );
+        }
+        let mut templates = BTreeMap::new();
+        read_dir(&templates_dir, String::new(), &mut templates)?;
+        Ok(Sources {
+            config,
+            resume,
+            templates,
+        })
+    }
+}
+
+fn display_root(root: &Path) -> String {
+    if root.as_os_str().is_empty() || root == Path::new(".") {
+        "the current folder".into()
+    } else {
+        root.display().to_string()
+    }
+}
+
+/// Decodes a text file, locating the first byte that is not UTF-8.
+pub fn text_file(name: &str, bytes: Vec<u8>) -> Result<SourceFile> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile {
+            name: name.to_owned(),
+            text: text
+                .strip_prefix('\u{feff}')
+                .map(str::to_owned)
+                .unwrap_or(text),
+        }),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let valid = String::from_utf8_lossy(&bytes[..offset]).into_owned();
+            let (line, column) = line_column(&valid, offset);
+            let source = SourceFile {
+                name: name.to_owned(),
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            };
+            Err(Diagnostic::at(
+                &source,
+                line,
+                column,
+                format!(
+                    "byte 0x{:02X} is not UTF-8 text (save the file as UTF-8)",
+                    bytes[offset]
+                ),
+            )
+            .into())
+        }
+    }
+}
+
+/// Whether a file in the theme folder is an editor's or the system's, not part of the theme.
+pub fn is_scratch_file(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || [".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+fn read_dir(dir: &Path, prefix: String, out: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        paths.push(
+            entry
+                .with_context(|| format!("reading {}", dir.display()))?
+                .path(),
+        );
+    }
+    for path in paths {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            bail!("{}: file names in templates/ must be UTF-8", path.display());
+        };
+        if is_scratch_file(name) {
+            continue;
+        }
+        let relative = format!("{prefix}{name}");
+        let meta =
+            std::fs::metadata(&path).with_context(|| format!("reading {}", path.display()))?;
+        if meta.is_dir() {
+            read_dir(&path, format!("{relative}/"), out)?;
+        } else if meta.len() > MAX_THEME_FILE {
+            bail!(
+                "{}: {} MiB is too large for a theme file",
+                path.display(),
+                meta.len() >> 20
+            );
+        } else {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            out.insert(relative, bytes);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! The files `gen init` writes: the default theme, an example resume and settings, built into
+//! the binary so a new site needs nothing else.
+
+/// Paths relative to the new site's folder, with their contents.
+pub const STARTER_FILES: &[(&str, &str)] = &[
+    ("gen.toml", include_str!("../gen.toml")),
+    (
+        "content/resume.yaml",
+        include_str!("../content/resume.yaml"),
+    ),
+    (
+        "templates/_base.html",
+        include_str!("../templates/_base.html"),
+    ),
+    (
+        "templates/index.html",
+        include_str!("../templates/index.html"),
+    ),
+    ("templates/404.html", include_str!("../templates/404.html")),
+    (
+        "templates/style.css",
+        include_str!("../templates/style.css"),
+    ),
+    (
+        "templates/counter.js",
+        include_str!("../templates/counter.js"),
+    ),
+    (
+        "templates/favicon.svg",
+        include_str!("../templates/favicon.svg"),
+    ),
+    (
+        "templates/robots.txt",
+        include_str!("../templates/robots.txt"),
+    ),
+    (
+        "templates/sitemap.xml",
+        include_str!("../templates/sitemap.xml"),
+    ),
+];
+
+/// The `.gitignore` of a new site: the generated output stays out of version control.
+pub const GITIGNORE: &str = "/out/\n";
