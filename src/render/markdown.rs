@@ -43,9 +43,7 @@ pub fn to_html(text: &str, flow: Flow) -> String {
             Event::TaskListMarker(_) | Event::Rule => {}
         }
     }
-    while out.ends_with('\n') {
-        out.pop();
-    }
+    out.truncate(out.trim_end().len());
     out
 }
 
