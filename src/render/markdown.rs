@@ -60,7 +60,7 @@ fn start(
         Tag::List(Some(n)) if block => out.push_str(&format!("<ol start=\"{n}\">")),
         Tag::List(None) if block => out.push_str("<ul>"),
         Tag::Item if block => out.push_str("<li>"),
-        Tag::Item => out.push_str(" "),
+        Tag::Item => out.push(' '),
         Tag::Emphasis => out.push_str("<em>"),
         Tag::Strong => out.push_str("<strong>"),
         Tag::Strikethrough => out.push_str("<s>"),
@@ -96,10 +96,8 @@ fn end(
         TagEnd::Emphasis => out.push_str("</em>"),
         TagEnd::Strong => out.push_str("</strong>"),
         TagEnd::Strikethrough => out.push_str("</s>"),
-        TagEnd::Link => {
-            if open_links.pop() == Some(true) {
-                out.push_str("</a>");
-            }
+        TagEnd::Link if open_links.pop() == Some(true) => {
+            out.push_str("</a>");
         }
         TagEnd::Image => *in_image = in_image.saturating_sub(1),
         _ => {}

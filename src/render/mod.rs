@@ -218,6 +218,15 @@ fn environment(sources: &Sources) -> Result<Environment<'static>> {
             _ => AutoEscape::None,
         }
     });
+    // Escapes the five HTML-significant characters only, so URLs stay readable (no `&#x2f;`).
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
+            let mut escaped = String::with_capacity(text.len());
+            markdown::escape_into(&mut escaped, text);
+            out.write_str(&escaped).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    });
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);

@@ -65,6 +65,36 @@ pub enum Part {
 /// Runs the YAML event stream once; only called when there is something to report, so the
 /// happy path never pays for it.
 pub fn locate(text: &str, path: &ValuePath, part: Part) -> Option<(usize, usize)> {
+    let mut found = None;
+    for_each_node(text, |here, at, position, _| {
+        if at == part && here == path && !(part == Part::Value && path.0.is_empty()) {
+            found = Some(position);
+            return true;
+        }
+        false
+    });
+    found
+}
+
+/// The path of the value that starts at `line:column`, and what kind of value it is there.
+pub fn value_at(text: &str, line: usize, column: usize) -> Option<(ValuePath, &'static str)> {
+    let mut found = None;
+    for_each_node(text, |here, at, position, kind| {
+        if at == Part::Value && position == (line, column) {
+            found = Some((here.clone(), kind));
+            return true;
+        }
+        false
+    });
+    found
+}
+
+/// Calls `visit(path, part, (line, column), kind)` for every key and value in document order,
+/// until it returns true.
+fn for_each_node(
+    text: &str,
+    mut visit: impl FnMut(&ValuePath, Part, (usize, usize), &'static str) -> bool,
+) {
     enum Frame {
         Map { key: Option<String>, pushed: bool },
         Seq { index: usize, pushed: bool },
@@ -72,8 +102,7 @@ pub fn locate(text: &str, path: &ValuePath, part: Part) -> Option<(usize, usize)
     let mut stack: Vec<Frame> = Vec::new();
     let mut current = ValuePath::default();
     let position = |marker: &serde_saphyr::granit_parser::Marker| (marker.line(), marker.col() + 1);
-
-    // The path of a value node about to start under the top frame; `None` while reading a key.
+    // The segment of a value node about to start under the top frame; `None` while reading a key.
     let child_segment = |stack: &[Frame]| -> Option<Option<Segment>> {
         match stack.last() {
             None => Some(None),
@@ -89,63 +118,63 @@ pub fn locate(text: &str, path: &ValuePath, part: Part) -> Option<(usize, usize)
     };
 
     for item in Parser::new_from_str(text) {
-        let (event, span) = item.ok()?;
+        let Ok((event, span)) = item else { return };
+        let at = position(&span.start);
         match event {
-            Event::Scalar(value, ..) => match child_segment(&stack) {
-                None => {
-                    if part == Part::Key && current.key(&value) == *path {
-                        return Some(position(&span.start));
+            Event::Scalar(..) | Event::Alias(_) => {
+                let value = match &event {
+                    Event::Scalar(v, ..) => v.to_string(),
+                    _ => String::from("*"),
+                };
+                match child_segment(&stack) {
+                    None => {
+                        if visit(&current.key(&value), Part::Key, at, "a key") {
+                            return;
+                        }
+                        if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                            *key = Some(value);
+                        }
                     }
-                    if let Some(Frame::Map { key, .. }) = stack.last_mut() {
-                        *key = Some(value.into_owned());
+                    Some(segment) => {
+                        let mut here = current.clone();
+                        here.0.extend(segment);
+                        if visit(&here, Part::Value, at, "text") {
+                            return;
+                        }
+                        finish_value(&mut stack);
                     }
-                }
-                Some(segment) => {
-                    let mut here = current.clone();
-                    here.0.extend(segment);
-                    if here == *path {
-                        return Some(position(&span.start));
-                    }
-                    finish_value(&mut stack);
-                }
-            },
-            Event::Alias(_) => {
-                if let Some(segment) = child_segment(&stack) {
-                    let mut here = current.clone();
-                    here.0.extend(segment);
-                    if here == *path {
-                        return Some(position(&span.start));
-                    }
-                    finish_value(&mut stack);
-                } else if let Some(Frame::Map { key, .. }) = stack.last_mut() {
-                    *key = Some(String::from("*"));
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_map = matches!(event, Event::MappingStart(..));
                 let segment = child_segment(&stack).unwrap_or(Some(Segment::Key("?".into())));
                 let pushed = segment.is_some();
                 current.0.extend(segment);
-                if current == *path && !path.0.is_empty() {
-                    return Some(position(&span.start));
+                if visit(
+                    &current,
+                    Part::Value,
+                    at,
+                    if is_map { "a mapping" } else { "a list" },
+                ) {
+                    return;
                 }
-                stack.push(if matches!(event, Event::MappingStart(..)) {
+                stack.push(if is_map {
                     Frame::Map { key: None, pushed }
                 } else {
                     Frame::Seq { index: 0, pushed }
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                if let Some(Frame::Map { pushed, .. } | Frame::Seq { pushed, .. }) = stack.pop() {
-                    if pushed {
-                        current.0.pop();
-                    }
+                if let Some(Frame::Map { pushed, .. } | Frame::Seq { pushed, .. }) = stack.pop()
+                    && pushed
+                {
+                    current.0.pop();
                 }
                 finish_value(&mut stack);
             }
             _ => {}
         }
     }
-    None
 }
 
 #[cfg(test)]
@@ -177,6 +206,17 @@ mod tests {
         assert_eq!(locate(YAML, &h, Part::Value), Some((7, 21)));
         let n = path(&[Segment::Key("basics".into()), Segment::Key("name".into())]);
         assert_eq!(locate(YAML, &n, Part::Value), Some((2, 9)));
+    }
+
+    #[test]
+    fn value_at_names_path_and_kind() {
+        let (path, kind) = value_at(YAML, 6, 16).unwrap();
+        assert_eq!(
+            (path.to_string(), kind),
+            ("work[1].startDate".into(), "text")
+        );
+        let (path, kind) = value_at(YAML, 4, 3).unwrap();
+        assert_eq!((path.to_string(), kind), ("work".into(), "a list"));
     }
 
     #[test]

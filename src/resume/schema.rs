@@ -93,8 +93,8 @@ fn osa_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -111,12 +111,11 @@ fn osa_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// Called with (parent path, key, value, the parent's known keys) for each entry.
+pub type Visit<'v, 'a> = dyn FnMut(&ValuePath, &str, &'a Value, &'static [&'static str]) + 'v;
+
 /// Calls `visit(path, key, value, known)` for every entry of every object the schema knows.
-pub fn walk<'a>(
-    value: &'a Value,
-    path: &ValuePath,
-    visit: &mut dyn FnMut(&ValuePath, &str, &'a Value, &'static [&'static str]),
-) {
+pub fn walk<'a>(value: &'a Value, path: &ValuePath, visit: &mut Visit<'_, 'a>) {
     match value {
         Value::Object(map) => {
             let known = known_keys(path);

@@ -77,3 +77,14 @@ fn wrong_type_is_located() {
         "{message}"
     );
 }
+
+#[test]
+fn wrong_kind_names_path_and_what_was_found() {
+    let message = error("basics:\n  - name: Ada\n");
+    assert!(
+        message.starts_with(
+            "content/resume.yaml:2:3: basics: expected a mapping (`key: value` lines), found a list"
+        ),
+        "{message}"
+    );
+}

@@ -1,0 +1,226 @@
+//! Bad input: a clear, located error and exit code 1, or a safe render; never a panic, and
+//! never a change to the previous out/site.
+
+use std::path::Path;
+
+use crate::support::{Run, TestSite, visible_text};
+
+const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bad");
+
+/// A site that built once, so each case can check the old output survives.
+fn built_site() -> TestSite {
+    let site = TestSite::new();
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    site
+}
+
+fn assert_fails_cleanly(site: &TestSite, run: &Run, case: &str) {
+    assert_eq!(run.code, Some(1), "{case}: exit code\n{}", run.stderr);
+    assert!(!run.stderr.trim().is_empty(), "{case}: no message");
+    let _ = site;
+}
+
+/// Copies a case's files over the site: `resume.yaml` → content/, the rest as they lie.
+fn apply(site: &TestSite, dir: &Path, relative: &str) {
+    for entry in std::fs::read_dir(dir.join(relative)).unwrap() {
+        let entry = entry.unwrap();
+        let name = format!("{relative}{}", entry.file_name().to_string_lossy());
+        if entry.path().is_dir() {
+            apply(site, dir, &format!("{name}/"));
+        } else if name == "expected" {
+            continue;
+        } else {
+            let target = if name == "resume.yaml" {
+                "content/resume.yaml".to_owned()
+            } else {
+                name
+            };
+            site.write(&target, &std::fs::read(entry.path()).unwrap());
+        }
+    }
+}
+
+#[test]
+fn fixture_cases_give_located_errors_and_keep_the_old_site() {
+    let mut cases: Vec<_> = std::fs::read_dir(CASES)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 25, "only {} cases", cases.len());
+    let bless = std::env::var_os("GEN_BLESS").is_some();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let site = built_site();
+        let before = site.output();
+        apply(&site, case, "");
+        let run = site.build(&[]);
+        assert_fails_cleanly(&site, &run, &name);
+        assert_eq!(
+            before,
+            site.output(),
+            "{name}: out/site changed after a failed build"
+        );
+        let first_line = run.stderr.lines().next().unwrap_or_default().to_owned();
+        let expected_file = case.join("expected");
+        if bless {
+            std::fs::write(&expected_file, format!("{first_line}\n")).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_file).unwrap_or_default();
+        if first_line != expected.trim_end() {
+            failures.push(format!(
+                "{name}:\n  expected: {}\n  got:      {first_line}\n{}",
+                expected.trim_end(),
+                run.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn huge_resume_is_refused_before_parsing() {
+    let site = built_site();
+    let before = site.output();
+    let mut text = String::from("basics:\n  name: Ada\n  summary: >-\n");
+    while text.len() < 3 * 1024 * 1024 {
+        text.push_str("    lorem ipsum dolor sit amet, consectetur adipiscing elit\n");
+    }
+    site.write("content/resume.yaml", text.as_bytes());
+    let run = site.build(&[]);
+    assert_fails_cleanly(&site, &run, "huge");
+    assert!(
+        run.stderr
+            .starts_with("content/resume.yaml:1:1: the resume is 3072 KiB; the limit is 1024 KiB"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(before, site.output());
+}
+
+#[test]
+fn missing_templates_folder() {
+    let site = built_site();
+    let before = site.output();
+    site.remove("templates");
+    let run = site.build(&[]);
+    assert_fails_cleanly(&site, &run, "no templates");
+    assert!(
+        run.stderr.starts_with("error: templates/ not found in "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(before, site.output());
+}
+
+#[test]
+fn missing_resume() {
+    let site = built_site();
+    site.remove("content/resume.yaml");
+    let run = site.build(&[]);
+    assert_fails_cleanly(&site, &run, "no resume");
+    assert!(
+        run.stderr.contains("content/resume.yaml not found in"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("gen init"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_counter_url_is_refused() {
+    let site = built_site();
+    for url in [
+        "javascript:alert(1)",
+        "http://example.com/visits",
+        "ftp://x/visits",
+    ] {
+        let run = site.build(&["--counter-url", url]);
+        assert_fails_cleanly(&site, &run, url);
+        assert!(
+            run.stderr.contains("must be an https:// address"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+/// The official sample with every string replaced by an injection attempt.
+#[test]
+fn injection_in_every_string_field_renders_as_text() {
+    const PAYLOAD: &str = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>{{ 7*7 }}";
+    fn poison(key: &str, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => {
+                *s = match key {
+                    "startDate" | "endDate" | "date" | "releaseDate" => s.clone(),
+                    "url" | "canonical" => {
+                        "https://x.example/\"><script>alert(3)</script>".to_string()
+                    }
+                    "image" => String::new(),
+                    "email" => "a@b.example".into(),
+                    _ => format!("[link](javascript:alert(4)) {PAYLOAD}"),
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| poison(key, v)),
+            serde_json::Value::Object(map) => map.iter_mut().for_each(|(k, v)| poison(k, v)),
+            _ => {}
+        }
+    }
+    let mut resume: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/sample.resume.json")).unwrap();
+    poison("", &mut resume);
+    let site = TestSite::new();
+    site.write("content/resume.yaml", resume.to_string().as_bytes());
+    site.write(
+        "gen.toml",
+        b"title = \"</title><script>alert(5)</script>\"\n",
+    );
+    let run = site.build(&["--counter-url", "https://api.example.com/visits"]);
+    assert!(run.success(), "{}", run.stderr);
+    for page in ["index.html", "404.html"] {
+        let html = site.html(page);
+        assert!(!html.contains("<script>alert"), "{page}: script injected");
+        assert!(!html.contains("<img src=x"), "{page}: element injected");
+        assert!(
+            !html.to_lowercase().contains("href=\"javascript:"),
+            "{page}: javascript: link"
+        );
+        assert!(!html.contains("\"><script"), "{page}: attribute escaped");
+        assert!(
+            !html.contains(">49<"),
+            "{page}: template syntax in data was evaluated"
+        );
+        assert_eq!(
+            html.matches("<script").count(),
+            html.matches("</script>").count()
+        );
+    }
+    let text = visible_text(&site.html("index.html"));
+    assert!(
+        text.contains("<script>alert(1)</script>"),
+        "the payload is shown as text"
+    );
+}
+
+#[test]
+fn unknown_keys_warn_on_typos_and_still_build() {
+    let site = TestSite::new();
+    site.write(
+        "content/resume.yaml",
+        b"basics:\n  name: Ada\n  x-pronouns: she/her\nwrok:\n  - name: A\nawards:\n  - titel: Best paper\n",
+    );
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    assert!(run.stderr.contains("content/resume.yaml:4:1: warning: `wrok` is not a JSON Resume field; did you mean `work`?"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/resume.yaml:7:5: warning: `awards[0].titel` is not a JSON Resume field; did you mean `title`?"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("x-pronouns"),
+        "extra keys that are not typos are fine"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&site.output()["resume.json"]).unwrap();
+    assert_eq!(json["basics"]["x-pronouns"], "she/her");
+}

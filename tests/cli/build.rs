@@ -1,0 +1,117 @@
+//! `gen build`: output, counter, determinism, size and safety of the output folder.
+
+use crate::support::{TestSite, run};
+
+#[test]
+fn example_site_builds_and_reports() {
+    let site = TestSite::new();
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    assert!(run.stderr.contains("built"), "{}", run.stderr);
+    assert!(run.stderr.contains("no visitor counter"), "{}", run.stderr);
+    assert!(site.html("index.html").contains("<h1>Ada Lovelace</h1>"));
+    assert!(site.path("out/site/.gen-site").is_file());
+}
+
+#[test]
+fn counter_script_only_with_counter_url() {
+    let site = TestSite::new();
+    let url = "https://abc123.execute-api.eu-west-1.amazonaws.com/visits";
+    let run = site.build(&["--counter-url", url]);
+    assert!(run.success(), "{}", run.stderr);
+    let html = site.html("index.html");
+    assert!(html.contains(&format!("data-endpoint=\"{url}\"")), "{html}");
+    let script = site
+        .output()
+        .into_keys()
+        .find(|k| k.starts_with("counter.") && k.ends_with(".js"))
+        .expect("fingerprinted counter script");
+    assert!(html.contains(&format!("<script src=\"/{script}\" defer></script>")));
+    assert!(html.contains("connect-src https://abc123.execute-api.eu-west-1.amazonaws.com"));
+    assert!(!run.stderr.contains("no visitor counter"));
+}
+
+#[test]
+fn counter_url_from_environment() {
+    let site = TestSite::new();
+    let run = run(std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["build", "--root"])
+        .arg(site.root())
+        .env("GEN_COUNTER_URL", "http://127.0.0.1:9/visits"));
+    assert!(run.success(), "{}", run.stderr);
+    assert!(
+        site.html("index.html")
+            .contains("data-endpoint=\"http://127.0.0.1:9/visits\"")
+    );
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let site = TestSite::new();
+    assert!(site.build(&[]).success());
+    let first = site.output();
+    assert!(site.build(&[]).success());
+    assert_eq!(first, site.output());
+}
+
+#[test]
+fn css_is_minified_and_inlined() {
+    let site = TestSite::new();
+    assert!(site.build(&[]).success());
+    let html = site.html("index.html");
+    let style = &html[html.find("<style>").expect("inline style")..html.find("</style>").unwrap()];
+    assert!(!style.contains("\n  "), "minified");
+    assert!(style.contains("prefers-color-scheme:dark"));
+    assert!(style.contains("@media print"));
+    assert!(!site.output().keys().any(|k| k.ends_with(".css")));
+}
+
+#[test]
+fn large_css_is_fingerprinted() {
+    let site = TestSite::new();
+    let mut css = std::fs::read_to_string(site.path("templates/style.css")).unwrap();
+    for i in 0..400 {
+        css.push_str(&format!(".extra-{i} {{ margin-left: {i}px; }}\n"));
+    }
+    site.write("templates/style.css", css.as_bytes());
+    assert!(site.build(&[]).success());
+    let name = site
+        .output()
+        .into_keys()
+        .find(|k| k.starts_with("style.") && k.ends_with(".css"))
+        .expect("style file");
+    assert!(
+        site.html("index.html")
+            .contains(&format!("<link rel=\"stylesheet\" href=\"/{name}\">"))
+    );
+}
+
+#[test]
+fn out_flag_and_foreign_folder_protection() {
+    let site = TestSite::new();
+    let custom = site.path("elsewhere/www");
+    let run = site.build(&["--out", custom.to_str().unwrap()]);
+    assert!(run.success(), "{}", run.stderr);
+    assert!(custom.join("index.html").is_file());
+
+    site.write("precious/notes.txt", b"keep me");
+    let run = site.build(&["--out", site.path("precious").to_str().unwrap()]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("did not write"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(site.path("precious/notes.txt")).unwrap(),
+        b"keep me"
+    );
+}
+
+#[test]
+fn assets_in_the_theme_are_copied() {
+    let site = TestSite::new();
+    site.write("templates/img/photo.jpg", b"\xff\xd8\xff");
+    site.write("templates/.DS_Store", b"junk");
+    site.write("templates/index.html~", b"backup");
+    assert!(site.build(&[]).success());
+    let files = site.output();
+    assert_eq!(files["img/photo.jpg"], b"\xff\xd8\xff");
+    assert!(!files.contains_key(".DS_Store") && !files.contains_key("index.html~"));
+}

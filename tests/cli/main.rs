@@ -1,0 +1,7 @@
+//! End-to-end tests of the `gen` binary: one test binary, one module per feature.
+
+mod bad_input;
+mod build;
+mod init;
+mod sample;
+mod support;
