@@ -48,7 +48,7 @@ pub enum FieldKind {
 pub fn field_kind(key: &str) -> FieldKind {
     match key {
         "startDate" | "endDate" | "date" | "releaseDate" => FieldKind::Date,
-        "url" => FieldKind::Url,
+        "url" | "canonical" => FieldKind::Url,
         "image" => FieldKind::Image,
         "email" => FieldKind::Email,
         _ => FieldKind::Text,

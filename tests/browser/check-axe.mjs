@@ -20,7 +20,7 @@ function describe(v) {
   const tags = v.tags.filter((t) => /^(wcag|best-practice|experimental)/.test(t)).join(",");
   const lines = [`${v.id} [${v.impact}; ${tags}]: ${v.help}`];
   for (const node of v.nodes) {
-    lines.push(`  at ${node.target.join(" ")}`);
+    lines.push(`  at ${node.target.join(" ")}  ${node.html.replace(/\s+/g, " ").slice(0, 120)}`);
     if (node.failureSummary) lines.push(`    ${node.failureSummary.replace(/\s*\n\s*/g, " | ")}`);
   }
   return lines;
@@ -31,6 +31,7 @@ export async function checkAxe(report, siteUrl, pages = ["/", "/404.html"]) {
   const browser = await launch();
   try {
     for (const pagePath of pages) {
+      const seen = new Map(); // identical findings in several variants are listed once per page
       for (const [variant, opts] of Object.entries(VARIANTS)) {
         const page = await browser.context.newPage();
         await page.setViewportSize(opts.viewport);
@@ -43,7 +44,10 @@ export async function checkAxe(report, siteUrl, pages = ["/", "/404.html"]) {
           return { violations: r.violations, incomplete: r.incomplete.map((i) => i.id) };
         });
         const n = result.violations.length;
-        const details = result.violations.flatMap(describe);
+        let details = result.violations.flatMap(describe);
+        const key = details.join("\n");
+        if (n && seen.has(key)) details = [`${result.violations.map((v) => v.id).join(", ")}: same nodes as in ${seen.get(key)}`];
+        else seen.set(key, variant);
         if (result.incomplete.length) details.push(`needs review (not failed): ${result.incomplete.join(", ")}`);
         report.check(`axe ${pagePath} ${variant}: ${n} violations`, n === 0, details);
         await page.close();

@@ -14,7 +14,10 @@ async function runOnce(url) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gen-lighthouse-"));
   const chrome = await chromeLauncher.launch({ chromePath: chromiumPath(), chromeFlags: CHROME_FLAGS, userDataDir });
   try {
-    const { lhr } = await lighthouse(url, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: CATEGORIES });
+    const { lhr, artifacts } = await lighthouse(url, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: CATEGORIES });
+    // Why robots.txt could not be read is only in the artifact (e.g. the page's CSP blocking the fetch).
+    const robots = lhr.audits["robots-txt"];
+    if (robots?.score === 0 && artifacts.RobotsTxt?.errorMessage) robots.explanation += ` (${artifacts.RobotsTxt.errorMessage})`;
     return lhr;
   } finally {
     await chrome.kill();
@@ -30,7 +33,10 @@ function failingAudits(lhr, id) {
     .map((ref) => ({ ref, audit: lhr.audits[ref.id] }))
     .filter(({ ref, audit }) => audit && audit.score !== null && audit.score < 1 && (ref.weight > 0 || id === "performance"))
     .filter(({ audit }) => audit.scoreDisplayMode !== "informative" && audit.scoreDisplayMode !== "notApplicable")
-    .map(({ audit }) => `${audit.id}: "${audit.title}" score=${audit.score}${audit.displayValue ? ` (${audit.displayValue})` : ""}`);
+    .map(({ audit }) => {
+      const extra = [audit.displayValue && `(${audit.displayValue})`, audit.explanation && `— ${audit.explanation}`];
+      return [`${audit.id}: "${audit.title}" score=${audit.score}`, ...extra.filter(Boolean)].join(" ");
+    });
 }
 
 function summarize(lhr) {
