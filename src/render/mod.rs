@@ -292,14 +292,12 @@ fn content_security_policy(stylesheet: &Stylesheet, counter: Option<&CounterCont
         Some(css) => format!("'sha256-{}'", base64(&Sha256::digest(css.as_bytes()))),
         None => "'self'".into(),
     };
+    // `connect-src 'self'` lets crawlers' tools fetch /robots.txt from the page's context.
     let mut policy = format!(
-        "default-src 'none'; img-src 'self' https: data:; style-src {style}; base-uri 'none'; form-action 'none'"
+        "default-src 'none'; img-src 'self' https: data:; style-src {style}; base-uri 'none'; form-action 'none'; connect-src 'self'"
     );
     if let Some(counter) = counter {
-        policy.push_str(&format!(
-            "; script-src 'self'; connect-src {}",
-            origin(&counter.url)
-        ));
+        policy.push_str(&format!(" {}; script-src 'self'", origin(&counter.url)));
     }
     policy
 }

@@ -29,38 +29,41 @@ export async function prepareCounterSite({ siteDir, genBin, siteRoot }) {
   return { siteDir: out, api, cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
 
-// Watches a page for uncaught errors and CSP violations.
-function watch(page, problems) {
-  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+// Opens a tab that records its uncaught errors and CSP violations in `page.problems`.
+async function openPage(browser) {
+  const page = await browser.context.newPage();
+  page.problems = [];
+  page.on("pageerror", (err) => page.problems.push(`pageerror: ${err.message}`));
   page.on("console", (msg) => {
-    if (msg.type() === "error" && /Content Security Policy/i.test(msg.text())) problems.push(`CSP: ${msg.text()}`);
+    if (msg.type() === "error" && /Content Security Policy/i.test(msg.text())) page.problems.push(`CSP: ${msg.text()}`);
   });
   return page;
 }
 
 // Loads (or reloads) and waits until the page's call to the API has finished or failed.
+// Returns false when the page made no API call at all within 8 s (the script gives up after 5 s).
 async function visit(page, url, api, reload = false) {
   const isApi = (req) => req.url().startsWith(api.url);
-  const done = Promise.race([page.waitForEvent("requestfinished", isApi), page.waitForEvent("requestfailed", isApi)]);
-  await Promise.all([done, reload ? page.reload() : page.goto(url)]);
+  const opts = { predicate: isApi, timeout: 8000 };
+  const done = Promise.race([page.waitForEvent("requestfinished", opts), page.waitForEvent("requestfailed", opts)]);
+  const [called] = await Promise.all([done.then(() => true, () => false), reload ? page.reload() : page.goto(url)]);
+  return called;
 }
 
-async function shown(page) {
-  await page.locator("#visits").waitFor({ state: "visible", timeout: 5000 }).catch(() => {});
-  const visible = await page.locator("#visits").isVisible();
+async function shown(page, called) {
+  if (called) await page.locator("#visits").waitFor({ state: "visible", timeout: 3000 }).catch(() => {});
   const text = ((await page.locator("#visits").textContent()) ?? "").replace(/\s+/g, " ").trim();
-  return { visible, number: await page.locator("#visits span").textContent(), text };
+  return { visible: await page.locator("#visits").isVisible(), number: await page.locator("#visits span").textContent(), text };
 }
 
-// After a failed API call: the counter stays hidden and the rest of the page is there.
+// After a failed API call: the counter stays hidden, no script error, and the rest of the page is there.
 async function degraded(page) {
   await page.waitForTimeout(300); // let the fetch promise chain settle
   const name = (await page.locator("h1").textContent())?.trim();
-  return {
-    counterHidden: !(await page.locator("#visits").isVisible()),
-    rendered: (await page.locator("h1").isVisible()) && !!name && (await page.locator("main section").count()) > 0,
-    name,
-  };
+  const hidden = !(await page.locator("#visits").isVisible());
+  const rendered = (await page.locator("h1").isVisible()) && !!name && (await page.locator("main section").count()) > 0;
+  const ok = hidden && rendered && page.problems.length === 0;
+  return [ok, [`#visits hidden=${hidden}; h1="${name}" rendered=${rendered}; errors=${page.problems.length}`]];
 }
 
 export async function checkCounter(report, siteDir, api) {
@@ -68,51 +71,50 @@ export async function checkCounter(report, siteDir, api) {
   const { server, url } = await serveSite(siteDir);
   api.allowOrigin = url;
   report.info(`site ${url}/ → counter API ${api.url}`);
-  const problems = [];
+  const posts = () => api.requests("POST").length;
+  const gets = () => api.requests("GET").length;
+  const pages = [];
   const first = await launch();
   const second = await launch();
   try {
-    const page = watch(await first.context.newPage(), problems);
-    await visit(page, url + "/", api);
-    let s = await shown(page);
-    const posts = api.requests("POST");
-    report.check("first visit: POSTs once and shows 1", s.visible && s.number === "1" && posts.length === 1, [
-      `#visits visible=${s.visible} text="${s.text}"; POSTs=${posts.length} origin=${posts[0]?.origin} body=${posts[0]?.body}`,
+    const page = await openPage(first);
+    pages.push(page);
+    let called = await visit(page, url + "/", api);
+    let s = await shown(page, called);
+    const post = api.requests("POST")[0];
+    report.check("first visit: POSTs once and shows 1", s.visible && s.number === "1" && posts() === 1, [
+      `API called=${called}; #visits visible=${s.visible} text="${s.text}"; POSTs=${posts()} origin=${post?.origin} body=${post?.body}`,
     ]);
     report.check('first visit: singular wording "1 visit"', s.text === "1 visit", [`text="${s.text}"`]);
 
-    await visit(page, url + "/", api, true);
-    s = await shown(page);
-    const gets = api.requests("GET");
-    report.check("reload in the same session: GET only, still 1", s.visible && s.number === "1" && api.requests("POST").length === 1 && gets.length === 1, [
-      `#visits visible=${s.visible} text="${s.text}"; POSTs=${api.requests("POST").length} GETs=${gets.length} ${gets[0]?.query ?? ""}`,
+    called = await visit(page, url + "/", api, true);
+    s = await shown(page, called);
+    report.check("reload in the same session: GET only, still 1", s.visible && s.number === "1" && posts() === 1 && gets() === 1, [
+      `API called=${called}; #visits visible=${s.visible} text="${s.text}"; POSTs=${posts()} GETs=${gets()} ${api.requests("GET")[0]?.query ?? ""}`,
     ]);
 
-    const other = watch(await second.context.newPage(), problems);
-    await visit(other, url + "/", api);
-    s = await shown(other);
-    report.check("new browser session: POSTs again and shows 2", s.visible && s.number === "2" && api.requests("POST").length === 2, [
-      `#visits visible=${s.visible} text="${s.text}"; POSTs=${api.requests("POST").length} counts=${JSON.stringify([...api.counts])}`,
+    const other = await openPage(second);
+    pages.push(other);
+    called = await visit(other, url + "/", api);
+    s = await shown(other, called);
+    report.check("new browser session: POSTs again and shows 2", s.visible && s.number === "2" && posts() === 2, [
+      `API called=${called}; #visits visible=${s.visible} text="${s.text}"; POSTs=${posts()} counts=${JSON.stringify([...api.counts])}`,
     ]);
 
     api.failing = true;
-    const erroring = watch(await second.context.newPage(), problems);
+    const erroring = await openPage(second);
+    pages.push(erroring);
     await visit(erroring, url + "/", api);
-    let d = await degraded(erroring);
-    report.check("API answering 500: counter hidden, page rendered", d.counterHidden && d.rendered, [
-      `#visits hidden=${d.counterHidden}; h1="${d.name}" rendered=${d.rendered}`,
-    ]);
+    report.check("API answering 500: counter hidden, no script error, page rendered", ...(await degraded(erroring)));
 
     await api.close();
-    const offline = watch(await second.context.newPage(), problems);
+    const offline = await openPage(second);
+    pages.push(offline);
     await visit(offline, url + "/", api);
-    d = await degraded(offline);
-    report.check("API unreachable: counter hidden, page rendered", d.counterHidden && d.rendered, [
-      `#visits hidden=${d.counterHidden}; h1="${d.name}" rendered=${d.rendered}`,
-    ]);
-
-    report.check("no uncaught JS errors or CSP violations", problems.length === 0, problems);
+    report.check("API unreachable: counter hidden, no script error, page rendered", ...(await degraded(offline)));
   } finally {
+    const problems = pages.flatMap((p) => p.problems);
+    report.check("no uncaught JS errors or CSP violations on any load", problems.length === 0, problems);
     await first.close();
     await second.close();
     server.close();

@@ -1,5 +1,5 @@
 // Checks of the built site in a real browser and validators:
-//   node tests/browser/page-checks.mjs SITE_DIR [COUNTER_SITE_DIR]
+//   node tests/browser/page-checks.mjs SITE_DIR [COUNTER_SITE_DIR | counter]
 //
 // 1. Nu HTML Checker (vnu.jar) on every .html file, inline CSS included: no errors.
 // 2. axe-core, every rule, on / and /404.html in light and dark at 1280px and 390px: no violations.
@@ -9,7 +9,8 @@
 //    - COUNTER_SITE_DIR: a site built with --counter-url http://127.0.0.1:PORT/visits; the fake API
 //      listens on that PORT; or
 //    - env GEN_BIN (path of the gen binary) and GEN_SITE_ROOT (a site folder with gen.toml, content/):
-//      the fake API takes a free port and the site is built for it into a temp folder.
+//      the fake API takes a free port and the site is built for it into a temp folder. The second
+//      argument may then be the word `counter`, which makes these two variables required.
 //
 // Environment: CHROME_PATH (default: chromium on PATH), SKIP_LIGHTHOUSE=1 to leave out step 3.
 // Prints a line per check and ends with "page checks: N passed, M failed"; exits 1 on any failure.
@@ -23,25 +24,27 @@ import { Report } from "./report.mjs";
 import { serveSite } from "./static-server.mjs";
 
 const [siteArg, counterArg] = process.argv.slice(2);
-if (!siteArg || !fs.existsSync(path.join(siteArg, "index.html"))) {
-  console.error("usage: node tests/browser/page-checks.mjs SITE_DIR [COUNTER_SITE_DIR]  (SITE_DIR must hold index.html)");
+const { GEN_BIN, GEN_SITE_ROOT } = process.env;
+const isSite = (dir) => !!dir && fs.existsSync(path.join(dir, "index.html"));
+const counterDir = isSite(counterArg) ? path.resolve(counterArg) : null;
+const buildCounter = !counterDir && !!(GEN_BIN && GEN_SITE_ROOT);
+if (!isSite(siteArg) || (counterArg && !counterDir && !(counterArg === "counter" && buildCounter))) {
+  console.error("usage: node tests/browser/page-checks.mjs SITE_DIR [COUNTER_SITE_DIR | counter]");
+  console.error("  SITE_DIR and COUNTER_SITE_DIR must hold index.html; `counter` needs GEN_BIN and GEN_SITE_ROOT set");
   process.exit(2);
 }
 const siteDir = path.resolve(siteArg);
 const report = new Report();
 
 let counter = null;
-const { GEN_BIN, GEN_SITE_ROOT } = process.env;
-if (counterArg || (GEN_BIN && GEN_SITE_ROOT)) {
+if (counterDir || buildCounter) {
   await report.guard("counter site prepared", async () => {
-    counter = await prepareCounterSite({
-      siteDir: counterArg && path.resolve(counterArg),
-      genBin: GEN_BIN && path.resolve(GEN_BIN),
-      siteRoot: GEN_SITE_ROOT && path.resolve(GEN_SITE_ROOT),
-    });
+    counter = await prepareCounterSite(
+      counterDir ? { siteDir: counterDir } : { genBin: GEN_BIN, siteRoot: path.resolve(GEN_SITE_ROOT) },
+    );
   });
 } else {
-  console.log("(visitor counter checks skipped: give COUNTER_SITE_DIR or set GEN_BIN and GEN_SITE_ROOT)");
+  console.log("(visitor counter checks skipped: give COUNTER_SITE_DIR, or set GEN_BIN and GEN_SITE_ROOT)");
 }
 
 await report.guard("vnu", () => checkVnu(report, counter ? [siteDir, counter.siteDir] : [siteDir]));

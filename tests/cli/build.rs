@@ -27,7 +27,10 @@ fn counter_script_only_with_counter_url() {
         .find(|k| k.starts_with("counter.") && k.ends_with(".js"))
         .expect("fingerprinted counter script");
     assert!(html.contains(&format!("<script src=\"/{script}\" defer></script>")));
-    assert!(html.contains("connect-src https://abc123.execute-api.eu-west-1.amazonaws.com"));
+    assert!(
+        html.contains("connect-src 'self' https://abc123.execute-api.eu-west-1.amazonaws.com;"),
+        "{html}"
+    );
     assert!(!run.stderr.contains("no visitor counter"));
 }
 
