@@ -37,13 +37,16 @@ pub fn run(args: &InitArgs) -> Result<()> {
         fs::write(&target, contents).with_context(|| format!("writing {}", target.display()))?;
     }
     term::status("created", &format!("a new site in {}", args.dir.display()));
-    let root = if args.dir.as_os_str() == "." {
-        String::new()
+    let (root, site) = if args.dir.as_os_str() == "." {
+        (String::new(), "out/site".to_owned())
     } else {
-        format!(" --root {}", args.dir.display())
+        (
+            format!(" --root {}", args.dir.display()),
+            args.dir.join("out/site").display().to_string(),
+        )
     };
     term::note(&format!(
-        "edit content/resume.yaml, then run `gen build{root}` and open out/site/index.html"
+        "edit content/resume.yaml, then run `gen build{root}` and open {site}/index.html"
     ));
     Ok(())
 }
