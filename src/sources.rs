@@ -46,15 +46,7 @@ impl Sources {
             Err(e) => return Err(e).with_context(|| format!("reading {}", resume_path.display())),
         };
         if size > resume::MAX_BYTES as u64 {
-            return Err(Diagnostic::file(
-                RESUME_FILE,
-                format!(
-                    "the resume is {} KiB; the limit is {} KiB (is this the right file?)",
-                    size / 1024,
-                    resume::MAX_BYTES / 1024
-                ),
-            )
-            .into());
+            return Err(resume::too_large(RESUME_FILE, size).into());
         }
         let bytes = std::fs::read(&resume_path)
             .with_context(|| format!("reading {}", resume_path.display()))?;

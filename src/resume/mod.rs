@@ -60,18 +60,22 @@ impl From<Diagnostic> for ResumeErrors {
     }
 }
 
+/// The error for a resume over [`MAX_BYTES`], given its size in bytes.
+pub fn too_large(name: &str, size: u64) -> Diagnostic {
+    Diagnostic::file(
+        name,
+        format!(
+            "the resume is {} KiB; the limit is {} KiB (is this the right file?)",
+            size / 1024,
+            MAX_BYTES / 1024
+        ),
+    )
+}
+
 /// Parses and checks the resume in `source`.
 pub fn parse(source: &SourceFile) -> Result<Loaded, ResumeErrors> {
     if source.text.len() > MAX_BYTES {
-        return Err(Diagnostic::file(
-            &source.name,
-            format!(
-                "the resume is {} KiB; the limit is {} KiB (is this the right file?)",
-                source.text.len() / 1024,
-                MAX_BYTES / 1024
-            ),
-        )
-        .into());
+        return Err(too_large(&source.name, source.text.len() as u64).into());
     }
     if source
         .text

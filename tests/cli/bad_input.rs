@@ -15,10 +15,9 @@ fn built_site() -> TestSite {
     site
 }
 
-fn assert_fails_cleanly(site: &TestSite, run: &Run, case: &str) {
+fn assert_fails_cleanly(run: &Run, case: &str) {
     assert_eq!(run.code, Some(1), "{case}: exit code\n{}", run.stderr);
     assert!(!run.stderr.trim().is_empty(), "{case}: no message");
-    let _ = site;
 }
 
 /// Copies a case's files over the site: `resume.yaml` → content/, the rest as they lie.
@@ -57,7 +56,7 @@ fn fixture_cases_give_located_errors_and_keep_the_old_site() {
         let before = site.output();
         apply(&site, case, "");
         let run = site.build(&[]);
-        assert_fails_cleanly(&site, &run, &name);
+        assert_fails_cleanly(&run, &name);
         assert_eq!(
             before,
             site.output(),
@@ -91,7 +90,7 @@ fn huge_resume_is_refused_before_parsing() {
     }
     site.write("content/resume.yaml", text.as_bytes());
     let run = site.build(&[]);
-    assert_fails_cleanly(&site, &run, "huge");
+    assert_fails_cleanly(&run, "huge");
     assert!(
         run.stderr
             .starts_with("content/resume.yaml:1:1: the resume is 3072 KiB; the limit is 1024 KiB"),
@@ -107,7 +106,7 @@ fn missing_templates_folder() {
     let before = site.output();
     site.remove("templates");
     let run = site.build(&[]);
-    assert_fails_cleanly(&site, &run, "no templates");
+    assert_fails_cleanly(&run, "no templates");
     assert!(
         run.stderr.starts_with("error: templates/ not found in "),
         "{}",
@@ -121,7 +120,7 @@ fn missing_resume() {
     let site = built_site();
     site.remove("content/resume.yaml");
     let run = site.build(&[]);
-    assert_fails_cleanly(&site, &run, "no resume");
+    assert_fails_cleanly(&run, "no resume");
     assert!(
         run.stderr.contains("content/resume.yaml not found in"),
         "{}",
@@ -139,7 +138,7 @@ fn bad_counter_url_is_refused() {
         "ftp://x/visits",
     ] {
         let run = site.build(&["--counter-url", url]);
-        assert_fails_cleanly(&site, &run, url);
+        assert_fails_cleanly(&run, url);
         assert!(
             run.stderr.contains("must be an https:// address"),
             "{}",
