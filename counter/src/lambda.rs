@@ -1,0 +1,75 @@
+//! The Lambda side: API Gateway HTTP API (payload v2) and Function URL events in and out of
+//! the counter's [`Request`] and [`Response`], and the AWS client the binary creates once.
+
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use lambda_http::http::HeaderValue;
+use lambda_http::{Body, Error, Request as LambdaRequest, Response as LambdaResponse};
+
+use crate::api::{Request, Response, respond};
+use crate::store::Store;
+
+/// Answers one event. Every request, however malformed, gets an HTTP response; `Err` is left
+/// for failures of the runtime itself.
+pub async fn handle<S: Store>(
+    store: &S,
+    event: LambdaRequest,
+) -> Result<LambdaResponse<Body>, Error> {
+    let request = Request {
+        method: event.method().as_str(),
+        route: event.uri().path(),
+        query: event.uri().query(),
+        body: event.body().as_ref(),
+    };
+    let response = respond(store, &request).await;
+    if response.status >= 500 {
+        lambda_http::tracing::error!(
+            status = response.status,
+            route = request.route,
+            "counter request failed"
+        );
+    }
+    into_lambda(response)
+}
+
+fn into_lambda(response: Response) -> Result<LambdaResponse<Body>, Error> {
+    let mut builder = LambdaResponse::builder()
+        .status(response.status)
+        .header(
+            "content-type",
+            HeaderValue::from_static(Response::CONTENT_TYPE),
+        )
+        .header(
+            "cache-control",
+            HeaderValue::from_static(Response::CACHE_CONTROL),
+        );
+    for (name, value) in response.headers {
+        builder = builder.header(name, value);
+    }
+    Ok(builder.body(Body::Text(response.body))?)
+}
+
+/// The AWS SDK configuration for the counter: region and credentials from the Lambda
+/// environment (or `AWS_ENDPOINT_URL` and friends elsewhere), rustls on ring, a few quick
+/// retries, and timeouts well inside the function's own.
+pub async fn aws_config() -> aws_config::SdkConfig {
+    let https = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https)
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(1))
+                .operation_attempt_timeout(Duration::from_millis(1500))
+                .operation_timeout(Duration::from_secs(4))
+                .build(),
+        )
+        .load()
+        .await
+}

@@ -1,0 +1,17 @@
+//! The visitor counter behind the resume page: `POST /visits` counts a visit, `GET /visits`
+//! reads the count. The request logic ([`api`]) knows nothing about AWS; it runs against any
+//! [`Store`]: DynamoDB in the Lambda, a file or memory in `gen serve` and the tests.
+
+pub mod api;
+#[cfg(feature = "dynamodb")]
+pub mod dynamo;
+mod file_store;
+#[cfg(feature = "lambda")]
+pub mod lambda;
+mod memory;
+mod store;
+
+pub use api::{Request, Response, respond};
+pub use file_store::FileStore;
+pub use memory::MemoryStore;
+pub use store::{Store, StoreError, StoreErrorKind};
