@@ -9,9 +9,15 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
+
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 use crate::store::{Store, StoreError, StoreErrorKind};
 
@@ -171,6 +177,31 @@ impl Store for DynamoStore {
             _ => self.sum_shards(path, false).await,
         }
     }
+}
+
+/// The AWS SDK configuration for the counter: region and credentials from the Lambda
+/// environment (or `AWS_ENDPOINT_URL` and friends elsewhere), rustls on ring, a few quick
+/// retries, and timeouts well inside the function's own.
+pub async fn aws_config() -> aws_config::SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client())
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(1))
+                .operation_attempt_timeout(Duration::from_millis(1500))
+                .operation_timeout(Duration::from_secs(4))
+                .build(),
+        )
+        .load()
+        .await
+}
+
+/// The SDK's HTTP client (HTTPS and plain HTTP) with rustls on ring.
+pub fn https_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
 }
 
 fn count_of(item: Option<&HashMap<String, AttributeValue>>) -> Option<u64> {

@@ -106,16 +106,7 @@ fn strip_position(e: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        // The file store never awaits anything, so one poll completes it.
-        let mut f = std::pin::pin!(f);
-        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        match f.as_mut().poll(&mut cx) {
-            std::task::Poll::Ready(v) => v,
-            std::task::Poll::Pending => unreachable!("file store futures are ready at once"),
-        }
-    }
+    use crate::block_on;
 
     #[test]
     fn counts_survive_reopening() {

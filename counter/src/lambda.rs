@@ -1,12 +1,6 @@
 //! The Lambda side: API Gateway HTTP API (payload v2) and Function URL events in and out of
-//! the counter's [`Request`] and [`Response`], and the AWS client the binary creates once.
+//! the counter's [`Request`] and [`Response`], the counter needs.
 
-use std::time::Duration;
-
-use aws_config::BehaviorVersion;
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use lambda_http::http::HeaderValue;
 use lambda_http::{Body, Error, Request as LambdaRequest, Response as LambdaResponse};
 
@@ -51,25 +45,4 @@ fn into_lambda(response: Response) -> Result<LambdaResponse<Body>, Error> {
         builder = builder.header(name, value);
     }
     Ok(builder.body(Body::Text(response.body))?)
-}
-
-/// The AWS SDK configuration for the counter: region and credentials from the Lambda
-/// environment (or `AWS_ENDPOINT_URL` and friends elsewhere), rustls on ring, a few quick
-/// retries, and timeouts well inside the function's own.
-pub async fn aws_config() -> aws_config::SdkConfig {
-    let https = aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https();
-    aws_config::defaults(BehaviorVersion::latest())
-        .http_client(https)
-        .retry_config(RetryConfig::standard().with_max_attempts(3))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(1))
-                .operation_attempt_timeout(Duration::from_millis(1500))
-                .operation_timeout(Duration::from_secs(4))
-                .build(),
-        )
-        .load()
-        .await
 }

@@ -15,3 +15,14 @@ pub use api::{Request, Response, respond};
 pub use file_store::FileStore;
 pub use memory::MemoryStore;
 pub use store::{Store, StoreError, StoreErrorKind};
+
+/// Runs a future that never waits (the memory and file stores) to completion.
+#[cfg(test)]
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match f.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => unreachable!("test stores are ready at once"),
+    }
+}

@@ -1,16 +1,7 @@
 use super::*;
+use crate::block_on;
 use crate::store::StoreError;
 use crate::{MemoryStore, Store};
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    // The stores used here never wait, so one poll completes the future.
-    let mut f = std::pin::pin!(f);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match f.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(v) => v,
-        std::task::Poll::Pending => unreachable!("test stores are ready at once"),
-    }
-}
 
 fn call(store: &impl Store, method: &str, target: &str, body: &[u8]) -> Response {
     let (route, query) = match target.split_once('?') {
