@@ -28,6 +28,11 @@ pub enum Command {
         after_help = "Examples:\n  gen init              in the current folder\n  gen init my-site      in my-site/ (created if needed)"
     )]
     Init(InitArgs),
+    /// Write Terraform JSON for the whole AWS stack into out/infra/, with the counter's Lambda zip
+    #[command(
+        after_help = "Examples:\n  gen infra\n  gen infra --counter-zip target/lambda/counter/bootstrap.zip\n  terraform -chdir=out/infra init && terraform -chdir=out/infra apply"
+    )]
+    Infra(InfraArgs),
 }
 
 #[derive(Debug, Args)]
@@ -41,6 +46,19 @@ pub struct BuildArgs {
     /// The visitor counter API the page calls (https, or http on 127.0.0.1 for testing)
     #[arg(long, value_name = "URL", env = "GEN_COUNTER_URL")]
     pub counter_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InfraArgs {
+    /// The site's folder (holds gen.toml, and counter/ to build the Lambda from)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the Terraform files [default: ROOT/out/infra]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Use this prebuilt counter zip instead of building counter/ with cargo-lambda
+    #[arg(long, value_name = "PATH")]
+    pub counter_zip: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

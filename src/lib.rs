@@ -4,6 +4,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod infra;
 pub mod links;
 pub mod output;
 pub mod render;

@@ -40,4 +40,4 @@ pub const STARTER_FILES: &[(&str, &str)] = &[
 ];
 
 /// The `.gitignore` of a new site: the generated output stays out of version control.
-pub const GITIGNORE: &str = "/out/\n";
+pub const GITIGNORE: &str = "/out/\n# Terraform state (gen infra): may hold secrets; back it up, never commit it.\n/terraform.tfstate\n/terraform.tfstate.backup\n";

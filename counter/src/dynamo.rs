@@ -21,16 +21,7 @@ use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 use crate::store::{Store, StoreError, StoreErrorKind};
 
-/// The table's partition key: the page path (a string).
-pub const KEY_ATTRIBUTE: &str = "path";
-/// The number attribute that holds the count.
-pub const COUNT_ATTRIBUTE: &str = "count";
-/// Environment variable naming the table.
-pub const TABLE_ENV: &str = "COUNTER_TABLE";
-/// Environment variable with the number of shards per path (default 1).
-pub const SHARDS_ENV: &str = "COUNTER_SHARDS";
-/// Most shards one `BatchGetItem` can read (its limit is 100 keys).
-pub const MAX_SHARDS: u32 = 100;
+pub use crate::table::{COUNT_ATTRIBUTE, KEY_ATTRIBUTE, MAX_SHARDS, SHARDS_ENV, TABLE_ENV};
 
 /// Where the counts are, as the Lambda's environment says.
 #[derive(Debug, Clone, PartialEq, Eq)]

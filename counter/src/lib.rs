@@ -10,6 +10,7 @@ mod file_store;
 pub mod lambda;
 mod memory;
 mod store;
+pub mod table;
 
 pub use api::{Request, Response, respond};
 pub use file_store::FileStore;

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod build;
+pub mod infra;
 pub mod init;
 
 use crate::cli::{Cli, Command};
@@ -10,5 +11,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Infra(args) => infra::run(&args),
     }
 }

@@ -1,6 +1,10 @@
 //! `gen.toml`: the site's settings.
 
+pub mod stack;
+
 use serde::Deserialize;
+
+pub use stack::{Backend, CounterMode, Domain, StackSettings};
 
 use crate::diagnostic::{Diagnostic, SourceFile, line_column};
 use crate::links;
@@ -18,6 +22,17 @@ pub struct Config {
     pub title: Option<String>,
     /// The search-result description; the start of `basics.summary` unless set.
     pub description: Option<String>,
+    #[serde(default, rename = "infra")]
+    raw_infra: stack::RawInfra,
+    #[serde(default, rename = "domain")]
+    raw_domain: Option<stack::RawDomain>,
+    #[serde(default, rename = "counter")]
+    raw_counter: stack::RawCounter,
+    #[serde(default, rename = "backend")]
+    raw_backend: stack::RawBackend,
+    /// `[infra]`, `[domain]`, `[counter]` and `[backend]`, checked.
+    #[serde(skip)]
+    pub stack: StackSettings,
 }
 
 fn default_language() -> String {
@@ -31,6 +46,11 @@ impl Default for Config {
             language: default_language(),
             title: None,
             description: None,
+            raw_infra: Default::default(),
+            raw_domain: None,
+            raw_counter: Default::default(),
+            raw_backend: Default::default(),
+            stack: StackSettings::default(),
         }
     }
 }
@@ -84,6 +104,28 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
                 config.language
             ),
         ));
+    }
+    config.stack = stack::check(
+        &config.raw_infra,
+        config.raw_domain.as_ref(),
+        &config.raw_counter,
+        &config.raw_backend,
+    )
+    .map_err(|(span, message)| located(Some(span), message))?;
+    if let (Some(url), Some(domain)) = (&config.base_url, &config.stack.domain) {
+        let host = url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', ':']).next());
+        if host != Some(domain.name.as_str()) {
+            return Err(located(
+                value_span("base_url"),
+                format!(
+                    "base_url: {url:?} is not on domain.name {:?}; make them agree",
+                    domain.name
+                ),
+            ));
+        }
     }
     Ok(config)
 }

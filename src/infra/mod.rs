@@ -1,0 +1,157 @@
+//! `gen infra`'s product: the whole AWS stack as Terraform JSON, built from typed values
+//! ([`tf`]) and the checked settings of `gen.toml`. No I/O here: [`generate`] returns the
+//! files and `cmd::infra` writes them.
+
+mod dns;
+mod providers;
+mod site;
+pub mod tf;
+mod visitor_counter;
+
+use serde_json::json;
+
+use crate::config::{CounterMode, StackSettings};
+use tf::Document;
+
+/// The counter Lambda's deployment package, next to the `.tf.json` files.
+pub const COUNTER_ZIP: &str = "counter.zip";
+
+/// Every file name `gen infra` may write into the infra folder. It writes and removes only
+/// these; anything else there (state, `.terraform/`, the lock file) is never touched.
+pub const OWN_FILES: [&str; 7] = [
+    "backend.tf.json",
+    "providers.tf.json",
+    "site.tf.json",
+    "counter.tf.json",
+    "dns.tf.json",
+    "outputs.tf.json",
+    COUNTER_ZIP,
+];
+
+/// How the stack is laid out on disk.
+#[derive(Debug, Clone)]
+pub struct StackOptions {
+    /// The local backend's state file, relative to the infra folder (or absolute).
+    pub local_state_path: String,
+}
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InfraFile {
+    pub name: &'static str,
+    pub text: String,
+}
+
+/// Names derived from the project name, shared by the files.
+pub(crate) struct Names {
+    project: String,
+}
+
+impl Names {
+    fn of(&self, suffix: &str) -> String {
+        format!("{}-{suffix}", self.project)
+    }
+}
+
+/// The stack's Terraform files, in a fixed order. `counter.tf.json` is absent when the
+/// counter is off and `dns.tf.json` when there is no custom domain.
+pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFile> {
+    let names = Names {
+        project: settings.project.clone(),
+    };
+    let backend = providers::backend(settings, options);
+    let providers = providers::providers(settings);
+
+    let mut dns = settings
+        .domain
+        .as_ref()
+        .map(|_| Document::new("Custom domain: ACM certificate (us-east-1), DNS validation and alias records in Route 53."));
+    let certificate = match (&settings.domain, dns.as_mut()) {
+        (Some(domain), Some(doc)) => Some(dns::certificate(doc, settings, domain)),
+        _ => None,
+    };
+
+    let mut site_doc = Document::new(
+        "The website: a private S3 bucket served only through CloudFront (origin access control), with security headers.",
+    );
+    let site = site::document(&mut site_doc, settings, &names, certificate.as_ref());
+
+    if let (Some(domain), Some(doc)) = (&settings.domain, dns.as_mut()) {
+        dns::aliases(doc, domain, &site.distribution);
+    }
+
+    let counter = match settings.counter.mode {
+        CounterMode::Off => None,
+        mode => {
+            let mut doc = Document::new(
+                "The visitor counter: DynamoDB table, Rust Lambda (counter.zip) and its public endpoint.",
+            );
+            let url = visitor_counter::document(&mut doc, settings, &names, mode, &site.origins);
+            Some((doc, url))
+        }
+    };
+
+    let mut outputs = Document::new(
+        "What gen build, gen publish and gen deploy read back after terraform apply.",
+    );
+    let site_url = match &settings.domain {
+        Some(domain) => json!(format!("https://{}/", domain.name)),
+        None => json!(format!(
+            "https://${{{}}}/",
+            site.distribution.attr("domain_name")
+        )),
+    };
+    outputs.output("site_url", "The site's address", site_url);
+    outputs.output(
+        "bucket",
+        "The S3 bucket that holds the site",
+        site.bucket.get("bucket"),
+    );
+    outputs.output(
+        "distribution_id",
+        "The CloudFront distribution that serves the site",
+        site.distribution.get("id"),
+    );
+    if let Some((_, url)) = &counter {
+        outputs.output(
+            "counter_url",
+            "The visitor counter's endpoint, called by the page",
+            url.clone(),
+        );
+    }
+
+    let mut files = vec![
+        InfraFile {
+            name: "backend.tf.json",
+            text: backend.to_json(),
+        },
+        InfraFile {
+            name: "providers.tf.json",
+            text: providers.to_json(),
+        },
+        InfraFile {
+            name: "site.tf.json",
+            text: site_doc.to_json(),
+        },
+    ];
+    if let Some((doc, _)) = counter {
+        files.push(InfraFile {
+            name: "counter.tf.json",
+            text: doc.to_json(),
+        });
+    }
+    if let Some(doc) = dns {
+        files.push(InfraFile {
+            name: "dns.tf.json",
+            text: doc.to_json(),
+        });
+    }
+    files.push(InfraFile {
+        name: "outputs.tf.json",
+        text: outputs.to_json(),
+    });
+    files
+}
+
+#[cfg(test)]
+mod tests;
