@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod build;
+mod infra;
 mod init;
 mod sample;
 mod support;

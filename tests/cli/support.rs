@@ -56,6 +56,16 @@ impl TestSite {
             .env("NO_COLOR", "1"))
     }
 
+    /// Runs `gen infra --root <site> ARGS`.
+    pub fn infra(&self, args: &[&str]) -> Run {
+        run(Command::new(env!("CARGO_BIN_EXE_gen"))
+            .arg("infra")
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .env("NO_COLOR", "1"))
+    }
+
     /// Every file under out/site, by relative path.
     pub fn output(&self) -> BTreeMap<String, Vec<u8>> {
         let mut files = BTreeMap::new();

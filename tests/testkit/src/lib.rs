@@ -2,6 +2,7 @@
 //! test that needs it on a free loopback port and stopped when the test ends.
 
 mod moto;
+pub mod terraform;
 
 pub use moto::Moto;
 

@@ -26,6 +26,8 @@ impl Moto {
             let port = free_port();
             let mut child = Command::new(&program)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                // ACM certificates are issued at once instead of after 60 s.
+                .env("MOTO_ACM_VALIDATION_WAIT", "0")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
