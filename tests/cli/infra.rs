@@ -269,32 +269,28 @@ fn apply_against_moto(settings: &str, aliases: &[&str]) -> serde_json::Value {
         "the state is at the project root"
     );
 
-    let plan = terraform(
-        &dir,
-        &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
-    );
-    assert_eq!(
-        plan.status.code(),
-        Some(0),
-        "a second plan wants changes:\n{}{}",
-        String::from_utf8_lossy(&plan.stdout),
-        String::from_utf8_lossy(&plan.stderr)
-    );
+    assert_no_changes(&dir, "after apply");
     // gen infra again, with state in place: still nothing to change.
     assert!(site.infra(&["--counter-zip", &fixture_zip()]).success());
-    let plan = terraform(
-        &dir,
-        &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
-    );
-    assert_eq!(
-        plan.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&plan.stdout)
-    );
+    assert_no_changes(&dir, "after gen infra again");
 
     let outputs = terraform_ok(&dir, &["output", "-json"]);
     serde_json::from_str(&outputs).unwrap()
+}
+
+/// `terraform plan -detailed-exitcode` exits 0: the stack matches the configuration.
+fn assert_no_changes(dir: &Path, when: &str) {
+    let plan = terraform(
+        dir,
+        &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+    );
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "{when}, a plan wants changes:\n{}{}",
+        String::from_utf8_lossy(&plan.stdout),
+        String::from_utf8_lossy(&plan.stderr)
+    );
 }
 
 /// What moto 5.2.5 cannot do, and only that:
