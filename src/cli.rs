@@ -33,6 +33,11 @@ pub enum Command {
         after_help = "Examples:\n  gen infra\n  gen infra --counter-zip target/lambda/counter/bootstrap.zip\n  terraform -chdir=out/infra init && terraform -chdir=out/infra apply"
     )]
     Infra(InfraArgs),
+    /// Upload out/site/ to S3 (changed files only) and invalidate what changed in CloudFront
+    #[command(
+        after_help = "Examples:\n  gen publish --dry-run --bucket resume-site-2026\n  gen publish --bucket resume-site-2026 --distribution-id E2QWRUHAPOMQZL\n  gen publish --bucket my-bucket --prefix resume --max-deletes 10 --yes"
+    )]
+    Publish(PublishArgs),
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +64,40 @@ pub struct InfraArgs {
     /// Use this prebuilt counter zip instead of building counter/ with cargo-lambda
     #[arg(long, value_name = "PATH")]
     pub counter_zip: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The site's folder
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The built site to publish [default: ROOT/out/site]
+    #[arg(long, value_name = "DIR")]
+    pub site: Option<PathBuf>,
+    /// The S3 bucket (the stack's `bucket` output)
+    #[arg(long, value_name = "NAME")]
+    pub bucket: Option<String>,
+    /// Publish under this key prefix; nothing outside it is touched
+    #[arg(long, value_name = "PREFIX", default_value = "")]
+    pub prefix: String,
+    /// The CloudFront distribution to invalidate (the stack's `distribution_id` output)
+    #[arg(long, value_name = "ID")]
+    pub distribution_id: Option<String>,
+    /// Print what would be uploaded and deleted, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse to publish if more files than this would be deleted
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_deletes: usize,
+    /// Upload every file, changed or not
+    #[arg(long)]
+    pub force: bool,
+    /// Delete without asking (gen asks only when run in a terminal)
+    #[arg(long)]
+    pub yes: bool,
+    /// Wait until CloudFront has applied the invalidation
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod infra;
 pub mod links;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod resume;
 pub mod site;

@@ -6,10 +6,91 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::site::Site;
+use crate::site::{CachePolicy, Site, content_type};
 
 /// Marks a folder as written by `gen build`, so a rebuild may replace it. Never published.
+/// It also lists the fingerprinted files, so `gen publish` knows their cache policy.
 pub const MARKER: &str = ".gen-site";
+const MARKER_HEADER: &str = "This folder is written by `gen build` and replaced by each build.\n";
+const IMMUTABLE: &str = "immutable: ";
+
+/// Reads back a site that `gen build` wrote: its files, types and cache policies.
+pub fn read_site(dir: &Path) -> Result<Site> {
+    let marker = fs::read_to_string(dir.join(MARKER)).map_err(|_| {
+        anyhow::anyhow!(
+            "{} is not a site built by gen (no {MARKER}): run gen build first",
+            dir.display()
+        )
+    })?;
+    let immutable: Vec<&str> = marker
+        .lines()
+        .filter_map(|l| l.strip_prefix(IMMUTABLE))
+        .collect();
+    let mut site = Site::default();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = pending.pop() {
+        for entry in
+            fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))?
+        {
+            let entry = entry.with_context(|| format!("reading {}", folder.display()))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = format!("{prefix}{name}");
+            let kind = entry
+                .file_type()
+                .with_context(|| format!("reading {}", entry.path().display()))?;
+            if kind.is_dir() {
+                pending.push((entry.path(), format!("{path}/")));
+            } else if path != MARKER {
+                let bytes = fs::read(entry.path())
+                    .with_context(|| format!("reading {}", entry.path().display()))?;
+                let cache = match immutable.contains(&path.as_str()) {
+                    true => CachePolicy::Immutable,
+                    false => CachePolicy::Revalidate,
+                };
+                site.files.push(crate::site::SiteFile {
+                    content_type: content_type(&path),
+                    path,
+                    bytes,
+                    cache,
+                });
+            }
+        }
+    }
+    site.sort();
+    Ok(site)
+}
+
+/// Where a failed build of `out` is recorded: `.<name>.failed` beside it.
+fn failure_record(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(format!(".{name}.failed")),
+        _ => PathBuf::from(format!(".{name}.failed")),
+    }
+}
+
+/// Notes that the last build of `out` failed, with why (`out` itself is left as it was).
+pub fn record_failure(out: &Path, error: &str) {
+    let record = failure_record(out);
+    if record.parent().is_some_and(Path::is_dir) {
+        let _ = fs::write(record, format!("{error}\n"));
+    }
+}
+
+/// Forgets an earlier failure after a successful build.
+pub fn clear_failure(out: &Path) {
+    let _ = fs::remove_file(failure_record(out));
+}
+
+/// Why the last build of `out` failed, if it did.
+pub fn last_failure(out: &Path) -> Option<String> {
+    fs::read_to_string(failure_record(out))
+        .ok()
+        .map(|s| s.trim().to_owned())
+}
 
 /// Replaces the folder `out` with `site`.
 ///
@@ -63,11 +144,16 @@ fn write_files(site: &Site, dir: &Path) -> Result<()> {
         }
         fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))?;
     }
-    fs::write(
-        dir.join(MARKER),
-        "This folder is written by `gen build` and replaced by each build.\n",
-    )
-    .with_context(|| format!("writing {}", dir.join(MARKER).display()))
+    let mut marker = String::from(MARKER_HEADER);
+    for file in site
+        .files
+        .iter()
+        .filter(|f| f.cache == CachePolicy::Immutable)
+    {
+        marker.push_str(&format!("{IMMUTABLE}{}\n", file.path));
+    }
+    fs::write(dir.join(MARKER), marker)
+        .with_context(|| format!("writing {}", dir.join(MARKER).display()))
 }
 
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {

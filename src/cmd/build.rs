@@ -21,17 +21,29 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| args.root.join("out").join("site"));
-    let sources = Sources::read(&args.root)?;
-    let rendered = render::render(
-        &sources,
-        &RenderOptions {
-            counter_url: counter_url.clone(),
-        },
-    )?;
+    let rendered = Sources::read(&args.root).and_then(|sources| {
+        render::render(
+            &sources,
+            &RenderOptions {
+                counter_url: counter_url.clone(),
+            },
+        )
+    });
+    let rendered = match rendered {
+        Ok(rendered) => rendered,
+        Err(e) => {
+            output::record_failure(&out, &first_line(&e));
+            return Err(e);
+        }
+    };
     for warning in &rendered.warnings {
         term::warning(warning);
     }
-    output::write_site(&rendered.site, &out)?;
+    if let Err(e) = output::write_site(&rendered.site, &out) {
+        output::record_failure(&out, &first_line(&e));
+        return Err(e);
+    }
+    output::clear_failure(&out);
     let bytes: usize = rendered.site.files.iter().map(|f| f.bytes.len()).sum();
     term::status(
         "built",
@@ -47,6 +59,15 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         term::note("no visitor counter: pass --counter-url or set GEN_COUNTER_URL to add one");
     }
     Ok(())
+}
+
+fn first_line(error: &anyhow::Error) -> String {
+    error
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The counter API must be https, or plain http on this machine for local testing.

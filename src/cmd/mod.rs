@@ -3,6 +3,7 @@
 pub mod build;
 pub mod infra;
 pub mod init;
+pub mod publish;
 
 use crate::cli::{Cli, Command};
 
@@ -12,5 +13,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Build(args) => build::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Infra(args) => infra::run(&args),
+        Command::Publish(args) => publish::run(&args),
     }
 }

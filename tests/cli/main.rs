@@ -4,5 +4,6 @@ mod bad_input;
 mod build;
 mod infra;
 mod init;
+mod publish;
 mod sample;
 mod support;

@@ -2,9 +2,11 @@
 //! test that needs it on a free loopback port and stopped when the test ends.
 
 mod moto;
+mod proxy;
 pub mod terraform;
 
 pub use moto::Moto;
+pub use proxy::FailingProxy;
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::PathBuf;
@@ -20,4 +22,23 @@ pub fn free_port() -> u16 {
 /// The workspace root (where `Cargo.lock` and `.venv/` are).
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs a Python snippet with boto3 (from `.venv`) pointed at `moto`; returns its stdout.
+pub fn boto3(moto: &Moto, script: &str) -> String {
+    let python = workspace_root().join(".venv/bin/python");
+    let prelude = format!(
+        "import boto3, json\nkw = dict(endpoint_url='{}', region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')\n",
+        moto.endpoint()
+    );
+    let output = std::process::Command::new(python)
+        .args(["-c", &format!("{prelude}{script}")])
+        .output()
+        .expect("running .venv/bin/python (run scripts/test once)");
+    assert!(
+        output.status.success(),
+        "boto3 script failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }

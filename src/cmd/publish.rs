@@ -1,0 +1,145 @@
+//! `gen publish`: upload out/site/ to the stack's bucket, changed files only, and invalidate
+//! exactly what changed in CloudFront.
+
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget};
+
+use crate::cli::PublishArgs;
+use crate::output;
+use crate::publish::{self, Clients, Reason, Target};
+use crate::term;
+
+pub fn run(args: &PublishArgs) -> Result<()> {
+    let started = Instant::now();
+    let site_dir = args
+        .site
+        .clone()
+        .unwrap_or_else(|| args.root.join("out").join("site"));
+    if let Some(failure) = output::last_failure(&site_dir) {
+        bail!(
+            "the last gen build failed, so {} is not what your sources say: fix the error and build again\n  {failure}",
+            site_dir.display()
+        );
+    }
+    if !site_dir.is_dir() {
+        bail!("{} not found: run gen build first", site_dir.display());
+    }
+    let site = output::read_site(&site_dir)?;
+    if site.get("index.html").is_none() {
+        bail!(
+            "{} has no index.html: run gen build first",
+            site_dir.display()
+        );
+    }
+    let Some(bucket) = args.bucket.clone() else {
+        bail!(
+            "which bucket? pass --bucket (the `bucket` output of terraform -chdir=out/infra output)"
+        );
+    };
+    let prefix = match args.prefix.trim_matches('/') {
+        "" => String::new(),
+        p => format!("{p}/"),
+    };
+    let target = Target {
+        bucket,
+        prefix,
+        distribution_id: args.distribution_id.clone(),
+    };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let clients = Clients::from_env().await;
+        let remote = publish::remote_state(&clients, &site, &target).await?;
+        let plan = publish::plan::plan(&site, &target.prefix, &remote, args.force);
+        let location = format!("s3://{}/{}", target.bucket, target.prefix);
+
+        if args.dry_run {
+            for upload in &plan.uploads {
+                println!("upload {} ({})", upload.key, upload.reason.describe());
+            }
+            for key in &plan.deletes {
+                println!("delete {key}");
+            }
+            println!(
+                "dry run for {location}: {} to upload, {} to delete, {} unchanged; nothing was sent",
+                plan.uploads.len(),
+                plan.deletes.len(),
+                plan.unchanged
+            );
+            return Ok(());
+        }
+        if plan.deletes.len() > args.max_deletes {
+            bail!(
+                "this publish would delete {} files from {location}, more than --max-deletes {}; nothing was changed. \
+                 Check --bucket and --prefix (gen publish --dry-run lists them), then pass --max-deletes {} if it is right",
+                plan.deletes.len(),
+                args.max_deletes,
+                plan.deletes.len()
+            );
+        }
+        if !plan.deletes.is_empty() && !args.yes && std::io::stdin().is_terminal() && !confirm(&plan.deletes, &location)? {
+            bail!("nothing was changed");
+        }
+        let progress = match std::io::stderr().is_terminal() {
+            true => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+            false => ProgressBar::hidden(),
+        };
+        let outcome = publish::execute(&clients, &site, &target, &plan, &progress).await?;
+        let metadata_only = plan.uploads.iter().filter(|u| u.reason == Reason::Metadata).count();
+        let mut summary = format!(
+            "{location}: uploaded {} ({}), deleted {}, unchanged {}",
+            outcome.uploaded,
+            human_bytes(outcome.uploaded_bytes),
+            outcome.deleted,
+            outcome.unchanged
+        );
+        if metadata_only > 0 {
+            summary.push_str(&format!(" ({metadata_only} for new headers only)"));
+        }
+        match &outcome.invalidation {
+            Some((id, paths)) => summary.push_str(&format!("; invalidation {id} ({})", paths.join(" "))),
+            None if target.distribution_id.is_none() => summary.push_str("; no CloudFront invalidation (no --distribution-id)"),
+            None => summary.push_str("; nothing to invalidate"),
+        }
+        summary.push_str(&format!(" in {} ms", started.elapsed().as_millis()));
+        term::status("published", &summary);
+        if let (true, Some((id, _)), Some(distribution)) = (args.wait, &outcome.invalidation, &target.distribution_id) {
+            term::status("waiting", &format!("for invalidation {id}"));
+            publish::wait_for_invalidation(&clients, distribution, id).await?;
+            term::status("done", "CloudFront serves the new files everywhere");
+        }
+        Ok(())
+    })
+}
+
+fn confirm(deletes: &[String], location: &str) -> Result<bool> {
+    eprintln!("gen publish will delete from {location}:");
+    for key in deletes.iter().take(20) {
+        eprintln!("  {key}");
+    }
+    if deletes.len() > 20 {
+        eprintln!("  ... and {} more", deletes.len() - 20);
+    }
+    eprint!("delete these {} files? [y/N] ", deletes.len());
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .context("reading the answer")?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{:.1} MiB", b as f64 / 1024.0 / 1024.0),
+    }
+}

@@ -1,0 +1,347 @@
+//! `gen publish`'s work: list the bucket once, look at the objects the site shares with it,
+//! upload what changed (assets first, pages last, a few at a time), delete what is gone
+//! (capped), and invalidate exactly the changed paths in CloudFront.
+
+pub mod plan;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use indicatif::{ProgressBar, ProgressStyle};
+use md5::Digest;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::site::Site;
+pub use plan::{PublishPlan, Reason, RemoteMeta, RemoteObject, invalidation_paths};
+
+/// Uploads and metadata reads in flight at once.
+pub const CONCURRENCY: usize = 16;
+
+/// Where the site goes.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub bucket: String,
+    /// Keys start with this (empty: the whole bucket is the site's). Nothing outside it is
+    /// listed, written or deleted.
+    pub prefix: String,
+    pub distribution_id: Option<String>,
+}
+
+/// The AWS clients, configured once from the standard chain (env, profiles, SSO) and
+/// `AWS_ENDPOINT_URL`.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    pub s3: aws_sdk_s3::Client,
+    pub cloudfront: aws_sdk_cloudfront::Client,
+}
+
+impl Clients {
+    pub async fn from_env() -> Self {
+        let https = aws_smithy_http_client::Builder::new()
+            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .build_https();
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(https)
+            .load()
+            .await;
+        // A custom endpoint (a local S3) is addressed by path, not by bucket host name.
+        let s3 = aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(config.endpoint_url().is_some())
+            .build();
+        Self {
+            s3: aws_sdk_s3::Client::from_conf(s3),
+            cloudfront: aws_sdk_cloudfront::Client::new(&config),
+        }
+    }
+}
+
+/// What a publish did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub uploaded: usize,
+    pub uploaded_bytes: u64,
+    pub deleted: usize,
+    pub unchanged: usize,
+    pub invalidation: Option<(String, Vec<String>)>,
+}
+
+/// Reads the bucket's state under the prefix: one paginated listing, then the metadata of
+/// every object the site also has.
+pub async fn remote_state(
+    clients: &Clients,
+    site: &Site,
+    target: &Target,
+) -> Result<BTreeMap<String, RemoteObject>> {
+    let mut remote = BTreeMap::new();
+    let mut pages = clients
+        .s3
+        .list_objects_v2()
+        .bucket(&target.bucket)
+        .prefix(&target.prefix)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(aws_error).with_context(|| {
+            format!(
+                "listing s3://{}/{} (is --bucket right, and are AWS credentials set?)",
+                target.bucket, target.prefix
+            )
+        })?;
+        for object in page.contents() {
+            if let Some(key) = object.key() {
+                let etag = object
+                    .e_tag()
+                    .unwrap_or_default()
+                    .trim_matches('"')
+                    .to_owned();
+                remote.insert(key.to_owned(), RemoteObject { etag, meta: None });
+            }
+        }
+    }
+    let shared: Vec<String> = site
+        .files
+        .iter()
+        .map(|f| format!("{}{}", target.prefix, f.path))
+        .filter(|k| remote.contains_key(k))
+        .collect();
+    let limit = Arc::new(Semaphore::new(CONCURRENCY));
+    let mut heads = JoinSet::new();
+    for key in shared {
+        let (s3, bucket, limit) = (
+            clients.s3.clone(),
+            target.bucket.clone(),
+            Arc::clone(&limit),
+        );
+        heads.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let head = s3.head_object().bucket(&bucket).key(&key).send().await;
+            (key, head)
+        });
+    }
+    while let Some(joined) = heads.join_next().await {
+        let (key, head) = joined.context("reading object metadata")?;
+        let head = head
+            .map_err(aws_error)
+            .with_context(|| format!("reading s3://{}/{key}", target.bucket))?;
+        let meta = RemoteMeta {
+            content_type: head.content_type().map(str::to_owned),
+            cache_control: head.cache_control().map(str::to_owned),
+            md5: head.metadata().and_then(|m| m.get("md5")).cloned(),
+        };
+        if let Some(object) = remote.get_mut(&key) {
+            object.meta = Some(meta);
+        }
+    }
+    Ok(remote)
+}
+
+/// Carries out a plan: uploads (assets, then pages), deletes, one invalidation.
+/// Stops at the first failed group, so pages never go live before what they link to, and
+/// nothing is deleted unless every upload succeeded. Running it again converges.
+pub async fn execute(
+    clients: &Clients,
+    site: &Site,
+    target: &Target,
+    plan: &PublishPlan,
+    progress: &ProgressBar,
+) -> Result<Outcome> {
+    let mut outcome = Outcome {
+        unchanged: plan.unchanged,
+        ..Outcome::default()
+    };
+    progress.set_length(
+        plan.uploads
+            .iter()
+            .map(|u| site.files[u.file].bytes.len() as u64)
+            .sum(),
+    );
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {bytes}/{total_bytes} [{bar:30}] {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let (assets, pages): (Vec<_>, Vec<_>) =
+        plan.uploads.iter().partition(|u| !plan::is_page(&u.key));
+    for group in [assets, pages] {
+        let limit = Arc::new(Semaphore::new(CONCURRENCY));
+        let mut puts = JoinSet::new();
+        for upload in group {
+            let file = &site.files[upload.file];
+            let request = clients
+                .s3
+                .put_object()
+                .bucket(&target.bucket)
+                .key(&upload.key)
+                .content_type(file.content_type)
+                .cache_control(file.cache.header())
+                .content_md5(crate::render::base64(&md5::Md5::digest(&file.bytes)))
+                .metadata("md5", &upload.md5)
+                .body(ByteStream::from(file.bytes.clone()));
+            let (limit, key, size) = (
+                Arc::clone(&limit),
+                upload.key.clone(),
+                file.bytes.len() as u64,
+            );
+            puts.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                (key, size, request.send().await)
+            });
+        }
+        let mut failures = Vec::new();
+        while let Some(joined) = puts.join_next().await {
+            let (key, size, result) = joined.context("uploading")?;
+            match result {
+                Ok(_) => {
+                    outcome.uploaded += 1;
+                    outcome.uploaded_bytes += size;
+                    progress.inc(size);
+                    progress.set_message(format!("{} uploaded", outcome.uploaded));
+                }
+                Err(e) => failures.push(format!("{key}: {}", aws_error(e))),
+            }
+        }
+        if !failures.is_empty() {
+            bail!(
+                "{} of the uploads failed (run gen publish again to finish; nothing was deleted):\n  {}",
+                failures.len(),
+                failures.join("\n  ")
+            );
+        }
+    }
+    for batch in plan.deletes.chunks(1000) {
+        let objects = batch
+            .iter()
+            .map(|key| ObjectIdentifier::builder().key(key).build())
+            .collect::<Result<Vec<_>, _>>()
+            .context("listing keys to delete")?;
+        let delete = Delete::builder()
+            .set_objects(Some(objects))
+            .quiet(true)
+            .build()
+            .context("listing keys to delete")?;
+        let output = clients
+            .s3
+            .delete_objects()
+            .bucket(&target.bucket)
+            .delete(delete)
+            .send()
+            .await
+            .map_err(aws_error)
+            .context("deleting removed files")?;
+        if let Some(error) = output.errors().first() {
+            bail!(
+                "deleting {} failed: {}",
+                error.key().unwrap_or("?"),
+                error.message().unwrap_or("unknown error")
+            );
+        }
+        outcome.deleted += batch.len();
+    }
+    progress.finish_and_clear();
+
+    let changed: Vec<&str> = plan
+        .uploads
+        .iter()
+        .filter(|u| u.reason != Reason::New)
+        .map(|u| &u.key)
+        .chain(&plan.deletes)
+        .map(|k| &k[target.prefix.len()..])
+        .collect();
+    let paths = invalidation_paths(&changed);
+    if let (Some(distribution), false) = (&target.distribution_id, paths.is_empty()) {
+        let id = invalidate(clients, distribution, &paths).await?;
+        outcome.invalidation = Some((id, paths));
+    }
+    Ok(outcome)
+}
+
+async fn invalidate(clients: &Clients, distribution: &str, paths: &[String]) -> Result<String> {
+    use aws_sdk_cloudfront::types::{InvalidationBatch, Paths};
+    let reference = format!(
+        "gen-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    );
+    let batch = InvalidationBatch::builder()
+        .paths(
+            Paths::builder()
+                .quantity(paths.len() as i32)
+                .set_items(Some(paths.to_vec()))
+                .build()
+                .context("building the invalidation")?,
+        )
+        .caller_reference(reference)
+        .build()
+        .context("building the invalidation")?;
+    let output = clients
+        .cloudfront
+        .create_invalidation()
+        .distribution_id(distribution)
+        .invalidation_batch(batch)
+        .send()
+        .await
+        .map_err(aws_error)
+        .with_context(|| {
+            format!(
+                "invalidating {} path(s) in CloudFront distribution {distribution}",
+                paths.len()
+            )
+        })?;
+    Ok(output
+        .invalidation()
+        .map(|i| i.id().to_owned())
+        .unwrap_or_default())
+}
+
+/// Waits until CloudFront reports the invalidation complete (checking every 5 s, 20 min at most).
+pub async fn wait_for_invalidation(clients: &Clients, distribution: &str, id: &str) -> Result<()> {
+    for _ in 0..240 {
+        let output = clients
+            .cloudfront
+            .get_invalidation()
+            .distribution_id(distribution)
+            .id(id)
+            .send()
+            .await
+            .map_err(aws_error)
+            .with_context(|| format!("checking invalidation {id}"))?;
+        if output.invalidation().map(|i| i.status()) == Some("Completed") {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+    bail!("invalidation {id} is still in progress after 20 minutes; the files are published")
+}
+
+/// An SDK error in one line: the service's code and message, or the chain of causes.
+fn aws_error<E, R>(error: aws_sdk_s3::error::SdkError<E, R>) -> anyhow::Error
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use std::error::Error;
+    if let aws_sdk_s3::error::SdkError::ServiceError(service) = &error {
+        let err = service.err();
+        return anyhow::anyhow!(
+            "{}: {}",
+            err.code().unwrap_or("error"),
+            err.message().unwrap_or("no message")
+        );
+    }
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    anyhow::anyhow!(message)
+}

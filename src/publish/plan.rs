@@ -1,0 +1,277 @@
+//! What a publish must do, worked out without sending anything: compare each local file with
+//! the bucket's listing and object metadata, and name the paths CloudFront must forget.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use md5::{Digest, Md5};
+
+use crate::site::Site;
+
+/// An object in the bucket, from the listing and (for keys the site also has) its metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemoteObject {
+    /// The ETag without quotes: the MD5 of the content for single-part, SSE-S3 uploads.
+    pub etag: String,
+    /// From HeadObject; `None` when not looked at.
+    pub meta: Option<RemoteMeta>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemoteMeta {
+    pub content_type: Option<String>,
+    pub cache_control: Option<String>,
+    /// The `md5` user metadata gen writes, for when the ETag is not an MD5.
+    pub md5: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reason {
+    New,
+    Changed,
+    /// Same content, different Content-Type or Cache-Control.
+    Metadata,
+    /// `--force`.
+    Forced,
+}
+
+impl Reason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Reason::New => "new",
+            Reason::Changed => "changed",
+            Reason::Metadata => "headers changed",
+            Reason::Forced => "forced",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// Index into the site's files.
+    pub file: usize,
+    pub key: String,
+    pub reason: Reason,
+    pub md5: String,
+}
+
+/// The publish, step by step: uploads (assets first, HTML last), then deletes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublishPlan {
+    pub uploads: Vec<Upload>,
+    pub deletes: Vec<String>,
+    pub unchanged: usize,
+}
+
+pub fn md5_hex(bytes: &[u8]) -> String {
+    Md5::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether a key is published last: HTML, so no page is live before what it links to.
+pub fn is_page(key: &str) -> bool {
+    key.ends_with(".html") || key.ends_with(".htm")
+}
+
+/// Compares the site with the bucket's objects under `prefix`.
+pub fn plan(
+    site: &Site,
+    prefix: &str,
+    remote: &BTreeMap<String, RemoteObject>,
+    force: bool,
+) -> PublishPlan {
+    let mut plan = PublishPlan::default();
+    let mut local = BTreeSet::new();
+    for (index, file) in site.files.iter().enumerate() {
+        let key = format!("{prefix}{}", file.path);
+        local.insert(key.clone());
+        let md5 = md5_hex(&file.bytes);
+        let reason = match remote.get(&key) {
+            None => Some(Reason::New),
+            Some(object) => {
+                let meta = object.meta.clone().unwrap_or_default();
+                let same_content = object.etag == md5 || meta.md5.as_deref() == Some(md5.as_str());
+                let same_headers = meta.content_type.as_deref() == Some(file.content_type)
+                    && meta.cache_control.as_deref() == Some(file.cache.header());
+                match (same_content, same_headers) {
+                    (false, _) => Some(Reason::Changed),
+                    (true, false) => Some(Reason::Metadata),
+                    (true, true) if force => Some(Reason::Forced),
+                    (true, true) => None,
+                }
+            }
+        };
+        match reason {
+            Some(reason) => plan.uploads.push(Upload {
+                file: index,
+                key,
+                reason,
+                md5,
+            }),
+            None => plan.unchanged += 1,
+        }
+    }
+    // Assets, then pages; each group in key order.
+    plan.uploads
+        .sort_by(|a, b| (is_page(&a.key), &a.key).cmp(&(is_page(&b.key), &b.key)));
+    plan.deletes = remote
+        .keys()
+        .filter(|k| k.starts_with(prefix) && !local.contains(*k))
+        .cloned()
+        .collect();
+    plan
+}
+
+/// Most paths one invalidation lists before collapsing them into a wildcard.
+pub const MAX_EXACT_PATHS: usize = 15;
+
+/// The viewer paths to invalidate for changed or deleted site paths (`index.html` also as
+/// `/`, `dir/index.html` also as `/dir/`), or the narrowest wildcard covering them when there
+/// are more than [`MAX_EXACT_PATHS`]. Empty when nothing changed.
+pub fn invalidation_paths(site_paths: &[&str]) -> Vec<String> {
+    let mut paths = BTreeSet::new();
+    for path in site_paths {
+        paths.insert(format!("/{}", encode(path)));
+        if let Some(dir) = path.strip_suffix("index.html")
+            && (dir.is_empty() || dir.ends_with('/'))
+        {
+            paths.insert(format!("/{}", encode(dir)));
+        }
+    }
+    if paths.len() <= MAX_EXACT_PATHS {
+        return paths.into_iter().collect();
+    }
+    // The longest folder every path is in.
+    let first = paths.iter().next().cloned().unwrap_or_default();
+    let mut common = first.as_str();
+    for path in &paths {
+        while !path.starts_with(common) {
+            common = &common[..common.len() - 1];
+        }
+    }
+    let folder = &common[..common.rfind('/').map_or(0, |i| i + 1)];
+    vec![format!("{}*", if folder.is_empty() { "/" } else { folder })]
+}
+
+/// Percent-encodes what CloudFront wants encoded in an invalidation path.
+fn encode(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::CachePolicy;
+
+    fn site() -> Site {
+        let mut site = Site::default();
+        site.add("index.html", "<p>hi</p>", CachePolicy::Revalidate);
+        site.add("style.0123456789.css", "p{}", CachePolicy::Immutable);
+        site.add("404.html", "gone", CachePolicy::Revalidate);
+        site.sort();
+        site
+    }
+
+    fn remote_of(site: &Site, prefix: &str) -> BTreeMap<String, RemoteObject> {
+        site.files
+            .iter()
+            .map(|f| {
+                let object = RemoteObject {
+                    etag: md5_hex(&f.bytes),
+                    meta: Some(RemoteMeta {
+                        content_type: Some(f.content_type.to_owned()),
+                        cache_control: Some(f.cache.header().to_owned()),
+                        md5: None,
+                    }),
+                };
+                (format!("{prefix}{}", f.path), object)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_bucket_gets_everything_assets_first() {
+        let plan = plan(&site(), "", &BTreeMap::new(), false);
+        let keys: Vec<&str> = plan.uploads.iter().map(|u| u.key.as_str()).collect();
+        assert_eq!(keys, ["style.0123456789.css", "404.html", "index.html"]);
+        assert!(plan.uploads.iter().all(|u| u.reason == Reason::New));
+        assert!(plan.deletes.is_empty());
+    }
+
+    #[test]
+    fn an_identical_bucket_gets_nothing() {
+        let site = site();
+        let plan = plan(&site, "site/", &remote_of(&site, "site/"), false);
+        assert_eq!(
+            (plan.uploads.len(), plan.deletes.len(), plan.unchanged),
+            (0, 0, 3)
+        );
+    }
+
+    #[test]
+    fn changes_headers_and_deletes_are_found_and_other_prefixes_kept() {
+        let site = site();
+        let mut remote = remote_of(&site, "site/");
+        remote.get_mut("site/index.html").unwrap().etag = "0".repeat(32);
+        remote
+            .get_mut("site/404.html")
+            .unwrap()
+            .meta
+            .as_mut()
+            .unwrap()
+            .content_type = Some("text/plain".into());
+        remote.insert("site/old.html".into(), RemoteObject::default());
+        remote.insert("other/keep.html".into(), RemoteObject::default());
+        let plan = plan(&site, "site/", &remote, false);
+        let uploads: Vec<(&str, Reason)> = plan
+            .uploads
+            .iter()
+            .map(|u| (u.key.as_str(), u.reason))
+            .collect();
+        assert_eq!(
+            uploads,
+            [
+                ("site/404.html", Reason::Metadata),
+                ("site/index.html", Reason::Changed)
+            ]
+        );
+        assert_eq!(plan.deletes, ["site/old.html"]);
+        assert_eq!(plan.unchanged, 1);
+    }
+
+    #[test]
+    fn an_md5_in_metadata_stands_in_for_a_non_md5_etag() {
+        let site = site();
+        let mut remote = remote_of(&site, "");
+        for (key, object) in remote.iter_mut() {
+            object.meta.as_mut().unwrap().md5 = Some(object.etag.clone());
+            object.etag = format!("{key}-kms-etag");
+        }
+        assert_eq!(plan(&site, "", &remote, false).unchanged, 3);
+        assert_eq!(plan(&site, "", &remote, true).uploads.len(), 3);
+    }
+
+    #[test]
+    fn invalidations_cover_folders_and_collapse_to_the_narrowest_wildcard() {
+        assert_eq!(invalidation_paths(&[]), Vec::<String>::new());
+        assert_eq!(invalidation_paths(&["index.html"]), ["/", "/index.html"]);
+        assert_eq!(
+            invalidation_paths(&["blog/index.html", "a b.html"]),
+            ["/a%20b.html", "/blog/", "/blog/index.html"]
+        );
+        let many: Vec<String> = (0..20).map(|i| format!("docs/p{i}.html")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(invalidation_paths(&many), ["/docs/*"]);
+        let mut mixed = many.clone();
+        mixed.push("index.html");
+        assert_eq!(invalidation_paths(&mixed), ["/*"]);
+    }
+}

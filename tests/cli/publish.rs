@@ -1,0 +1,330 @@
+//! `gen publish` against S3 and CloudFront served by moto: first publish, no-op, one-line
+//! change, deletes and their cap, keys outside the prefix, and an interrupted publish.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use testkit::{FailingProxy, Moto, boto3};
+
+use crate::support::{Run, TestSite, run};
+
+const BUCKET: &str = "resume-site";
+
+/// A moto with the bucket and a distribution; returns the distribution's id.
+fn stack(moto: &Moto) -> String {
+    boto3(
+        moto,
+        &format!(
+            "s3 = boto3.client('s3', **kw)\n\
+             s3.create_bucket(Bucket='{BUCKET}')\n\
+             cf = boto3.client('cloudfront', **kw)\n\
+             d = cf.create_distribution(DistributionConfig={{'CallerReference': 'test', 'Comment': '', 'Enabled': True,\n\
+               'Origins': {{'Quantity': 1, 'Items': [{{'Id': 'site', 'DomainName': '{BUCKET}.s3.amazonaws.com', 'S3OriginConfig': {{'OriginAccessIdentity': ''}}}}]}},\n\
+               'DefaultCacheBehavior': {{'TargetOriginId': 'site', 'ViewerProtocolPolicy': 'redirect-to-https', 'MinTTL': 0,\n\
+                 'ForwardedValues': {{'QueryString': False, 'Cookies': {{'Forward': 'none'}}}}, 'TrustedSigners': {{'Enabled': False, 'Quantity': 0}}}}}})\n\
+             print(d['Distribution']['Id'], end='')"
+        ),
+    )
+}
+
+fn publish(site: &TestSite, endpoint: &str, moto: &Moto, args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gen"));
+    command
+        .arg("publish")
+        .arg("--root")
+        .arg(site.root())
+        .args(["--bucket", BUCKET])
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .envs(moto.env())
+        .env("AWS_ENDPOINT_URL", endpoint);
+    run(&mut command)
+}
+
+/// Every object under the bucket: key → (md5 metadata, Content-Type, Cache-Control, ETag).
+fn objects(moto: &Moto) -> BTreeMap<String, (String, String, String, String)> {
+    let out = boto3(
+        moto,
+        &format!(
+            "s3 = boto3.client('s3', **kw)\n\
+             out = {{}}\n\
+             for o in s3.list_objects_v2(Bucket='{BUCKET}').get('Contents', []):\n\
+             \x20   h = s3.head_object(Bucket='{BUCKET}', Key=o['Key'])\n\
+             \x20   out[o['Key']] = [h['Metadata'].get('md5', ''), h.get('ContentType', ''), h.get('CacheControl', ''), h['ETag'].strip('\"')]\n\
+             print(json.dumps(out))"
+        ),
+    );
+    serde_json::from_str(&out).unwrap()
+}
+
+/// The invalidations' path lists, oldest first.
+fn invalidations(moto: &Moto, distribution: &str) -> Vec<Vec<String>> {
+    let out = boto3(
+        moto,
+        &format!(
+            "cf = boto3.client('cloudfront', **kw)\n\
+             items = cf.list_invalidations(DistributionId='{distribution}')['InvalidationList'].get('Items', [])\n\
+             out = [cf.get_invalidation(DistributionId='{distribution}', Id=i['Id'])['Invalidation']['InvalidationBatch']['Paths'].get('Items', []) for i in items]\n\
+             print(json.dumps(out))"
+        ),
+    );
+    let mut list: Vec<Vec<String>> = serde_json::from_str(&out).unwrap();
+    list.reverse(); // moto lists newest first
+    list
+}
+
+fn built(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    site.output()
+}
+
+fn md5(bytes: &[u8]) -> String {
+    resume_gen::publish::plan::md5_hex(bytes)
+}
+
+/// The bucket holds exactly the site, byte for byte, with the right headers.
+fn assert_bucket_is(moto: &Moto, files: &BTreeMap<String, Vec<u8>>, prefix: &str) {
+    let objects = objects(moto);
+    let ours: BTreeMap<&String, _> = objects
+        .iter()
+        .filter(|(k, _)| k.starts_with(prefix))
+        .collect();
+    let expected: Vec<String> = files
+        .keys()
+        .filter(|k| *k != ".gen-site")
+        .map(|k| format!("{prefix}{k}"))
+        .collect();
+    assert_eq!(
+        ours.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+        expected
+    );
+    for (path, bytes) in files.iter().filter(|(k, _)| *k != ".gen-site") {
+        let (meta_md5, content_type, cache, etag) = &objects[&format!("{prefix}{path}")];
+        assert_eq!((meta_md5, etag), (&md5(bytes), &md5(bytes)), "{path}");
+        assert_eq!(content_type, resume_gen::site::content_type(path), "{path}");
+        let immutable = path
+            .split('.')
+            .any(|part| part.len() == 10 && part.chars().all(|c| c.is_ascii_hexdigit()));
+        let expected_cache = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=0, must-revalidate"
+        };
+        assert_eq!(cache, expected_cache, "{path}");
+    }
+}
+
+#[test]
+fn publishes_then_uploads_only_what_changed() {
+    let moto = Moto::start();
+    let distribution = stack(&moto);
+    let site = TestSite::new();
+    let first = built(&site);
+    let run = publish(
+        &site,
+        &moto.endpoint(),
+        &moto,
+        &["--distribution-id", &distribution],
+    );
+    assert!(run.success(), "{}", run.stderr);
+    let count = first.len() - 1; // the .gen-site marker is not published
+    assert!(
+        run.stderr.contains(&format!("uploaded {count} (")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("nothing to invalidate"),
+        "{}",
+        run.stderr
+    );
+    assert_bucket_is(&moto, &first, "");
+    assert!(invalidations(&moto, &distribution).is_empty());
+
+    // A rebuild with no change: nothing sent, nothing invalidated.
+    let again = built(&site);
+    assert_eq!(again, first);
+    let run = publish(
+        &site,
+        &moto.endpoint(),
+        &moto,
+        &["--distribution-id", &distribution],
+    );
+    assert!(run.success(), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "uploaded 0 (0 B), deleted 0, unchanged {count}; nothing to invalidate"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(invalidations(&moto, &distribution).is_empty());
+
+    // One line of the resume changes: only the files whose bytes changed go up.
+    let resume = std::fs::read_to_string(site.path("content/resume.yaml")).unwrap();
+    let label_line = resume
+        .lines()
+        .find(|l| l.trim_start().starts_with("label:"))
+        .unwrap()
+        .to_owned();
+    site.write(
+        "content/resume.yaml",
+        resume
+            .replace(&label_line, "  label: Principal Cloud Engineer")
+            .as_bytes(),
+    );
+    let changed_site = built(&site);
+    let changed: Vec<&String> = changed_site
+        .iter()
+        .filter(|(k, v)| first.get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(changed.contains(&&"index.html".to_owned()), "{changed:?}");
+    let run = publish(
+        &site,
+        &moto.endpoint(),
+        &moto,
+        &["--distribution-id", &distribution],
+    );
+    assert!(run.success(), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("uploaded {} (", changed.len())),
+        "{changed:?}\n{}",
+        run.stderr
+    );
+    assert_bucket_is(&moto, &changed_site, "");
+    let mut expected_paths: Vec<String> = changed.iter().map(|p| format!("/{p}")).collect();
+    if changed.iter().any(|p| *p == "index.html") {
+        expected_paths.push("/".into());
+    }
+    expected_paths.sort();
+    let mut got = invalidations(&moto, &distribution);
+    assert_eq!(got.len(), 1);
+    got[0].sort();
+    assert_eq!(got[0], expected_paths);
+}
+
+#[test]
+fn deletes_are_capped_and_stay_inside_the_prefix() {
+    let moto = Moto::start();
+    stack(&moto);
+    boto3(
+        &moto,
+        &format!(
+            "s3 = boto3.client('s3', **kw)\n\
+             s3.put_object(Bucket='{BUCKET}', Key='other/keep.txt', Body=b'not the site')\n\
+             s3.put_object(Bucket='{BUCKET}', Key='site-old/keep.txt', Body=b'not the site either')"
+        ),
+    );
+    let site = TestSite::new();
+    site.write("templates/extra.txt", b"one more file\n");
+    let with_extra = built(&site);
+    let run = publish(&site, &moto.endpoint(), &moto, &["--prefix", "site"]);
+    assert!(run.success(), "{}", run.stderr);
+    assert_bucket_is(&moto, &with_extra, "site/");
+
+    site.remove("templates/extra.txt");
+    let without = built(&site);
+    let dry = publish(
+        &site,
+        &moto.endpoint(),
+        &moto,
+        &["--prefix", "site", "--dry-run"],
+    );
+    assert!(dry.success(), "{}", dry.stderr);
+    assert!(
+        dry.stdout.contains("delete site/extra.txt\n"),
+        "{}",
+        dry.stdout
+    );
+    assert!(dry.stdout.contains("nothing was sent"), "{}", dry.stdout);
+    assert_bucket_is(&moto, &with_extra, "site/");
+
+    let refused = publish(
+        &site,
+        &moto.endpoint(),
+        &moto,
+        &["--prefix", "site", "--max-deletes", "0"],
+    );
+    assert_eq!(refused.code, Some(1));
+    assert!(refused.stderr.contains("would delete 1 files from s3://resume-site/site/, more than --max-deletes 0; nothing was changed"), "{}", refused.stderr);
+    assert_bucket_is(&moto, &with_extra, "site/");
+
+    let run = publish(&site, &moto.endpoint(), &moto, &["--prefix", "site"]);
+    assert!(run.success(), "{}", run.stderr);
+    assert!(run.stderr.contains("deleted 1"), "{}", run.stderr);
+    assert_bucket_is(&moto, &without, "site/");
+    let objects = objects(&moto);
+    assert!(
+        objects.contains_key("other/keep.txt") && objects.contains_key("site-old/keep.txt"),
+        "{objects:?}"
+    );
+}
+
+#[test]
+fn an_interrupted_publish_converges_when_run_again() {
+    let moto = Moto::start();
+    stack(&moto);
+    let site = TestSite::new();
+    site.write("templates/a.txt", b"a\n");
+    site.write("templates/b.txt", b"b\n");
+    let files = built(&site);
+    let proxy = FailingProxy::start(moto.port(), 2);
+    let run = publish(&site, &proxy.endpoint(), &moto, &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("uploads failed (run gen publish again to finish; nothing was deleted)"),
+        "{}",
+        run.stderr
+    );
+    assert!(proxy.puts() > 2);
+    let partial = objects(&moto);
+    assert!(
+        !partial.is_empty() && partial.len() < files.len() - 1,
+        "{partial:?}"
+    );
+    assert!(
+        !partial.contains_key("index.html"),
+        "pages go last: {partial:?}"
+    );
+
+    let run = publish(&site, &moto.endpoint(), &moto, &[]);
+    assert!(run.success(), "{}", run.stderr);
+    assert_bucket_is(&moto, &files, "");
+}
+
+#[test]
+fn refuses_without_a_good_build() {
+    let moto = Moto::start();
+    stack(&moto);
+    let site = TestSite::new();
+    let missing = publish(&site, &moto.endpoint(), &moto, &[]);
+    assert_eq!(missing.code, Some(1));
+    assert!(
+        missing.stderr.contains("not found: run gen build first"),
+        "{}",
+        missing.stderr
+    );
+
+    built(&site);
+    site.write("content/resume.yaml", b"basics: [unclosed\n");
+    assert!(!site.build(&[]).success());
+    let failed = publish(&site, &moto.endpoint(), &moto, &[]);
+    assert_eq!(failed.code, Some(1));
+    assert!(
+        failed.stderr.contains("the last gen build failed"),
+        "{}",
+        failed.stderr
+    );
+    assert!(
+        failed.stderr.contains("content/resume.yaml:1:"),
+        "{}",
+        failed.stderr
+    );
+    assert!(objects(&moto).is_empty(), "nothing was published");
+}
