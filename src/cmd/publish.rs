@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget};
 
 use crate::cli::PublishArgs;
 use crate::output;
-use crate::publish::{self, Clients, Reason, Target};
+use crate::publish::{self, Clients, Reason, Target, record};
 use crate::term;
 
 pub fn run(args: &PublishArgs) -> Result<()> {
@@ -56,9 +56,13 @@ pub fn run(args: &PublishArgs) -> Result<()> {
         .context("starting the async runtime")?;
     runtime.block_on(async {
         let clients = Clients::from_env().await;
-        let remote = publish::remote_state(&clients, &site, &target).await?;
-        let plan = publish::plan::plan(&site, &target.prefix, &remote, args.force);
         let location = format!("s3://{}/{}", target.bucket, target.prefix);
+        let known = match args.force {
+            true => Default::default(),
+            false => record::load(&site_dir, &location),
+        };
+        let remote = publish::remote_state(&clients, &site, &target, &known).await?;
+        let plan = publish::plan::plan(&site, &target.prefix, &remote, args.force);
 
         if args.dry_run {
             for upload in &plan.uploads {
@@ -91,7 +95,11 @@ pub fn run(args: &PublishArgs) -> Result<()> {
             true => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
             false => ProgressBar::hidden(),
         };
-        let outcome = publish::execute(&clients, &site, &target, &plan, &progress).await?;
+        let mut outcome = publish::Outcome::default();
+        let result = publish::execute(&clients, &site, &target, &plan, &progress, &mut outcome).await;
+        let deleted = &plan.deletes[..outcome.deleted];
+        record::save(&site_dir, &location, &outcome.published, deleted);
+        result?;
         let metadata_only = plan.uploads.iter().filter(|u| u.reason == Reason::Metadata).count();
         let mut summary = format!(
             "{location}: uploaded {} ({}), deleted {}, unchanged {}",

@@ -3,6 +3,7 @@
 //! (capped), and invalidate exactly the changed paths in CloudFront.
 
 pub mod plan;
+pub mod record;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -65,6 +66,8 @@ impl Clients {
 /// What a publish did.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    /// Keys uploaded, with the headers they now have.
+    pub published: BTreeMap<String, RemoteMeta>,
     pub uploaded: usize,
     pub uploaded_bytes: u64,
     pub deleted: usize,
@@ -73,11 +76,14 @@ pub struct Outcome {
 }
 
 /// Reads the bucket's state under the prefix: one paginated listing, then the metadata of
-/// every object the site also has.
+/// the objects the site also has. An object whose ETag is what this machine last uploaded
+/// there (`known`, from the publish record) is not asked again: its headers are the ones
+/// gen set. Any other object, or all with `--force`, gets a HeadObject.
 pub async fn remote_state(
     clients: &Clients,
     site: &Site,
     target: &Target,
+    known: &BTreeMap<String, RemoteMeta>,
 ) -> Result<BTreeMap<String, RemoteObject>> {
     let mut remote = BTreeMap::new();
     let mut pages = clients
@@ -109,7 +115,13 @@ pub async fn remote_state(
         .files
         .iter()
         .map(|f| format!("{}{}", target.prefix, f.path))
-        .filter(|k| remote.contains_key(k))
+        .filter(|k| match (remote.get_mut(k), known.get(k)) {
+            (Some(object), Some(meta)) if meta.md5.as_deref() == Some(object.etag.as_str()) => {
+                object.meta = Some(meta.clone());
+                false
+            }
+            (object, _) => object.is_some(),
+        })
         .collect();
     let limit = Arc::new(Semaphore::new(CONCURRENCY));
     let mut heads = JoinSet::new();
@@ -142,7 +154,7 @@ pub async fn remote_state(
     Ok(remote)
 }
 
-/// Carries out a plan: uploads (assets, then pages), deletes, one invalidation.
+/// Carries out a plan, filling `outcome` as it goes (also when it fails part-way): uploads (assets, then pages), deletes, one invalidation.
 /// Stops at the first failed group, so pages never go live before what they link to, and
 /// nothing is deleted unless every upload succeeded. Running it again converges.
 pub async fn execute(
@@ -151,11 +163,9 @@ pub async fn execute(
     target: &Target,
     plan: &PublishPlan,
     progress: &ProgressBar,
-) -> Result<Outcome> {
-    let mut outcome = Outcome {
-        unchanged: plan.unchanged,
-        ..Outcome::default()
-    };
+    outcome: &mut Outcome,
+) -> Result<()> {
+    outcome.unchanged = plan.unchanged;
     progress.set_length(
         plan.uploads
             .iter()
@@ -189,16 +199,22 @@ pub async fn execute(
                 upload.key.clone(),
                 file.bytes.len() as u64,
             );
+            let meta = RemoteMeta {
+                content_type: Some(file.content_type.to_owned()),
+                cache_control: Some(file.cache.header().to_owned()),
+                md5: Some(upload.md5.clone()),
+            };
             puts.spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                (key, size, request.send().await)
+                (key, size, meta, request.send().await)
             });
         }
         let mut failures = Vec::new();
         while let Some(joined) = puts.join_next().await {
-            let (key, size, result) = joined.context("uploading")?;
+            let (key, size, meta, result) = joined.context("uploading")?;
             match result {
                 Ok(_) => {
+                    outcome.published.insert(key, meta);
                     outcome.uploaded += 1;
                     outcome.uploaded_bytes += size;
                     progress.inc(size);
@@ -208,6 +224,7 @@ pub async fn execute(
             }
         }
         if !failures.is_empty() {
+            progress.finish_and_clear();
             bail!(
                 "{} of the uploads failed (run gen publish again to finish; nothing was deleted):\n  {}",
                 failures.len(),
@@ -259,7 +276,7 @@ pub async fn execute(
         let id = invalidate(clients, distribution, &paths).await?;
         outcome.invalidation = Some((id, paths));
     }
-    Ok(outcome)
+    Ok(())
 }
 
 async fn invalidate(clients: &Clients, distribution: &str, paths: &[String]) -> Result<String> {

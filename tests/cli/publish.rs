@@ -206,6 +206,32 @@ fn publishes_then_uploads_only_what_changed() {
     assert_eq!(got.len(), 1);
     got[0].sort();
     assert_eq!(got[0], expected_paths);
+
+    // Someone changes a header in the bucket; a machine without gen's publish record (a
+    // fresh clone, CI) looks at every object and puts it right.
+    boto3(
+        &moto,
+        &format!(
+            "s3 = boto3.client('s3', **kw)\n\
+             s3.copy_object(Bucket='{BUCKET}', Key='404.html', CopySource={{'Bucket': '{BUCKET}', 'Key': '404.html'}}, \
+             MetadataDirective='REPLACE', ContentType='text/plain', Metadata={{'md5': '{}'}})",
+            md5(&changed_site["404.html"])
+        ),
+    );
+    std::fs::remove_file(site.path("out/.site.published.json")).unwrap();
+    let run = publish(
+        &site,
+        &moto.endpoint(),
+        &moto,
+        &["--distribution-id", &distribution],
+    );
+    assert!(run.success(), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("uploaded 1 (") && run.stderr.contains("(1 for new headers only)"),
+        "{}",
+        run.stderr
+    );
+    assert_bucket_is(&moto, &changed_site, "");
 }
 
 #[test]

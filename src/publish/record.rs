@@ -1,0 +1,81 @@
+//! What this machine last published where: for each bucket and prefix, the MD5 and headers
+//! of every key gen uploaded. It spares a HeadObject per file on the next publish; an object
+//! whose ETag differs from the record (changed by someone else) is looked at again.
+//! Kept beside the site folder (`out/.site.published.json`), never inside it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::RemoteMeta;
+
+type Record = BTreeMap<String, BTreeMap<String, (String, String, String)>>;
+
+fn path(site_dir: &Path) -> PathBuf {
+    let name = site_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parent = site_dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.published.json"))
+}
+
+fn read(site_dir: &Path) -> Record {
+    fs::read(path(site_dir))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// The keys last uploaded to `location` (`bucket/prefix`), with their headers.
+pub fn load(site_dir: &Path, location: &str) -> BTreeMap<String, RemoteMeta> {
+    read(site_dir)
+        .remove(location)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, (md5, content_type, cache_control))| {
+            let meta = RemoteMeta {
+                content_type: Some(content_type),
+                cache_control: Some(cache_control),
+                md5: Some(md5),
+            };
+            (key, meta)
+        })
+        .collect()
+}
+
+/// Adds what was just uploaded and forgets what was deleted. Best effort: without a record
+/// the next publish only asks S3 more.
+pub fn save(
+    site_dir: &Path,
+    location: &str,
+    uploaded: &BTreeMap<String, RemoteMeta>,
+    deleted: &[String],
+) {
+    let mut record = read(site_dir);
+    let entries = record.entry(location.to_owned()).or_default();
+    for (key, meta) in uploaded {
+        let field = |v: &Option<String>| v.clone().unwrap_or_default();
+        entries.insert(
+            key.clone(),
+            (
+                field(&meta.md5),
+                field(&meta.content_type),
+                field(&meta.cache_control),
+            ),
+        );
+    }
+    for key in deleted {
+        entries.remove(key);
+    }
+    if let Ok(json) = serde_json::to_vec_pretty(&record) {
+        let target = path(site_dir);
+        let staging = target.with_extension(format!("new-{}", std::process::id()));
+        if fs::write(&staging, json).is_ok() && fs::rename(&staging, &target).is_err() {
+            let _ = fs::remove_file(&staging);
+        }
+    }
+}
