@@ -38,6 +38,11 @@ pub enum Command {
         after_help = "Examples:\n  gen publish --dry-run --bucket resume-site-2026\n  gen publish --bucket resume-site-2026 --distribution-id E2QWRUHAPOMQZL\n  gen publish --bucket my-bucket --prefix resume --max-deletes 10 --yes"
     )]
     Publish(PublishArgs),
+    /// Stand up or update the AWS stack, then build and publish the site: all in one go
+    #[command(
+        after_help = "Examples:\n  gen deploy                 shows terraform's plan and asks before applying\n  gen deploy --plan-only     only show what would change\n  gen deploy --auto-approve  apply without asking (CI)"
+    )]
+    Deploy(DeployArgs),
 }
 
 #[derive(Debug, Args)]
@@ -98,6 +103,25 @@ pub struct PublishArgs {
     /// Wait until CloudFront has applied the invalidation
     #[arg(long)]
     pub wait: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// The site's folder
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Apply terraform's plan without asking
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Stop after showing terraform's plan
+    #[arg(long, conflicts_with = "auto_approve")]
+    pub plan_only: bool,
+    /// Use this prebuilt counter zip instead of building counter/ with cargo-lambda
+    #[arg(long, value_name = "PATH")]
+    pub counter_zip: Option<PathBuf>,
+    /// Refuse to publish if more files than this would be deleted
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_deletes: usize,
 }
 
 #[derive(Debug, Args)]

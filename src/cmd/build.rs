@@ -2,9 +2,11 @@
 
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::cli::BuildArgs;
+use crate::cmd::infra::STATE_FILE;
+use crate::infra::outputs::{self, OutputsError};
 use crate::output;
 use crate::render::{self, RenderOptions};
 use crate::sources::Sources;
@@ -12,10 +14,32 @@ use crate::term;
 
 pub fn run(args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let counter_url = match &args.counter_url {
-        Some(url) if url.trim().is_empty() => None,
-        Some(url) => Some(check_counter_url(url.trim())?),
-        None => None,
+    let (counter_url, counter_note) = match &args.counter_url {
+        Some(url) if url.trim().is_empty() => (None, None),
+        Some(url) => (Some(check_counter_url(url.trim())?), None),
+        None => match outputs::discover(
+            &args.root.join("out").join("infra"),
+            &args.root.join(STATE_FILE),
+        ) {
+            Ok(stack) => match stack.counter_url {
+                Some(url) => {
+                    let url = check_counter_url(&url).context("the stack's counter_url output")?;
+                    (
+                        Some(url),
+                        Some("counter URL from the stack's outputs".to_owned()),
+                    )
+                }
+                None => (
+                    None,
+                    Some(
+                        "no visitor counter: the stack has none ([counter] mode = \"off\")"
+                            .to_owned(),
+                    ),
+                ),
+            },
+            Err(OutputsError::NoState) => (None, None),
+            Err(e) => (None, Some(format!("no visitor counter: {e}"))),
+        },
     };
     let out = args
         .out
@@ -55,8 +79,12 @@ pub fn run(args: &BuildArgs) -> Result<()> {
             started.elapsed().as_millis()
         ),
     );
-    if counter_url.is_none() {
-        term::note("no visitor counter: pass --counter-url or set GEN_COUNTER_URL to add one");
+    match (&counter_url, counter_note) {
+        (_, Some(note)) => term::note(&note),
+        (None, None) => term::note(
+            "no visitor counter: deploy the stack (gen deploy), or pass --counter-url or set GEN_COUNTER_URL",
+        ),
+        (Some(_), None) => {}
     }
     Ok(())
 }

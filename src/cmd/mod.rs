@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod build;
+pub mod deploy;
 pub mod infra;
 pub mod init;
 pub mod publish;
@@ -14,5 +15,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init(args) => init::run(&args),
         Command::Infra(args) => infra::run(&args),
         Command::Publish(args) => publish::run(&args),
+        Command::Deploy(args) => deploy::run(&args),
     }
 }

@@ -34,10 +34,26 @@ pub fn run(args: &PublishArgs) -> Result<()> {
             site_dir.display()
         );
     }
-    let Some(bucket) = args.bucket.clone() else {
-        bail!(
-            "which bucket? pass --bucket (the `bucket` output of terraform -chdir=out/infra output)"
-        );
+    let stack = match (&args.bucket, &args.distribution_id) {
+        (Some(_), Some(_)) => None,
+        _ => Some(crate::infra::outputs::discover(
+            &args.root.join("out").join("infra"),
+            &args.root.join(crate::cmd::infra::STATE_FILE),
+        )),
+    };
+    let bucket = match (&args.bucket, &stack) {
+        (Some(bucket), _) => bucket.clone(),
+        (None, Some(Ok(stack))) => stack.bucket.clone(),
+        (None, Some(Err(e))) => {
+            bail!("which bucket? pass --bucket, or deploy the stack first ({e})")
+        }
+        (None, None) => unreachable!("outputs are read when --bucket is missing"),
+    };
+    // The stack's distribution serves the stack's bucket, not one given by hand.
+    let distribution_id = match (&args.distribution_id, &stack) {
+        (Some(id), _) => Some(id.clone()),
+        (None, Some(Ok(stack))) if bucket == stack.bucket => Some(stack.distribution_id.clone()),
+        _ => None,
     };
     let prefix = match args.prefix.trim_matches('/') {
         "" => String::new(),
@@ -46,7 +62,7 @@ pub fn run(args: &PublishArgs) -> Result<()> {
     let target = Target {
         bucket,
         prefix,
-        distribution_id: args.distribution_id.clone(),
+        distribution_id,
     };
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

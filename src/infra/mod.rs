@@ -3,6 +3,7 @@
 //! files and `cmd::infra` writes them.
 
 mod dns;
+pub mod outputs;
 mod providers;
 mod site;
 pub mod tf;
@@ -152,6 +153,3 @@ pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFi
     });
     files
 }
-
-#[cfg(test)]
-mod tests;

@@ -41,17 +41,22 @@ pub struct Clients {
     pub cloudfront: aws_sdk_cloudfront::Client,
 }
 
+/// The AWS configuration from the standard chain, with rustls on ring for HTTPS.
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    let https = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(https)
+        .load()
+        .await
+}
+
 impl Clients {
     pub async fn from_env() -> Self {
-        let https = aws_smithy_http_client::Builder::new()
-            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-            ))
-            .build_https();
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .http_client(https)
-            .load()
-            .await;
+        let config = sdk_config().await;
         // A custom endpoint (a local S3) is addressed by path, not by bucket host name.
         let s3 = aws_sdk_s3::config::Builder::from(&config)
             .force_path_style(config.endpoint_url().is_some())
@@ -266,7 +271,12 @@ pub async fn execute(
     let changed: Vec<&str> = plan
         .uploads
         .iter()
-        .filter(|u| u.reason != Reason::New)
+        // A new page may have been asked for before (a cached 404); a new fingerprinted
+        // file has a name nobody has seen.
+        .filter(|u| {
+            u.reason != Reason::New
+                || site.files[u.file].cache == crate::site::CachePolicy::Revalidate
+        })
         .map(|u| &u.key)
         .chain(&plan.deletes)
         .map(|k| &k[target.prefix.len()..])
@@ -340,19 +350,23 @@ pub async fn wait_for_invalidation(clients: &Clients, distribution: &str, id: &s
 }
 
 /// An SDK error in one line: the service's code and message, or the chain of causes.
-fn aws_error<E, R>(error: aws_sdk_s3::error::SdkError<E, R>) -> anyhow::Error
+fn aws_error<E>(
+    error: aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> anyhow::Error
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
     use std::error::Error;
     if let aws_sdk_s3::error::SdkError::ServiceError(service) = &error {
         let err = service.err();
-        return anyhow::anyhow!(
-            "{}: {}",
-            err.code().unwrap_or("error"),
-            err.message().unwrap_or("no message")
-        );
+        let code = match err.code() {
+            Some(code) => code.to_owned(),
+            None => format!("HTTP {}", service.raw().status().as_u16()),
+        };
+        return match err.message() {
+            Some(message) => anyhow::anyhow!("{code}: {message}"),
+            None => anyhow::anyhow!("{code}"),
+        };
     }
     let mut message = error.to_string();
     let mut source = error.source();

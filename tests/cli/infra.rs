@@ -29,7 +29,7 @@ const VARIANTS: [(&str, &str); 5] = [
     ("counter_off", "[counter]\nmode = \"off\"\n"),
 ];
 
-fn fixture_zip() -> String {
+pub(crate) fn fixture_zip() -> String {
     format!("{}/tests/fixtures/counter.zip", env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -300,7 +300,7 @@ fn assert_no_changes(dir: &Path, when: &str) {
 /// - it answers a distribution with `forwarded_values` added, `origin_access_control_id`
 ///   dropped and `cloudfront_default_certificate = true` whatever was sent, and a Lambda
 ///   function without its `logging_config`: those attributes are ignored when planning again.
-fn without_headers_policy(dir: &Path) -> String {
+pub(crate) fn without_headers_policy(dir: &Path) -> String {
     let site: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("site.tf.json")).unwrap()).unwrap();
     let mut behavior =

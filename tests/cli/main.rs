@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod build;
+mod deploy;
 mod infra;
 mod init;
 mod publish;

@@ -1,0 +1,162 @@
+//! `gen deploy`: from sources to a live site in one command. gen infra, terraform init, plan
+//! (shown, then applied after confirmation or with --auto-approve), gen build with the fresh
+//! outputs, gen publish. Each step says what it does; a failed step stops the chain and
+//! everything can simply be run again.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{BuildArgs, DeployArgs, InfraArgs, PublishArgs};
+use crate::cmd::{build, infra, publish};
+use crate::term;
+
+pub fn run(args: &DeployArgs) -> Result<()> {
+    let version = Command::new("terraform")
+        .arg("version")
+        .env("CHECKPOINT_DISABLE", "1")
+        .output();
+    if !version.is_ok_and(|o| o.status.success()) {
+        bail!(
+            "terraform not found on PATH: install Terraform 1.10 or newer \
+             (https://developer.hashicorp.com/terraform/install), then run gen deploy again"
+        );
+    }
+    check_credentials()?;
+    let dir = args.root.join("out").join("infra");
+
+    step(1, "gen infra: Terraform files and the counter Lambda");
+    infra::run(&InfraArgs {
+        root: args.root.clone(),
+        out: None,
+        counter_zip: args.counter_zip.clone(),
+    })?;
+
+    step(2, "terraform init");
+    terraform(&dir, &["init", "-input=false"])?;
+
+    step(3, "terraform plan");
+    let scratch = tempfile::tempdir().context("creating a folder for the plan")?;
+    let plan_file = scratch.path().join("gen.tfplan");
+    let plan_arg = format!("-out={}", plan_file.display());
+    let changes = match terraform_status(
+        &dir,
+        &["plan", "-input=false", "-detailed-exitcode", &plan_arg],
+    )? {
+        0 => false,
+        2 => true,
+        code => bail!(
+            "terraform plan failed (exit {code}); fix what it reports, then run gen deploy again"
+        ),
+    };
+    if args.plan_only {
+        term::note("--plan-only: nothing was applied, built or published");
+        return Ok(());
+    }
+    if changes {
+        if !args.auto_approve && !confirm()? {
+            bail!("nothing was applied; run gen deploy again to apply, or --plan-only to review");
+        }
+        step(4, "terraform apply");
+        let plan_path = plan_file.display().to_string();
+        terraform(&dir, &["apply", "-input=false", &plan_path])?;
+    } else {
+        step(4, "terraform apply: no infrastructure changes");
+    }
+
+    step(5, "gen build with the stack's outputs, and gen publish");
+    build::run(&BuildArgs {
+        root: args.root.clone(),
+        out: None,
+        counter_url: None,
+    })?;
+    publish::run(&PublishArgs {
+        root: args.root.clone(),
+        site: None,
+        bucket: None,
+        prefix: String::new(),
+        distribution_id: None,
+        dry_run: false,
+        max_deletes: args.max_deletes,
+        force: false,
+        yes: args.auto_approve,
+        wait: false,
+    })?;
+    let outputs = crate::infra::outputs::discover(&dir, &args.root.join(infra::STATE_FILE))?;
+    term::status("live", &outputs.site_url);
+    Ok(())
+}
+
+fn step(number: u8, what: &str) {
+    eprintln!();
+    term::status(&format!("step {number}/5"), what);
+}
+
+/// Fails early, before any step, when the AWS SDK finds no credentials.
+fn check_credentials() -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        use aws_sdk_s3::config::ProvideCredentials;
+        let config = crate::publish::sdk_config().await;
+        let Some(provider) = config.credentials_provider() else {
+            bail!("no AWS credentials: set AWS_PROFILE, run aws configure or aws sso login, then run gen deploy again");
+        };
+        provider.provide_credentials().await.map_err(|e| {
+            anyhow::anyhow!(
+                "no usable AWS credentials ({e}): set AWS_PROFILE, run aws configure or aws sso login, then run gen deploy again"
+            )
+        })?;
+        Ok(())
+    })
+}
+
+fn confirm() -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "terraform wants to change the stack (above); pass --auto-approve to apply without asking"
+        );
+    }
+    eprint!("apply these changes? [y/N] ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .context("reading the answer")?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+fn terraform_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new("terraform");
+    command
+        .arg(format!("-chdir={}", dir.display()))
+        .args(args)
+        .env("CHECKPOINT_DISABLE", "1");
+    if std::env::var_os("NO_COLOR").is_some() || !std::io::stderr().is_terminal() {
+        command.arg("-no-color");
+    }
+    command
+}
+
+fn terraform_status(dir: &Path, args: &[&str]) -> Result<i32> {
+    // Terraform's own output goes straight to the terminal, as it happens.
+    let status = terraform_command(dir, args)
+        .stdout(std::process::Stdio::inherit())
+        .status()
+        .context("running terraform")?;
+    Ok(status.code().unwrap_or(1))
+}
+
+fn terraform(dir: &Path, args: &[&str]) -> Result<()> {
+    match terraform_status(dir, args)? {
+        0 => Ok(()),
+        code => bail!(
+            "terraform {} failed (exit {code}); fix what it reports above, then run gen deploy again",
+            args[0]
+        ),
+    }
+}
