@@ -1,5 +1,6 @@
 //! `moto_server`, the local AWS API (PyPI `moto[server]`, installed into `.venv` by
-//! `scripts/test`), run on a free loopback port for one test.
+//! `scripts/test`), run on a free loopback port for one test, one request at a time
+//! (`moto_serial.py` says why).
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpStream};
@@ -24,7 +25,9 @@ impl Moto {
         // Another process may take the free port between the check and moto's bind: retry.
         for _ in 0..3 {
             let port = free_port();
+            let launcher = workspace_root().join("tests/testkit/moto_serial.py");
             let mut child = Command::new(&program)
+                .arg(launcher)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 // ACM certificates are issued at once instead of after 60 s.
                 .env("MOTO_ACM_VALIDATION_WAIT", "0")
@@ -45,17 +48,15 @@ impl Moto {
         panic!("moto_server did not start: {last_error}");
     }
 
+    /// `.venv/bin/python tests/testkit/moto_serial.py`: moto_server with one request at a time.
     fn program() -> PathBuf {
-        if let Some(path) = std::env::var_os("MOTO_SERVER") {
-            return path.into();
-        }
-        let venv = workspace_root().join(".venv/bin/moto_server");
-        if venv.exists() {
-            return venv;
+        let python = workspace_root().join(".venv/bin/python");
+        if python.exists() {
+            return python;
         }
         panic!(
-            "moto_server not found: run scripts/test once (it installs scripts/requirements.txt \
-             into .venv), or set MOTO_SERVER to its path"
+            "{} not found: run scripts/test once (it installs scripts/requirements.txt into .venv)",
+            python.display()
         );
     }
 
