@@ -129,7 +129,8 @@ fn build_counter_zip(root: &Path) -> Result<Vec<u8>> {
     }
     let staging = tempfile::tempdir().context("creating a folder for the Lambda build")?;
     let mut path = std::env::var_os("PATH").unwrap_or_default();
-    let venv = root.join(".venv").join("bin");
+    // Absolute: the compilers cargo-lambda starts run in other folders.
+    let venv = std::path::absolute(root.join(".venv").join("bin")).context("resolving .venv")?;
     if venv.is_dir() {
         let mut paths = vec![venv];
         paths.extend(std::env::split_paths(&path));
