@@ -50,3 +50,15 @@ fn located(d: &Diagnostic) {
         eprintln!("{}", d.snippet);
     }
 }
+
+/// Asks a yes/no question on the terminal; only "y" or "yes" is yes.
+pub fn ask(question: &str) -> anyhow::Result<bool> {
+    use std::io::Write;
+    eprint!("{question} [y/N] ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| anyhow::anyhow!("reading the answer: {e}"))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}

@@ -3,7 +3,7 @@
 //! outputs, gen publish. Each step says what it does; a failed step stops the chain and
 //! everything can simply be run again.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::Command;
 
@@ -121,13 +121,7 @@ fn confirm() -> Result<bool> {
             "terraform wants to change the stack (above); pass --auto-approve to apply without asking"
         );
     }
-    eprint!("apply these changes? [y/N] ");
-    std::io::stderr().flush().ok();
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .context("reading the answer")?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    term::ask("apply these changes?")
 }
 
 fn terraform_command(dir: &Path, args: &[&str]) -> Command {

@@ -1,7 +1,7 @@
 //! `gen publish`: upload out/site/ to the stack's bucket, changed files only, and invalidate
 //! exactly what changed in CloudFront.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -151,13 +151,7 @@ fn confirm(deletes: &[String], location: &str) -> Result<bool> {
     if deletes.len() > 20 {
         eprintln!("  ... and {} more", deletes.len() - 20);
     }
-    eprint!("delete these {} files? [y/N] ", deletes.len());
-    std::io::stderr().flush().ok();
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .context("reading the answer")?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    term::ask(&format!("delete these {} files?", deletes.len()))
 }
 
 fn human_bytes(bytes: u64) -> String {
