@@ -23,6 +23,11 @@ pub enum Command {
         after_help = "Examples:\n  gen build\n  gen build --root my-site --out /tmp/preview\n  GEN_COUNTER_URL=https://api.example.com/visits gen build"
     )]
     Build(BuildArgs),
+    /// Preview the site on this machine: rebuilt in memory on every save, live in the browser
+    #[command(
+        after_help = "Examples:\n  gen serve                      http://127.0.0.1:8000/ (or the next free port)\n  gen serve --open --port 3000\n  gen serve --bind 0.0.0.0       let other devices on your network see it"
+    )]
+    Serve(ServeArgs),
     /// Create a new site: gen.toml, content/resume.yaml and the default theme
     #[command(
         after_help = "Examples:\n  gen init              in the current folder\n  gen init my-site      in my-site/ (created if needed)"
@@ -56,6 +61,23 @@ pub struct BuildArgs {
     /// The visitor counter API the page calls (https, or http on 127.0.0.1 for testing)
     #[arg(long, value_name = "URL", env = "GEN_COUNTER_URL")]
     pub counter_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site's folder (holds gen.toml, content/, templates/)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The port to listen on; 0 takes any free port [default: 8000, or the next free one]
+    #[arg(long, short, value_name = "N")]
+    pub port: Option<u16>,
+    /// The address to listen on; anything but loopback makes the preview visible to your
+    /// network [default: 127.0.0.1]
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<std::net::IpAddr>,
+    /// Open the page in the default browser
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]

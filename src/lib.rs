@@ -10,6 +10,7 @@ pub mod output;
 pub mod publish;
 pub mod render;
 pub mod resume;
+pub mod serve;
 pub mod site;
 pub mod sources;
 pub mod term;

@@ -55,7 +55,8 @@ impl Response {
         }
     }
 
-    fn error(status: u16, message: &str) -> Self {
+    /// `{"error": message}` with `status`.
+    pub fn error(status: u16, message: &str) -> Self {
         #[derive(Serialize)]
         struct Error<'a> {
             error: &'a str,

@@ -50,6 +50,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
             &sources,
             &RenderOptions {
                 counter_url: counter_url.clone(),
+                live_reload: false,
             },
         )
     });

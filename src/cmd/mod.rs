@@ -5,6 +5,7 @@ pub mod deploy;
 pub mod infra;
 pub mod init;
 pub mod publish;
+pub mod serve;
 
 use crate::cli::{Cli, Command};
 
@@ -16,5 +17,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Infra(args) => infra::run(&args),
         Command::Publish(args) => publish::run(&args),
         Command::Deploy(args) => deploy::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }

@@ -24,7 +24,11 @@ pub const INLINE_CSS_LIMIT: usize = 10 * 1024;
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// The visitor counter API; the page gets the counter script only when this is set.
+    /// An absolute URL, or a path (`/visits`) for a counter served by the page's own origin.
     pub counter_url: Option<String>,
+    /// `gen serve`: the page's policy also lets it load the preview's live-reload script from
+    /// its own origin. The script itself is added by the server, never written to disk.
+    pub live_reload: bool,
 }
 
 /// A rendered site and what the author should know about it.
@@ -121,7 +125,7 @@ pub fn render(sources: &Sources, options: &RenderOptions) -> Result<Rendered> {
             .description
             .clone()
             .unwrap_or_else(|| head::description(&resume.data)),
-        csp: content_security_policy(&stylesheet, counter.as_ref()),
+        csp: content_security_policy(&stylesheet, counter.as_ref(), options.live_reload),
         json_ld: head::person_json_ld(&resume.data, canonical_url.as_deref()),
         base_url: config.base_url.clone(),
         canonical_url,
@@ -287,7 +291,11 @@ fn fingerprinted(name: &str, bytes: &[u8]) -> String {
 
 /// Allows exactly what the page uses: its own inline style (by hash) or stylesheet, its
 /// scripts, images, and the counter API.
-fn content_security_policy(stylesheet: &Stylesheet, counter: Option<&CounterContext>) -> String {
+fn content_security_policy(
+    stylesheet: &Stylesheet,
+    counter: Option<&CounterContext>,
+    live_reload: bool,
+) -> String {
     let style = match &stylesheet.inline {
         Some(css) => format!("'sha256-{}'", base64(&Sha256::digest(css.as_bytes()))),
         None => "'self'".into(),
@@ -296,14 +304,21 @@ fn content_security_policy(stylesheet: &Stylesheet, counter: Option<&CounterCont
     let mut policy = format!(
         "default-src 'none'; img-src 'self' https: data:; style-src {style}; base-uri 'none'; form-action 'none'; connect-src 'self'"
     );
-    if let Some(counter) = counter {
-        policy.push_str(&format!(" {}; script-src 'self'", origin(&counter.url)));
+    let counter_origin = counter.map(|c| origin(&c.url)).filter(|o| !o.is_empty());
+    if let Some(origin) = counter_origin {
+        policy.push_str(&format!(" {origin}"));
+    }
+    if counter.is_some() || live_reload {
+        policy.push_str("; script-src 'self'");
     }
     policy
 }
 
-/// `https://api.example.com/visits` → `https://api.example.com`.
+/// `https://api.example.com/visits` → `https://api.example.com`; empty for a path (`/visits`).
 fn origin(url: &str) -> &str {
+    if url.starts_with('/') {
+        return "";
+    }
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     match url[after_scheme..].find(['/', '?', '#']) {
         Some(i) => &url[..after_scheme + i],
@@ -363,5 +378,6 @@ mod tests {
             "https://abc.execute-api.us-east-1.amazonaws.com"
         );
         assert_eq!(origin("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(origin("/visits"), "");
     }
 }

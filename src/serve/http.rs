@@ -1,0 +1,397 @@
+//! The preview's HTTP server: the current snapshot's files from memory (with the live-reload
+//! script added to pages), the build events as Server-Sent Events, and the local counter.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use http_body_util::channel::Channel;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::sync::watch;
+
+use super::Snapshot;
+use crate::site::Site;
+
+type Body = BoxBody<Bytes, Infallible>;
+
+/// The live-reload client, served at [`LIVE_SCRIPT`].
+const LIVE_JS: &str = include_str!("live.js");
+const LIVE_SCRIPT: &str = "/_gen/live.js";
+const EVENTS: &str = "/_gen/events";
+/// Idle event streams send a comment this often, so a closed tab is noticed.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Counter requests bigger than this are not read; the counter answers 413 above 1 KiB.
+const MAX_REQUEST_BODY: usize = 64 * 1024;
+
+/// How the server was asked to listen.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    /// Any `Host` header is accepted; otherwise only loopback names (no DNS rebinding).
+    pub any_host: bool,
+}
+
+/// Answers the browser from the latest snapshot.
+pub struct Server {
+    state: watch::Receiver<Arc<Snapshot>>,
+    counter: counter::FileStore,
+    settings: ServerSettings,
+}
+
+impl Server {
+    pub fn new(
+        state: watch::Receiver<Arc<Snapshot>>,
+        counter: counter::FileStore,
+        settings: ServerSettings,
+    ) -> Server {
+        Server {
+            state,
+            counter,
+            settings,
+        }
+    }
+
+    /// Accepts connections until the process ends.
+    pub async fn run(self, listener: std::net::TcpListener) -> Result<()> {
+        listener
+            .set_nonblocking(true)
+            .context("setting up the listener")?;
+        let listener =
+            tokio::net::TcpListener::from_std(listener).context("setting up the listener")?;
+        let server = Arc::new(self);
+        loop {
+            let (stream, _) = match listener.accept().await {
+                Ok(accepted) => accepted,
+                // Out of file descriptors and the like: wait a moment rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            let _ = stream.set_nodelay(true);
+            let server = server.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |request| {
+                    let server = server.clone();
+                    async move { Ok::<_, Infallible>(server.handle(request).await) }
+                });
+                // A browser closing a connection mid-request is not worth reporting.
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    }
+
+    async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
+        if !self.settings.any_host && !loopback_host(request.headers()) {
+            return text(
+                StatusCode::FORBIDDEN,
+                "this preview answers only http://127.0.0.1 or http://localhost (pass --bind to serve other addresses)\n",
+            );
+        }
+        let path = request.uri().path().to_owned();
+        match path.as_str() {
+            LIVE_SCRIPT => asset(request.method(), LIVE_JS, "text/javascript; charset=utf-8"),
+            EVENTS => self.events(),
+            counter::api::ROUTE => self.count(request).await,
+            _ => {
+                let snapshot = self.state.borrow().clone();
+                page(&snapshot, request.method(), &path)
+            }
+        }
+    }
+
+    /// The build events: the current state at once, then every change.
+    fn events(&self) -> Response<Body> {
+        let (mut sender, body) = Channel::<Bytes, Infallible>::new(4);
+        let mut state = self.state.clone();
+        tokio::spawn(async move {
+            let first = event(&state.borrow_and_update());
+            if sender.send_data(first).await.is_err() {
+                return;
+            }
+            loop {
+                let frame = tokio::select! {
+                    changed = state.changed() => match changed {
+                        Ok(()) => event(&state.borrow_and_update()),
+                        Err(_) => return,
+                    },
+                    () = tokio::time::sleep(KEEP_ALIVE) => Bytes::from_static(b": keep-alive\n\n"),
+                };
+                if sender.send_data(frame).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let mut response = Response::new(BoxBody::new(body));
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/event-stream"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+
+    /// The local visitor counter: the same answers as the deployed one.
+    async fn count(&self, request: Request<Incoming>) -> Response<Body> {
+        let (parts, body) = request.into_parts();
+        let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(_) => return counter_response(counter::Response::error(413, "body too large")),
+        };
+        let request = counter::Request {
+            method: parts.method.as_str(),
+            route: parts.uri.path(),
+            query: parts.uri.query(),
+            body: &body,
+        };
+        counter_response(counter::respond(&self.counter, &request).await)
+    }
+}
+
+/// `event: state` with the build's name and its problems, as one SSE frame.
+fn event(snapshot: &Snapshot) -> Bytes {
+    let data = serde_json::json!({
+        "build": snapshot.build,
+        "problems": snapshot.problems,
+    });
+    Bytes::from(format!("retry: 300\nevent: state\ndata: {data}\n\n"))
+}
+
+/// A file of the site, `/` being `index.html`, and `404.html` (status 404) for anything
+/// else, as CloudFront answers. Pages get the live-reload script.
+fn page(snapshot: &Snapshot, method: &Method, path: &str) -> Response<Body> {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let site: &Site = &snapshot.site;
+    let key = match percent_decode(path) {
+        Some(p) if p == "/" => "index.html".to_owned(),
+        Some(p) => p.trim_start_matches('/').to_owned(),
+        None => String::new(),
+    };
+    let (status, file) = match site.get(&key) {
+        Some(file) => (StatusCode::OK, Some(file)),
+        None => (StatusCode::NOT_FOUND, site.get("404.html")),
+    };
+    let (bytes, content_type) = match file {
+        Some(file) if file.content_type.starts_with("text/html") => (
+            Bytes::from(with_live_script(&file.bytes, &snapshot.build)),
+            file.content_type,
+        ),
+        Some(file) => (Bytes::from(file.bytes.clone()), file.content_type),
+        None => (
+            Bytes::from(with_live_script(NOT_FOUND_PAGE.as_bytes(), &snapshot.build)),
+            "text/html; charset=utf-8",
+        ),
+    };
+    let mut response = Response::new(match method == Method::HEAD {
+        true => BoxBody::new(Full::new(Bytes::new())),
+        false => BoxBody::new(Full::new(bytes.clone())),
+    });
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    preview_headers(headers);
+    response
+}
+
+/// Shown for a miss when the site has no 404.html yet (or has not built at all).
+const NOT_FOUND_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><p>Not found.</p></body></html>\n";
+
+/// Adds the live-reload script to a page, before `</head>` (or first in the page when it
+/// has no head). Only in answers of `gen serve`; the built site never has it.
+fn with_live_script(html: &[u8], build: &str) -> Vec<u8> {
+    let tag = format!("<script src=\"{LIVE_SCRIPT}\" data-build=\"{build}\" defer></script>");
+    let at = find_ascii_case_insensitive(html, b"</head>").unwrap_or(0);
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find_ascii_case_insensitive(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// `/caf%C3%A9.html` → `/café.html`; `None` for a path that is not UTF-8 once decoded.
+fn percent_decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Whether the request's `Host` names this machine's loopback interface.
+fn loopback_host(headers: &hyper::HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// No caching in a preview, and the same protections the deployed site's headers give.
+fn preview_headers(headers: &mut hyper::HeaderMap) {
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+}
+
+fn asset(method: &Method, body: &'static str, content_type: &'static str) -> Response<Body> {
+    let mut response = Response::new(match method == Method::HEAD {
+        true => BoxBody::new(Full::new(Bytes::new())),
+        false => BoxBody::new(Full::new(Bytes::from_static(body.as_bytes()))),
+    });
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    preview_headers(headers);
+    response
+}
+
+fn text(status: StatusCode, message: &'static str) -> Response<Body> {
+    let mut response = Response::new(BoxBody::new(Full::new(Bytes::from_static(
+        message.as_bytes(),
+    ))));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+fn counter_response(answer: counter::Response) -> Response<Body> {
+    let mut response = Response::new(BoxBody::new(Full::new(Bytes::from(answer.body))));
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(counter::Response::CONTENT_TYPE),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(counter::Response::CACHE_CONTROL),
+    );
+    for (name, value) in answer.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+/// The address a browser should open for a listener bound to `addr`.
+pub fn browser_url(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(v4) if v4.ip().is_unspecified() => {
+            format!("http://127.0.0.1:{}/", v4.port())
+        }
+        SocketAddr::V6(v6) if v6.ip().is_unspecified() => format!("http://[::1]:{}/", v6.port()),
+        SocketAddr::V6(v6) => format!("http://[{}]:{}/", v6.ip(), v6.port()),
+        SocketAddr::V4(v4) => format!("http://{v4}/"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn live_script_goes_before_head_end() {
+        let html = with_live_script(b"<html><HEAD><title>x</title></HEAD><body></body>", "a-1");
+        assert_eq!(
+            String::from_utf8(html).unwrap(),
+            "<html><HEAD><title>x</title><script src=\"/_gen/live.js\" data-build=\"a-1\" defer></script></HEAD><body></body>"
+        );
+        let bare = with_live_script(b"<p>hi</p>", "a-2");
+        assert!(bare.starts_with(b"<script src=\"/_gen/live.js\""));
+    }
+
+    #[test]
+    fn decodes_paths() {
+        assert_eq!(
+            percent_decode("/caf%C3%A9.html").as_deref(),
+            Some("/café.html")
+        );
+        assert_eq!(percent_decode("/a%2").as_deref(), Some("/a%2"));
+        assert_eq!(percent_decode("/%zz").as_deref(), Some("/%zz"));
+        assert_eq!(percent_decode("/%FF"), None);
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        let host = |h: &str| {
+            let mut headers = hyper::HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_str(h).unwrap());
+            loopback_host(&headers)
+        };
+        for ok in [
+            "127.0.0.1:8000",
+            "localhost",
+            "LOCALHOST:1",
+            "[::1]:8000",
+            "app.localhost:3",
+        ] {
+            assert!(host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:8000",
+            "127.0.0.1.evil.example",
+            "10.0.0.2:8000",
+        ] {
+            assert!(!host(bad), "{bad}");
+        }
+        assert!(!loopback_host(&hyper::HeaderMap::new()));
+    }
+}

@@ -1,0 +1,214 @@
+//! `gen serve`: the site built in memory, rebuilt on every change and served from memory with
+//! live reload, an error overlay and the local visitor counter.
+//!
+//! Three parts: [`Preview`] builds and keeps the latest [`Snapshot`]; `watch` turns file
+//! events into rebuilds; `http` answers the browser from whatever snapshot is current.
+
+mod http;
+mod watch;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::Result;
+use serde::Serialize;
+use tokio::sync::watch as channel;
+
+use crate::config::{self, CounterMode};
+use crate::diagnostic::Diagnostic;
+use crate::render::{self, RenderOptions, Rendered};
+use crate::resume::ResumeErrors;
+use crate::site::Site;
+use crate::sources::Sources;
+use crate::term;
+
+pub use http::{Server, ServerSettings, browser_url};
+pub use watch::watch;
+
+/// Where the preview's counter keeps its counts, under the site's root.
+pub const COUNTER_FILE: &str = "out/visits.json";
+
+/// What the server answers with at one moment.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// Names the build being served: this server's start time and a sequence number, so a
+    /// page loaded from an earlier run of `gen serve` is seen as stale too.
+    pub build: String,
+    /// The last site that built; empty when none has yet.
+    pub site: Arc<Site>,
+    /// Why the last rebuild failed; empty when it succeeded.
+    pub problems: Vec<Problem>,
+}
+
+/// One build error as the page's overlay shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `content/resume.yaml:3:7`, when the error has a place.
+    pub location: Option<String>,
+    pub message: String,
+    /// The source line with a caret under the column.
+    pub snippet: String,
+}
+
+/// The preview's builder: renders the site at `root` and publishes each result as a
+/// [`Snapshot`] that the server's handlers read.
+pub struct Preview {
+    root: PathBuf,
+    run: String,
+    sequence: u64,
+    state: channel::Sender<Arc<Snapshot>>,
+}
+
+impl Preview {
+    pub fn new(root: &Path) -> Preview {
+        let started = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default();
+        let run = format!("{started:x}");
+        let (state, _) = channel::channel(Arc::new(Snapshot {
+            build: format!("{run}-0"),
+            site: Arc::new(Site::default()),
+            problems: Vec::new(),
+        }));
+        Preview {
+            root: root.to_path_buf(),
+            run,
+            sequence: 0,
+            state,
+        }
+    }
+
+    /// The current snapshot, and every later one.
+    pub fn subscribe(&self) -> channel::Receiver<Arc<Snapshot>> {
+        self.state.subscribe()
+    }
+
+    /// Builds the site again and makes the result current; a failure keeps the last good
+    /// site and shows why. `changed` names the files that prompted it, for the terminal.
+    pub fn rebuild(&mut self, changed: &[String]) {
+        let started = Instant::now();
+        let result = build(&self.root);
+        let took = started.elapsed().as_millis();
+        let current = self.state.borrow().clone();
+        let because = match changed {
+            [] => String::new(),
+            [one] => format!(" ({one})"),
+            [first, rest @ ..] => format!(" ({first} and {} more)", rest.len()),
+        };
+        match result {
+            Ok(rendered) => {
+                for warning in &rendered.warnings {
+                    term::warning(warning);
+                }
+                if rendered.site == *current.site && self.sequence > 0 {
+                    if !current.problems.is_empty() {
+                        term::status("fixed", &format!("in {took} ms{because}"));
+                        self.publish(current.build.clone(), current.site.clone(), Vec::new());
+                    } else {
+                        term::status("unchanged", &format!("in {took} ms{because}"));
+                    }
+                    return;
+                }
+                let files = changed_files(&current.site, &rendered.site);
+                let verb = if self.sequence == 0 {
+                    "built"
+                } else {
+                    "rebuilt"
+                };
+                term::status(
+                    verb,
+                    &format!(
+                        "{} files in {took} ms{because}{}",
+                        rendered.site.files.len(),
+                        describe(&files)
+                    ),
+                );
+                self.sequence += 1;
+                let build = format!("{}-{}", self.run, self.sequence);
+                self.publish(build, Arc::new(rendered.site), Vec::new());
+            }
+            Err(e) => {
+                term::error(&e);
+                let problems = problems(&e);
+                if problems != current.problems {
+                    term::note(match self.sequence {
+                        0 => "the page shows this error until the site builds",
+                        _ => "still serving the last good build; the page shows this error",
+                    });
+                    self.publish(current.build.clone(), current.site.clone(), problems);
+                }
+            }
+        }
+    }
+
+    fn publish(&self, build: String, site: Arc<Site>, problems: Vec<Problem>) {
+        self.state.send_replace(Arc::new(Snapshot {
+            build,
+            site,
+            problems,
+        }));
+    }
+}
+
+/// `: index.html, resume.json changed` for the terminal line.
+fn describe(files: &[&str]) -> String {
+    match files {
+        [] => String::new(),
+        [a] => format!(": {a} changed"),
+        [a, b] => format!(": {a}, {b} changed"),
+        [a, b, rest @ ..] => format!(": {a}, {b} and {} more changed", rest.len()),
+    }
+}
+
+/// Paths whose bytes differ between two sites, or that only one of them has.
+fn changed_files<'a>(old: &Site, new: &'a Site) -> Vec<&'a str> {
+    if old.files.is_empty() {
+        return Vec::new();
+    }
+    new.files
+        .iter()
+        .filter(|f| old.get(&f.path).is_none_or(|o| o.bytes != f.bytes))
+        .map(|f| f.path.as_str())
+        .collect()
+}
+
+/// One build of the preview: the site as `gen build` renders it, with the counter at the
+/// page's own `/visits` (unless the site turns it off) and room for the live-reload script.
+fn build(root: &Path) -> Result<Rendered> {
+    let sources = Sources::read(root)?;
+    let counter_off = match &sources.config {
+        Some(source) => config::parse(source)?.stack.counter.mode == CounterMode::Off,
+        None => false,
+    };
+    let options = RenderOptions {
+        counter_url: (!counter_off).then(|| counter::api::ROUTE.to_owned()),
+        live_reload: true,
+    };
+    render::render(&sources, &options)
+}
+
+/// The located problems in a build error, for the overlay.
+pub fn problems(error: &anyhow::Error) -> Vec<Problem> {
+    let located = |d: &Diagnostic| Problem {
+        location: Some(format!("{}:{}:{}", d.file, d.line, d.column)),
+        message: d.message.clone(),
+        snippet: d.snippet.clone(),
+    };
+    if let Some(errors) = error.downcast_ref::<ResumeErrors>() {
+        return errors.0.iter().map(located).collect();
+    }
+    if let Some(d) = error.downcast_ref::<Diagnostic>() {
+        return vec![located(d)];
+    }
+    vec![Problem {
+        location: None,
+        message: error
+            .chain()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": "),
+        snippet: String::new(),
+    }]
+}

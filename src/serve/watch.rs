@@ -1,0 +1,173 @@
+//! Turns file events under the site into rebuilds: watches gen.toml, content/ and templates/,
+//! ignores editors' scratch files, and waits for a short quiet spell so one save (often
+//! several writes, or a write to a temporary file and a rename) is one rebuild.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use super::Preview;
+use crate::sources::{CONFIG_FILE, RESUME_FILE, TEMPLATES_DIR, is_scratch_file};
+
+/// A save is over when no event has come for this long.
+const QUIET: Duration = Duration::from_millis(12);
+/// A stream of events that never pauses still gets a rebuild this often.
+const MAX_WAIT: Duration = Duration::from_millis(150);
+
+/// The folders under the root whose files are inputs.
+fn input_dirs() -> [&'static str; 2] {
+    let content = RESUME_FILE.split('/').next().unwrap_or("content");
+    [content, TEMPLATES_DIR]
+}
+
+/// Builds the site at `root` once, then watches it and rebuilds `preview` after each change,
+/// on a thread of its own, until the process ends. Returns once the first build is done;
+/// changes made during it are not lost (they queue up for the next rebuild).
+pub fn watch(root: &Path, mut preview: Preview) -> Result<()> {
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("reading {}", root.display()))?;
+    let (tx, rx) = mpsc::channel::<PathBuf>();
+    let filter_root = root.clone();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        for path in event.paths {
+            if let Some(relative) = input(&filter_root, &path) {
+                let _ = tx.send(relative);
+            }
+        }
+    })
+    .context("starting the file watcher")?;
+    watcher
+        .watch(&root, RecursiveMode::NonRecursive)
+        .with_context(|| format!("watching {}", root.display()))?;
+    for dir in input_dirs() {
+        watch_dir(&mut watcher, &root.join(dir));
+    }
+    let (ready, first_build) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("gen-serve-rebuild".into())
+        .spawn(move || {
+            preview.rebuild(&[]);
+            let _ = ready.send(());
+            while let Ok(first) = rx.recv() {
+                let mut changed = BTreeSet::from([first]);
+                let started = Instant::now();
+                loop {
+                    let left = MAX_WAIT.saturating_sub(started.elapsed());
+                    match rx.recv_timeout(QUIET.min(left)) {
+                        Ok(path) if !left.is_zero() => {
+                            changed.insert(path);
+                        }
+                        Ok(path) => {
+                            changed.insert(path);
+                            break;
+                        }
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                // A folder that was replaced (deleted and created again) needs a new watch.
+                for dir in input_dirs() {
+                    if changed.contains(Path::new(dir)) {
+                        watch_dir(&mut watcher, &root.join(dir));
+                    }
+                }
+                let names: Vec<String> = changed
+                    .iter()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .collect();
+                preview.rebuild(&names);
+            }
+        })
+        .context("starting the rebuild thread")?;
+    first_build
+        .recv()
+        .context("the first build of the preview stopped")
+}
+
+fn watch_dir(watcher: &mut notify::RecommendedWatcher, dir: &Path) {
+    if dir.is_dir() {
+        // A folder that cannot be watched only loses live updates; the build reports
+        // anything actually wrong with it.
+        let _ = watcher.watch(dir, RecursiveMode::Recursive);
+    }
+}
+
+/// `path` relative to `root` when it is one of the site's inputs (gen.toml, the resume, a
+/// theme file, or one of their folders), not an editor's or the system's scratch file.
+fn input(root: &Path, path: &Path) -> Option<PathBuf> {
+    let relative = path.strip_prefix(root).ok()?;
+    let mut parts = relative.components();
+    let top = parts.next()?.as_os_str().to_str()?;
+    if parts.clone().next().is_none() {
+        return (top == CONFIG_FILE || input_dirs().contains(&top)).then(|| relative.into());
+    }
+    if relative == Path::new(RESUME_FILE) {
+        return Some(relative.into());
+    }
+    if top != TEMPLATES_DIR {
+        return None;
+    }
+    let scratch = parts.any(|part| {
+        let name = part.as_os_str().to_string_lossy();
+        is_scratch_file(&name) || is_editor_temp(&name)
+    });
+    (!scratch).then(|| relative.into())
+}
+
+/// Names editors write while saving that `is_scratch_file` does not already cover: vim's
+/// `4913` probe, JetBrains' `___jb_tmp___` / `___jb_old___`, and `file.yaml.12345.tmp`-style
+/// atomic-save files that end in a random number.
+fn is_editor_temp(name: &str) -> bool {
+    name.chars().all(|c| c.is_ascii_digit())
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name.ends_with(".crswap")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_and_scratch_files() {
+        let root = Path::new("/site");
+        let input = |p: &str| input(root, &root.join(p)).map(|p| p.display().to_string());
+        assert_eq!(input("gen.toml").as_deref(), Some("gen.toml"));
+        assert_eq!(
+            input("content/resume.yaml").as_deref(),
+            Some("content/resume.yaml")
+        );
+        assert_eq!(
+            input("templates/_partials/x.html").as_deref(),
+            Some("templates/_partials/x.html")
+        );
+        assert_eq!(input("content").as_deref(), Some("content"));
+        for ignored in [
+            "out/visits.json",
+            "out/site/index.html",
+            "README.md",
+            "gen.toml~",
+            ".gen.toml.swp",
+            "content/.resume.yaml.swp",
+            "content/resume.yaml~",
+            "content/4913",
+            "content/sedAb12Cd",
+            "templates/4913",
+            "content/#resume.yaml#",
+            "content/.#resume.yaml",
+            "templates/index.html___jb_tmp___",
+            "templates/.git/HEAD",
+        ] {
+            assert_eq!(input(ignored), None, "{ignored}");
+        }
+    }
+}
