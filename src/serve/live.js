@@ -26,7 +26,13 @@
         const target = latest;
         const response = await fetch(location.href, { cache: "no-store" });
         if (!(response.headers.get("content-type") || "").startsWith("text/html")) return location.reload();
-        const next = new DOMParser().parseFromString(await response.text(), "text/html");
+        const html = await response.text();
+        // New inline styles need a reload (the page's CSP pins them by hash); checked on the
+        // text, as even parsing them here would be reported as a policy violation.
+        const styles = Array.from(html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi), (m) => m[1]);
+        const current = Array.from(document.querySelectorAll("style"), (el) => el.textContent);
+        if (styles.join("\0") !== current.join("\0")) return location.reload();
+        const next = new DOMParser().parseFromString(html, "text/html");
         if (key(next.head) !== key(document.head)) return location.reload();
         for (const el of Array.from(document.head.children)) if (!fixed(el) && !isLive(el)) el.remove();
         for (const el of Array.from(next.head.children)) if (!fixed(el) && !isLive(el)) document.head.append(el);

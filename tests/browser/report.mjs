@@ -3,6 +3,10 @@ export class Report {
   passed = 0;
   failed = 0;
 
+  constructor(name = "page checks") {
+    this.name = name;
+  }
+
   section(title) {
     console.log(`\n== ${title}`);
   }
@@ -29,7 +33,7 @@ export class Report {
   }
 
   summary() {
-    console.log(`\npage checks: ${this.passed} passed, ${this.failed} failed`);
+    console.log(`\n${this.name}: ${this.passed} passed, ${this.failed} failed`);
     return this.failed === 0;
   }
 }

@@ -7,4 +7,5 @@ mod infra;
 mod init;
 mod publish;
 mod sample;
+mod serve;
 mod support;

@@ -1,0 +1,137 @@
+// gen serve in a real browser:
+//   GEN_BIN=target/debug/gen node tests/browser/serve-e2e.mjs
+//
+// On a site made from the official sample, with `gen serve` on a free loopback port and
+// headless Chromium on its page:
+//  1. the page loads with no script error and no Content-Security-Policy violation;
+//  2. an edit of content/resume.yaml shows up without a reload (a value set on `window` survives);
+//  3. broken YAML shows the overlay with file:line:column, and the last good content stays;
+//  4. the fix removes the overlay and shows the fixed content;
+//  5. an edit of templates/index.html shows up; an edit of templates/style.css reloads the page
+//     (its inline style is pinned by the page's CSP) and the new style applies;
+//  6. the visitor counter shows a number, and a new browser session increments it; the count
+//     is kept in out/visits.json;
+//  7. 100 saves in a tight loop: the server lives, and the page ends up with the last one.
+// Prints a line per check and ends with "serve checks: N passed, M failed"; exits 1 on a failure.
+import fs from "node:fs";
+import path from "node:path";
+import { launch } from "./browser.mjs";
+import { makeSite, startServe } from "./gen-serve.mjs";
+import { Report } from "./report.mjs";
+
+const genBin = process.env.GEN_BIN;
+if (!genBin) {
+  console.error("usage: GEN_BIN=path/to/gen node tests/browser/serve-e2e.mjs");
+  process.exit(2);
+}
+const here = path.dirname(new URL(import.meta.url).pathname);
+const sample = fs.readFileSync(path.join(here, "..", "fixtures", "sample.resume.json"), "utf8");
+const withLabel = (label) => sample.replace('"label": "Programmer"', `"label": ${JSON.stringify(label)}`);
+
+const report = new Report("serve checks");
+const root = makeSite(genBin, sample);
+const resumePath = path.join(root, "content", "resume.yaml");
+const server = await startServe(genBin, root);
+const browser = await launch();
+const problems = [];
+const watch = (page) => {
+  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+    if (process.env.DEBUG_E2E) console.log("   [console]", msg.type(), msg.text().slice(0, 80), msg.location().url, msg.location().lineNumber);
+  });
+};
+const text = (page) => page.evaluate(() => document.body.innerText);
+const overlayText = (page) =>
+  page.evaluate(() => {
+    const host = document.getElementById("gen-build-error");
+    return host && host.shadowRoot ? host.shadowRoot.textContent : null;
+  });
+const waitText = (page, needle, timeout = 5000) =>
+  page.waitForFunction((n) => document.body && document.body.innerText.includes(n), needle, { timeout });
+
+try {
+  const page = await browser.context.newPage();
+  watch(page);
+
+  report.section(`gen serve at ${server.url}`);
+  await report.guard("page loads", async () => {
+    await page.goto(server.url);
+    await page.locator("#visits").waitFor({ state: "visible", timeout: 5000 });
+    await page.evaluate(() => { window.__notReloaded = true; });
+    report.check("page loads with the resume and the live-reload script", (await text(page)).includes("Richard Hendriks") &&
+      (await page.locator('script[src="/_gen/live.js"]').count()) === 1);
+  });
+
+  await report.guard("content edit", async () => {
+    fs.writeFileSync(resumePath, withLabel("Principal Programmer 1"));
+    await waitText(page, "Principal Programmer 1");
+    const kept = await page.evaluate(() => window.__notReloaded === true);
+    const title = await page.title();
+    report.check("resume edit is visible without a reload", kept && title.includes("Principal Programmer 1"), [`title: ${title}`]);
+  });
+
+  await report.guard("broken YAML", async () => {
+    fs.writeFileSync(resumePath, withLabel("Principal Programmer 1").replace('"name": "Richard Hendriks",', '"name": "Richard Hendriks",\n  [oops'));
+    await page.locator("#gen-build-error").waitFor({ state: "attached", timeout: 5000 });
+    const shown = (await overlayText(page)) ?? "";
+    const located = /content\/resume\.yaml:\d+:\d+/.exec(shown);
+    report.check("broken YAML shows the overlay with file:line:column", !!located, [`overlay: ${shown.slice(0, 200)}`]);
+    report.check("the last good content stays under the overlay", (await text(page)).includes("Principal Programmer 1"));
+  });
+
+  await report.guard("fix", async () => {
+    fs.writeFileSync(resumePath, withLabel("Principal Programmer 2"));
+    await waitText(page, "Principal Programmer 2");
+    await page.waitForFunction(() => !document.getElementById("gen-build-error"), null, { timeout: 5000 });
+    report.check("the fix removes the overlay and shows the fixed content", await page.evaluate(() => window.__notReloaded === true));
+  });
+
+  await report.guard("template edit", async () => {
+    const indexPath = path.join(root, "templates", "index.html");
+    const index = fs.readFileSync(indexPath, "utf8");
+    fs.writeFileSync(indexPath, index.replace("<h1>{{ b.name }}</h1>", '<h1>{{ b.name }}</h1><p id="e2e-template">Open to work</p>'));
+    await page.locator("#e2e-template").waitFor({ state: "attached", timeout: 5000 });
+    report.check("templates/index.html edit is visible", (await page.locator("#e2e-template").textContent()) === "Open to work");
+
+    const stylePath = path.join(root, "templates", "style.css");
+    const navigated = page.waitForEvent("framenavigated", { timeout: 5000 });
+    fs.appendFileSync(stylePath, "\nh1 { text-decoration: underline; }\n");
+    await navigated;
+    await page.waitForFunction(() => getComputedStyle(document.querySelector("h1")).textDecorationLine === "underline", null, { timeout: 5000 });
+    const reloaded = await page.evaluate(() => window.__notReloaded !== true);
+    report.check("templates/style.css edit reloads the page and the new style applies", reloaded);
+  });
+
+  await report.guard("counter", async () => {
+    const before = Number((await page.locator("#visits span").textContent()).replace(/\D/g, ""));
+    const second = await browser.context.newPage();
+    watch(second);
+    await second.goto(server.url);
+    await second.locator("#visits").waitFor({ state: "visible", timeout: 5000 });
+    const after = Number((await second.locator("#visits span").textContent()).replace(/\D/g, ""));
+    const stored = JSON.parse(fs.readFileSync(path.join(root, "out", "visits.json"), "utf8"));
+    report.check("the counter shows a number and a new session increments it", before >= 1 && after === before + 1,
+      [`first session: ${before}, new session: ${after}, out/visits.json: ${JSON.stringify(stored)}`]);
+    await second.close();
+  });
+
+  await report.guard("rapid saves", async () => {
+    for (let i = 0; i < 100; i++) fs.writeFileSync(resumePath, withLabel(`Rapid save ${i}`));
+    await waitText(page, "Rapid save 99", 10000);
+    const alive = server.exited === null;
+    const res = await fetch(server.url);
+    const html = await res.text();
+    report.check("100 rapid saves: the server lives and the page shows the last save", alive && res.ok && html.includes("Rapid save 99"));
+  });
+
+  report.check("no script errors or CSP violations in the page", problems.length === 0, problems);
+} finally {
+  await browser.close();
+  await server.stop();
+  fs.rmSync(root, { recursive: true, force: true });
+}
+if (!report.summary()) {
+  console.log(`\ngen serve printed:\n${server.log}`);
+  process.exit(1);
+}

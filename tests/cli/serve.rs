@@ -1,0 +1,550 @@
+//! `gen serve`: the site from memory, rebuilds on save with events for the page, the last good
+//! site kept through errors, the local counter, and what the server refuses. Each test runs
+//! the real binary on a free loopback port and talks HTTP to it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::{TestSite, run};
+
+/// A running `gen serve`, stopped on drop.
+struct Serve {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Serve {
+    fn start(site: &TestSite, args: &[&str]) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(["serve", "--root"])
+            .arg(site.root())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start gen serve");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let started = Instant::now();
+        let mut serve = Serve {
+            child,
+            port: 0,
+            log,
+        };
+        loop {
+            let log = serve.log();
+            if let Some(at) = log.find("serving http://") {
+                let rest = &log[at + "serving http://".len()..];
+                let port = rest.split(['/', ' ']).next().unwrap().rsplit(':').next();
+                serve.port = port.unwrap().parse().expect("port in the serving line");
+                return serve;
+            }
+            if let Ok(Some(status)) = serve.child.try_wait() {
+                panic!("gen serve exited with {status}:\n{log}");
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no address in 20 s:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.request("GET", path, &[], b"")
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+            head.push_str(&format!("Host: 127.0.0.1:{}\r\n", self.port));
+        }
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read the reply");
+        Reply::parse(&raw)
+    }
+
+    /// Waits until `/` contains `text` (each rebuild is milliseconds; 10 s is for slow machines).
+    fn wait_for_page(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let page = self.get("/").body;
+            if page.contains(text) {
+                return page;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the page never showed {text:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        write!(
+            stream,
+            "GET /_gen/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            self.port
+        )
+        .unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+        let mut content_type = String::new();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-type:") {
+                content_type = v.trim().to_owned();
+            }
+        }
+        assert_eq!(content_type, "text/event-stream");
+        Events { reader }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        assert!(
+            !self.log().contains("panicked"),
+            "gen serve panicked:\n{}",
+            self.log()
+        );
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn parse(raw: &[u8]) -> Reply {
+        let text = String::from_utf8_lossy(raw);
+        let (head, body) = text.split_once("\r\n\r\n").expect("a full HTTP reply");
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        Reply {
+            status,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// The page's build event stream, read as the browser's EventSource would.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    /// The next `state` event's data. Chunked transfer framing lines are skipped.
+    fn next(&mut self, timeout: Duration) -> Option<Value> {
+        self.reader
+            .get_ref()
+            .set_read_timeout(Some(timeout))
+            .unwrap();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match self.reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {}
+            }
+            if let Some(data) = line.trim_end().strip_prefix("data: ") {
+                return Some(serde_json::from_str(data).expect("event data is JSON"));
+            }
+        }
+    }
+
+    fn expect(&mut self) -> Value {
+        self.next(Duration::from_secs(10))
+            .expect("a state event within 10 s")
+    }
+}
+
+fn resume_named(name: &str) -> String {
+    format!("basics:\n  name: {name}\n  label: Analyst\n")
+}
+
+#[test]
+fn serves_the_site_from_memory_with_the_live_script_and_local_counter() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site, &["--port", "0"]);
+
+    let page = serve.get("/");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-type"), "text/html; charset=utf-8");
+    assert_eq!(page.header("cache-control"), "no-store");
+    assert!(page.body.contains("<h1>Ada Lovelace</h1>"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("<script src=\"/_gen/live.js\" data-build=\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("data-endpoint=\"/visits\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        crate::support::unescape(&page.body).contains("connect-src 'self'; script-src 'self'"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !site.path("out/site").exists(),
+        "serve writes no site to disk"
+    );
+
+    for (path, content_type) in [
+        ("/resume.json", "application/json"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/_gen/live.js", "text/javascript; charset=utf-8"),
+    ] {
+        let reply = serve.get(path);
+        assert_eq!(
+            (reply.status, reply.header("content-type")),
+            (200, content_type),
+            "{path}"
+        );
+    }
+    assert!(serve.get("/_gen/live.js").body.contains("EventSource"));
+
+    let missing = serve.get("/no/such/page");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("/_gen/live.js"));
+    let built_404 = {
+        let other = TestSite::new();
+        assert!(other.build(&[]).success());
+        other.html("404.html")
+    };
+    let title = |html: &str| {
+        html.split("<title>")
+            .nth(1)
+            .unwrap()
+            .split("</title>")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(title(&missing.body), title(&built_404));
+    assert_eq!(serve.get("/..%2F..%2Fetc%2Fpasswd").status, 404);
+
+    let post = serve.request("POST", "/", &[], b"");
+    assert_eq!((post.status, post.header("allow")), (405, "GET, HEAD"));
+    let head = serve.request("HEAD", "/", &[], b"");
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+
+    // A page on another site that resolves its name to 127.0.0.1 (DNS rebinding) gets nothing.
+    let rebound = serve.request("GET", "/", &[("Host", "evil.example:8000")], b"");
+    assert_eq!(rebound.status, 403);
+    let rebound = serve.request("POST", "/visits", &[("Host", "evil.example")], b"{}");
+    assert_eq!(rebound.status, 403);
+
+    // The counter answers as the deployed one does.
+    let count = |method: &str, path: &str, body: &str| {
+        let reply = serve.request(method, path, &[], body.as_bytes());
+        (reply.status, reply.body)
+    };
+    assert_eq!(
+        count("POST", "/visits", r#"{"path":"/"}"#),
+        (200, r#"{"path":"/","count":1}"#.to_owned())
+    );
+    assert_eq!(
+        count("GET", "/visits?path=/", ""),
+        (200, r#"{"path":"/","count":1}"#.to_owned())
+    );
+    assert_eq!(count("POST", "/visits", "{").0, 400);
+    assert_eq!(count("POST", "/visits", &"x".repeat(2000)).0, 413);
+    assert_eq!(count("POST", "/visits", &"x".repeat(100_000)).0, 413);
+    assert_eq!(count("DELETE", "/visits", "").0, 405);
+    assert_eq!(
+        count("GET", "/visits?path=/", "").1,
+        r#"{"path":"/","count":1}"#,
+        "rejected requests count nothing"
+    );
+
+    // `gen build` output never has the preview's script.
+    assert!(site.build(&[]).success());
+    let built = site.html("index.html");
+    assert!(!built.contains("_gen"), "{built}");
+    assert!(!built.contains("data-endpoint=\"/visits\""), "{built}");
+}
+
+#[test]
+fn rebuilds_on_save_and_keeps_the_last_good_site_through_errors() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site, &["--port", "0"]);
+    let mut events = serve.events();
+    let first = events.expect();
+    assert_eq!(first["problems"], serde_json::json!([]));
+
+    site.write("content/resume.yaml", resume_named("Ada King").as_bytes());
+    let second = events.expect();
+    assert_ne!(second["build"], first["build"]);
+    assert_eq!(second["problems"], serde_json::json!([]));
+    let page = serve.get("/").body;
+    assert!(page.contains("<h1>Ada King</h1>"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "data-build=\"{}\"",
+            second["build"].as_str().unwrap()
+        )),
+        "the page names the build it comes from"
+    );
+
+    site.write(
+        "content/resume.yaml",
+        b"basics:\n  name: Ada\n    label: [unclosed\n",
+    );
+    let broken = events.expect();
+    assert_eq!(broken["build"], second["build"], "no new build on failure");
+    let problem = &broken["problems"][0];
+    let location = problem["location"].as_str().expect("a located problem");
+    assert!(location.starts_with("content/resume.yaml:3:"), "{broken}");
+    assert!(
+        problem["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("label: [unclosed")
+    );
+    assert!(
+        serve.get("/").body.contains("<h1>Ada King</h1>"),
+        "the last good site stays"
+    );
+
+    site.write("content/resume.yaml", resume_named("Ada Byron").as_bytes());
+    let fixed = events.expect();
+    assert_eq!(fixed["problems"], serde_json::json!([]));
+    assert_ne!(fixed["build"], second["build"]);
+    assert!(serve.get("/").body.contains("<h1>Ada Byron</h1>"));
+
+    // Saving by writing a scratch file and renaming it over the resume, as many editors do.
+    site.write(
+        "content/.resume.yaml.swp",
+        resume_named("Ada Renamed").as_bytes(),
+    );
+    std::fs::rename(
+        site.path("content/.resume.yaml.swp"),
+        site.path("content/resume.yaml"),
+    )
+    .unwrap();
+    let renamed = events.expect();
+    assert_ne!(renamed["build"], fixed["build"]);
+    assert!(serve.get("/").body.contains("<h1>Ada Renamed</h1>"));
+
+    // Editors' scratch files and unrelated files cause no rebuild.
+    site.write("content/resume.yaml~", b"basics: [\n");
+    site.write("content/4913", b"");
+    site.write("templates/.index.html.swp", b"{% broken");
+    site.write("notes.txt", b"todo");
+    assert_eq!(events.next(Duration::from_millis(400)), None);
+    assert!(
+        !serve.log().contains("unchanged"),
+        "scratch files started a rebuild:\n{}",
+        serve.log()
+    );
+
+    // A template edit and a gen.toml edit are picked up too.
+    let index = std::fs::read_to_string(site.path("templates/index.html")).unwrap();
+    site.write(
+        "templates/index.html",
+        index
+            .replace(
+                "<h1>{{ b.name }}</h1>",
+                "<h1 class=\"edited\">{{ b.name }}</h1>",
+            )
+            .as_bytes(),
+    );
+    events.expect();
+    assert!(serve.get("/").body.contains("<h1 class=\"edited\">"));
+    site.write("gen.toml", b"title = \"Edited title\"\n");
+    events.expect();
+    assert!(serve.get("/").body.contains("<title>Edited title</title>"));
+
+    let log = serve.log();
+    assert!(
+        log.contains("rebuilt ") && log.contains(" files in "),
+        "{log}"
+    );
+    assert!(log.contains("(content/resume.yaml)"), "{log}");
+    assert!(log.contains("content/resume.yaml:3:"), "{log}");
+    assert!(log.contains("still serving the last good build"), "{log}");
+}
+
+#[test]
+fn a_hundred_rapid_saves_leave_the_server_up_with_the_last_one() {
+    let site = TestSite::new();
+    let mut serve = Serve::start(&site, &["--port", "0"]);
+    for i in 0..100 {
+        site.write(
+            "content/resume.yaml",
+            resume_named(&format!("Ada Save{i}")).as_bytes(),
+        );
+    }
+    serve.wait_for_page("<h1>Ada Save99</h1>");
+    assert!(serve.alive(), "{}", serve.log());
+    assert_eq!(serve.get("/resume.json").status, 200);
+    let log = serve.log();
+    let rebuilds = log.matches("rebuilt ").count();
+    assert!((1..=100).contains(&rebuilds), "{log}");
+}
+
+#[test]
+fn counts_survive_a_restart() {
+    let site = TestSite::new();
+    {
+        let serve = Serve::start(&site, &["--port", "0"]);
+        for expected in 1..=2 {
+            let reply = serve.request("POST", "/visits", &[], br#"{"path":"/"}"#);
+            assert_eq!(reply.body, format!(r#"{{"path":"/","count":{expected}}}"#));
+        }
+    }
+    let stored: Value =
+        serde_json::from_slice(&std::fs::read(site.path("out/visits.json")).unwrap()).unwrap();
+    assert_eq!(stored, serde_json::json!({"/": 2}));
+    let serve = Serve::start(&site, &["--port", "0"]);
+    let reply = serve.request("POST", "/visits", &[], br#"{"path":"/"}"#);
+    assert_eq!(reply.body, r#"{"path":"/","count":3}"#);
+}
+
+#[test]
+fn a_site_that_does_not_build_yet_is_served_with_its_error() {
+    let site = TestSite::new();
+    site.write("content/resume.yaml", b"basics: [\n");
+    let serve = Serve::start(&site, &["--port", "0"]);
+    let page = serve.get("/");
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("/_gen/live.js"));
+    let mut events = serve.events();
+    let state = events.expect();
+    assert!(
+        state["problems"][0]["location"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("content/resume.yaml:")),
+        "{state}"
+    );
+    site.write("content/resume.yaml", resume_named("Ada Fixed").as_bytes());
+    let fixed = events.expect();
+    assert_eq!(fixed["problems"], serde_json::json!([]));
+    assert!(serve.get("/").body.contains("<h1>Ada Fixed</h1>"));
+}
+
+#[test]
+fn counter_off_means_no_counter_in_the_preview_either() {
+    let site = TestSite::new();
+    site.write("gen.toml", b"[counter]\nmode = \"off\"\n");
+    let serve = Serve::start(&site, &["--port", "0"]);
+    let page = serve.get("/").body;
+    assert!(!page.contains("data-endpoint"), "{page}");
+    assert!(page.contains("/_gen/live.js"));
+    assert!(crate::support::unescape(&page).contains("script-src 'self'"));
+}
+
+#[test]
+fn listening_refusals_and_explicit_bind() {
+    let site = TestSite::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let busy = run(Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(site.root())
+        .env("NO_COLOR", "1"));
+    assert_eq!(busy.code, Some(1));
+    assert!(
+        busy.stderr.contains(&format!(
+            "port {port} on 127.0.0.1 is in use: pick another with --port"
+        )),
+        "{}",
+        busy.stderr
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let not_a_site = run(Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(empty.path())
+        .env("NO_COLOR", "1"));
+    assert_eq!(not_a_site.code, Some(1));
+    assert!(
+        not_a_site
+            .stderr
+            .contains("content/resume.yaml not found in")
+            && not_a_site.stderr.contains("gen init"),
+        "{}",
+        not_a_site.stderr
+    );
+
+    // Other addresses only when asked for: then any Host is answered, and the terminal says so.
+    let serve = Serve::start(&site, &["--port", "0", "--bind", "0.0.0.0"]);
+    assert!(
+        serve.log().contains("anyone who can reach this machine"),
+        "{}",
+        serve.log()
+    );
+    let reply = serve.request("GET", "/", &[("Host", "laptop.lan:8000")], b"");
+    assert_eq!(reply.status, 200);
+}
