@@ -85,12 +85,20 @@ impl Preview {
         self.state.subscribe()
     }
 
-    /// Builds the site again and makes the result current; a failure keeps the last good
-    /// site and shows why. `changed` names the files that prompted it, for the terminal.
-    pub fn rebuild(&mut self, changed: &[String]) {
+    /// Builds the site once more, without showing the result yet.
+    pub fn attempt(&self) -> Attempt {
         let started = Instant::now();
         let result = build(&self.root);
-        let took = started.elapsed().as_millis();
+        Attempt {
+            result,
+            took: started.elapsed().as_millis(),
+        }
+    }
+
+    /// Makes a build's result current: a new site for the pages, or, when it failed, the
+    /// last good site with the reasons. `changed` names the files that prompted it.
+    pub fn apply(&mut self, attempt: Attempt, changed: &[String]) {
+        let Attempt { result, took } = attempt;
         let current = self.state.borrow().clone();
         let because = match changed {
             [] => String::new(),
@@ -149,6 +157,18 @@ impl Preview {
             site,
             problems,
         }));
+    }
+}
+
+/// One build of the preview, not yet shown.
+pub struct Attempt {
+    result: Result<Rendered>,
+    took: u128,
+}
+
+impl Attempt {
+    pub fn failed(&self) -> bool {
+        self.result.is_err()
     }
 }
 

@@ -17,6 +17,8 @@ use crate::sources::{CONFIG_FILE, RESUME_FILE, TEMPLATES_DIR, is_scratch_file};
 const QUIET: Duration = Duration::from_millis(12);
 /// A stream of events that never pauses still gets a rebuild this often.
 const MAX_WAIT: Duration = Duration::from_millis(150);
+/// How long a failed build waits for more writes before its error is shown.
+const SETTLE: Duration = Duration::from_millis(60);
 
 /// The folders under the root whose files are inputs.
 fn input_dirs() -> [&'static str; 2] {
@@ -55,42 +57,73 @@ pub fn watch(root: &Path, mut preview: Preview) -> Result<()> {
     std::thread::Builder::new()
         .name("gen-serve-rebuild".into())
         .spawn(move || {
-            preview.rebuild(&[]);
+            let first = preview.attempt();
+            preview.apply(first, &[]);
             let _ = ready.send(());
-            while let Ok(first) = rx.recv() {
-                let mut changed = BTreeSet::from([first]);
-                let started = Instant::now();
-                loop {
-                    let left = MAX_WAIT.saturating_sub(started.elapsed());
-                    match rx.recv_timeout(QUIET.min(left)) {
-                        Ok(path) if !left.is_zero() => {
-                            changed.insert(path);
-                        }
-                        Ok(path) => {
-                            changed.insert(path);
-                            break;
-                        }
-                        Err(RecvTimeoutError::Timeout) => break,
-                        Err(RecvTimeoutError::Disconnected) => return,
-                    }
-                }
-                // A folder that was replaced (deleted and created again) needs a new watch.
-                for dir in input_dirs() {
-                    if changed.contains(Path::new(dir)) {
-                        watch_dir(&mut watcher, &root.join(dir));
-                    }
-                }
-                let names: Vec<String> = changed
-                    .iter()
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-                    .collect();
-                preview.rebuild(&names);
-            }
+            follow(&rx, &mut watcher, &root, &mut preview);
         })
         .context("starting the rebuild thread")?;
     first_build
         .recv()
         .context("the first build of the preview stopped")
+}
+
+/// The rebuild loop: waits for a change, lets the save finish, rebuilds, repeats. Returns when
+/// the watcher is gone.
+fn follow(
+    rx: &mpsc::Receiver<PathBuf>,
+    watcher: &mut notify::RecommendedWatcher,
+    root: &Path,
+    preview: &mut Preview,
+) {
+    let mut changed = BTreeSet::new();
+    loop {
+        if changed.is_empty() {
+            match rx.recv() {
+                Ok(path) => changed.insert(path),
+                Err(_) => return,
+            };
+        }
+        let started = Instant::now();
+        loop {
+            let left = MAX_WAIT.saturating_sub(started.elapsed());
+            match rx.recv_timeout(QUIET.min(left)) {
+                Ok(path) => {
+                    changed.insert(path);
+                    if left.is_zero() {
+                        break;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        // A folder that was replaced (deleted and created again) needs a new watch.
+        for dir in input_dirs() {
+            if changed.contains(Path::new(dir)) {
+                watch_dir(watcher, &root.join(dir));
+            }
+        }
+        let attempt = preview.attempt();
+        // A build that fails may have read a file in the middle of being written: if the
+        // writer carries on within a moment, build again rather than flash an error.
+        if attempt.failed() {
+            match rx.recv_timeout(SETTLE) {
+                Ok(path) => {
+                    changed.insert(path);
+                    continue;
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        let names: Vec<String> = changed
+            .iter()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        preview.apply(attempt, &names);
+        changed.clear();
+    }
 }
 
 fn watch_dir(watcher: &mut notify::RecommendedWatcher, dir: &Path) {
