@@ -232,3 +232,57 @@ pub fn problems(error: &anyhow::Error) -> Vec<Problem> {
         snippet: String::new(),
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::SourceFile;
+    use crate::site::CachePolicy;
+
+    #[test]
+    fn problems_keep_every_location() {
+        let source = SourceFile {
+            name: "content/resume.yaml".into(),
+            text: "basics:\n  name: [x\n".into(),
+        };
+        let errors = ResumeErrors(vec![
+            Diagnostic::at(&source, 2, 9, "basics.name: expected text"),
+            Diagnostic::file("content/resume.yaml", "basics.email: not an address"),
+        ]);
+        let found = problems(&anyhow::Error::new(errors));
+        assert_eq!(
+            found
+                .iter()
+                .map(|p| p.location.as_deref().unwrap_or("-"))
+                .collect::<Vec<_>>(),
+            ["content/resume.yaml:2:9", "content/resume.yaml:1:1"]
+        );
+        assert!(found[0].snippet.contains("name: [x"), "{:?}", found[0]);
+
+        let plain = anyhow::anyhow!("permission denied").context("reading templates/index.html");
+        assert_eq!(
+            problems(&plain),
+            [Problem {
+                location: None,
+                message: "reading templates/index.html: permission denied".into(),
+                snippet: String::new(),
+            }]
+        );
+    }
+
+    #[test]
+    fn changed_files_are_the_ones_whose_bytes_differ() {
+        let site = |files: &[(&str, &str)]| {
+            let mut site = Site::default();
+            for (path, text) in files {
+                site.add(*path, text.as_bytes(), CachePolicy::Revalidate);
+            }
+            site
+        };
+        let old = site(&[("index.html", "a"), ("robots.txt", "r")]);
+        let new = site(&[("index.html", "b"), ("robots.txt", "r"), ("404.html", "n")]);
+        assert_eq!(changed_files(&old, &new), ["index.html", "404.html"]);
+        assert!(changed_files(&Site::default(), &new).is_empty());
+        assert_eq!(describe(&["a", "b", "c", "d"]), ": a, b and 2 more changed");
+    }
+}
