@@ -21,11 +21,16 @@ struct Serve {
 
 impl Serve {
     fn start(site: &TestSite, args: &[&str]) -> Serve {
+        Serve::start_with(site, args, &[])
+    }
+
+    fn start_with(site: &TestSite, args: &[&str], env: &[(&str, String)]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
             .args(["serve", "--root"])
             .arg(site.root())
             .args(args)
             .env("NO_COLOR", "1")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -557,4 +562,40 @@ fn listening_refusals_and_explicit_bind() {
     );
     let reply = serve.request("GET", "/", &[("Host", "laptop.lan:8000")], b"");
     assert_eq!(reply.status, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn open_starts_the_browser_on_the_page() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = TestSite::new();
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened");
+    let opener = bin.path().join(if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    });
+    // Written aside and renamed, so the test never reads a half-written file.
+    std::fs::write(
+        &opener,
+        format!(
+            "#!/bin/sh\necho \"$@\" > '{0}.tmp' && mv '{0}.tmp' '{0}'\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let serve = Serve::start_with(&site, &["--port", "0", "--open"], &[("PATH", path)]);
+    let started = Instant::now();
+    while !opened.exists() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let url = std::fs::read_to_string(&opened).expect("the browser opener ran");
+    assert_eq!(url.trim(), format!("http://127.0.0.1:{}/", serve.port));
 }
