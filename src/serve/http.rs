@@ -159,11 +159,13 @@ impl Server {
     }
 }
 
-/// `event: state` with the build's name and its problems, as one SSE frame.
+/// `event: state` with the build's name, its problems and the files it replaced, as one SSE
+/// frame.
 fn event(snapshot: &Snapshot) -> Bytes {
     let data = serde_json::json!({
         "build": snapshot.build,
         "problems": snapshot.problems,
+        "replaced": snapshot.replaced,
     });
     Bytes::from(format!("retry: 300\nevent: state\ndata: {data}\n\n"))
 }

@@ -6,6 +6,11 @@
   const script = document.currentScript;
   let shown = script ? script.dataset.build : "";
   let latest = shown;
+  // Files replaced (same name, new content) by the builds this page has not shown yet; `known` is false when builds may
+  // have been missed (the page connected after one, or the server restarted).
+  const changed = new Set();
+  let known = true;
+  let connected = false;
   let updating = false;
   let overlay = null;
   let dismissed = "";
@@ -16,6 +21,13 @@
     !isLive(el) &&
     el.matches('meta[http-equiv], meta[charset], style, link[rel~="stylesheet"], script[src], base');
   const key = (head) => Array.from(head.children).filter(fixed).map((el) => el.outerHTML).join("\n");
+  // An image, font or script the page may already hold under the same name: only a reload
+  // shows the new one. (Icons are left alone; the browser refreshes them on its own terms.)
+  const needsReload = (file) => {
+    if (/\.(html?|json|xml|txt|webmanifest)$/i.test(file)) return false;
+    const icons = Array.from(document.querySelectorAll('link[rel~="icon"]'), (el) => new URL(el.href).pathname);
+    return !icons.includes("/" + file);
+  };
 
   async function update() {
     if (updating) return;
@@ -24,6 +36,9 @@
       for (let round = 0; latest !== shown; round++) {
         if (round === 5) return location.reload();
         const target = latest;
+        const assets = Array.from(changed).some(needsReload);
+        changed.clear();
+        if (!known || assets) return location.reload();
         const response = await fetch(location.href, { cache: "no-store" });
         if (!(response.headers.get("content-type") || "").startsWith("text/html")) return location.reload();
         const html = await response.text();
@@ -114,8 +129,14 @@
   }
 
   const events = new EventSource("/_gen/events");
+  events.addEventListener("open", () => { connected = false; });
   events.addEventListener("state", (message) => {
     const state = JSON.parse(message.data);
+    if (state.build !== latest) {
+      if (!connected) known = false;
+      for (const file of state.replaced) changed.add(file);
+    }
+    connected = true;
     latest = state.build;
     const render = () => showProblems(state.problems);
     if (document.body) render();

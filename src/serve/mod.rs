@@ -39,6 +39,9 @@ pub struct Snapshot {
     pub site: Arc<Site>,
     /// Why the last rebuild failed; empty when it succeeded.
     pub problems: Vec<Problem>,
+    /// The files whose content this build changed under the same name: a page that shows
+    /// one of them (an image, say) must reload to show the new content.
+    pub replaced: Vec<String>,
 }
 
 /// One build error as the page's overlay shows it.
@@ -71,6 +74,7 @@ impl Preview {
             build: format!("{run}-0"),
             site: Arc::new(Site::default()),
             problems: Vec::new(),
+            replaced: Vec::new(),
         }));
         Preview {
             root: root.to_path_buf(),
@@ -113,13 +117,21 @@ impl Preview {
                 if rendered.site == *current.site && self.sequence > 0 {
                     if !current.problems.is_empty() {
                         term::status("fixed", &format!("in {took} ms{because}"));
-                        self.publish(current.build.clone(), current.site.clone(), Vec::new());
+                        self.publish(Snapshot {
+                            problems: Vec::new(),
+                            ..current.same_build()
+                        });
                     } else {
                         term::status("unchanged", &format!("in {took} ms{because}"));
                     }
                     return;
                 }
                 let files = changed_files(&current.site, &rendered.site);
+                let replaced = files
+                    .iter()
+                    .filter(|f| current.site.get(f).is_some())
+                    .map(|f| f.to_string())
+                    .collect();
                 let verb = if self.sequence == 0 {
                     "built"
                 } else {
@@ -134,8 +146,12 @@ impl Preview {
                     ),
                 );
                 self.sequence += 1;
-                let build = format!("{}-{}", self.run, self.sequence);
-                self.publish(build, Arc::new(rendered.site), Vec::new());
+                self.publish(Snapshot {
+                    build: format!("{}-{}", self.run, self.sequence),
+                    site: Arc::new(rendered.site),
+                    problems: Vec::new(),
+                    replaced,
+                });
             }
             Err(e) => {
                 term::error(&e);
@@ -145,18 +161,29 @@ impl Preview {
                         0 => "the page shows this error until the site builds",
                         _ => "still serving the last good build; the page shows this error",
                     });
-                    self.publish(current.build.clone(), current.site.clone(), problems);
+                    self.publish(Snapshot {
+                        problems,
+                        ..current.same_build()
+                    });
                 }
             }
         }
     }
 
-    fn publish(&self, build: String, site: Arc<Site>, problems: Vec<Problem>) {
-        self.state.send_replace(Arc::new(Snapshot {
-            build,
-            site,
-            problems,
-        }));
+    fn publish(&self, snapshot: Snapshot) {
+        self.state.send_replace(Arc::new(snapshot));
+    }
+}
+
+impl Snapshot {
+    /// A copy to change the problems of: same build, same site.
+    fn same_build(&self) -> Snapshot {
+        Snapshot {
+            build: self.build.clone(),
+            site: self.site.clone(),
+            problems: self.problems.clone(),
+            replaced: self.replaced.clone(),
+        }
     }
 }
 

@@ -7,7 +7,8 @@
 //  2. an edit of content/resume.yaml shows up without a reload (a value set on `window` survives);
 //  3. broken YAML shows the overlay with file:line:column, and the last good content stays;
 //  4. the fix removes the overlay and shows the fixed content;
-//  5. an edit of templates/index.html shows up; an edit of templates/style.css reloads the page
+//  5. an edit of templates/index.html shows up in place; a replaced image and an edit of
+//     templates/style.css reload the page
 //     (its inline style is pinned by the page's CSP) and the new style applies;
 //  6. the visitor counter shows a number, and a new browser session increments it; the count
 //     is kept in out/visits.json;
@@ -90,9 +91,21 @@ try {
   await report.guard("template edit", async () => {
     const indexPath = path.join(root, "templates", "index.html");
     const index = fs.readFileSync(indexPath, "utf8");
-    fs.writeFileSync(indexPath, index.replace("<h1>{{ b.name }}</h1>", '<h1>{{ b.name }}</h1><p id="e2e-template">Open to work</p>'));
+    const photoPath = path.join(root, "templates", "photo.svg");
+    const photo = (size) => `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="${size}" height="${size}" fill="teal"/></svg>\n`;
+    fs.writeFileSync(photoPath, photo(10));
+    fs.writeFileSync(indexPath, index.replace("<h1>{{ b.name }}</h1>",
+      '<h1>{{ b.name }}</h1><p id="e2e-template">Open to work</p><img id="e2e-photo" src="/photo.svg" alt="">'));
     await page.locator("#e2e-template").waitFor({ state: "attached", timeout: 5000 });
-    report.check("templates/index.html edit is visible", (await page.locator("#e2e-template").textContent()) === "Open to work");
+    await page.waitForFunction(() => document.getElementById("e2e-photo").naturalWidth === 10, null, { timeout: 5000 });
+    report.check("templates/index.html edit is visible without a reload",
+      (await page.locator("#e2e-template").textContent()) === "Open to work" && (await page.evaluate(() => window.__notReloaded === true)));
+
+    // The page holds the old image under the same name: a changed asset reloads the page.
+    fs.writeFileSync(photoPath, photo(20));
+    await page.waitForFunction(() => document.getElementById("e2e-photo")?.naturalWidth === 20, null, { timeout: 5000 });
+    report.check("a changed image reloads the page and shows the new one", await page.evaluate(() => window.__notReloaded !== true));
+    await page.evaluate(() => { window.__notReloaded = true; });
 
     const stylePath = path.join(root, "templates", "style.css");
     const navigated = page.waitForEvent("framenavigated", { timeout: 5000 });

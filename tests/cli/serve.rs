@@ -365,6 +365,11 @@ fn rebuilds_on_save_and_keeps_the_last_good_site_through_errors() {
     site.write("content/resume.yaml", resume_named("Ada King").as_bytes());
     let second = events.until("a new build", |s| s["build"] != first["build"]);
     assert_eq!(second["problems"], serde_json::json!([]));
+    let replaced = second["replaced"].as_array().unwrap();
+    for file in ["index.html", "resume.json"] {
+        assert!(replaced.contains(&Value::from(file)), "{second}");
+    }
+    assert!(!replaced.contains(&Value::from("robots.txt")), "{second}");
     let page = serve.get("/").body;
     assert!(page.contains("<h1>Ada King</h1>"), "{page}");
     assert!(
