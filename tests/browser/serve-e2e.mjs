@@ -7,9 +7,9 @@
 //  2. an edit of content/resume.yaml shows up without a reload (a value set on `window` survives);
 //  3. broken YAML shows the overlay with file:line:column, and the last good content stays;
 //  4. the fix removes the overlay and shows the fixed content;
-//  5. an edit of templates/index.html shows up in place; a replaced image and an edit of
-//     templates/style.css reload the page
-//     (its inline style is pinned by the page's CSP) and the new style applies;
+//  5. an edit of templates/index.html shows up in place; a replaced image reloads the page and
+//     shows the new one; an edit of templates/style.css reloads the page (its inline style is
+//     pinned by the page's CSP) and the new style applies;
 //  6. the visitor counter shows a number, and a new browser session increments it; the count
 //     is kept in out/visits.json;
 //  7. 100 saves in a tight loop: the server lives, and the page ends up with the last one.
