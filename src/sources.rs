@@ -10,6 +10,7 @@ use crate::diagnostic::{Diagnostic, SourceFile, line_column};
 use crate::resume;
 
 pub const CONFIG_FILE: &str = "gen.toml";
+pub const CONTENT_DIR: &str = "content";
 pub const RESUME_FILE: &str = "content/resume.yaml";
 pub const TEMPLATES_DIR: &str = "templates";
 
@@ -38,11 +39,7 @@ impl Sources {
         let resume_path = root.join(RESUME_FILE);
         let size = match std::fs::metadata(&resume_path) {
             Ok(m) => m.len(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
-                "{} not found in {}: run `gen init` to create a site there, or pass --root",
-                RESUME_FILE,
-                display_root(root)
-            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(not_a_site(root)),
             Err(e) => return Err(e).with_context(|| format!("reading {}", resume_path.display())),
         };
         if size > resume::MAX_BYTES as u64 {
@@ -66,6 +63,14 @@ impl Sources {
             templates,
         })
     }
+}
+
+/// The error for a folder without a resume: probably not the site the user meant.
+pub fn not_a_site(root: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{RESUME_FILE} not found in {}: run `gen init` to create a site there, or pass --root",
+        display_root(root)
+    )
 }
 
 fn display_root(root: &Path) -> String {

@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::ServeArgs;
 use crate::serve::{self, Preview, Server, ServerSettings};
-use crate::sources::{CONFIG_FILE, RESUME_FILE};
+use crate::sources::{self, CONFIG_FILE, RESUME_FILE};
 use crate::term;
 
 /// The first port tried when none is given; the next few are tried when it is taken.
@@ -16,10 +16,7 @@ const PORTS_TRIED: u16 = 10;
 pub fn run(args: &ServeArgs) -> Result<()> {
     let root = &args.root;
     if !root.join(RESUME_FILE).is_file() && !root.join(CONFIG_FILE).is_file() {
-        bail!(
-            "{RESUME_FILE} not found in {}: run `gen init` to create a site there, or pass --root",
-            root.display()
-        );
+        return Err(sources::not_a_site(root));
     }
     let ip = args.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     let listener = listen(ip, args.port)?;

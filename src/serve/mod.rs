@@ -30,7 +30,7 @@ pub use watch::watch;
 pub const COUNTER_FILE: &str = "out/visits.json";
 
 /// What the server answers with at one moment.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     /// Names the build being served: this server's start time and a sequence number, so a
     /// page loaded from an earlier run of `gen serve` is seen as stale too.
@@ -119,7 +119,7 @@ impl Preview {
                         term::status("fixed", &format!("in {took} ms{because}"));
                         self.publish(Snapshot {
                             problems: Vec::new(),
-                            ..current.same_build()
+                            ..(*current).clone()
                         });
                     } else {
                         term::status("unchanged", &format!("in {took} ms{because}"));
@@ -163,7 +163,7 @@ impl Preview {
                     });
                     self.publish(Snapshot {
                         problems,
-                        ..current.same_build()
+                        ..(*current).clone()
                     });
                 }
             }
@@ -172,18 +172,6 @@ impl Preview {
 
     fn publish(&self, snapshot: Snapshot) {
         self.state.send_replace(Arc::new(snapshot));
-    }
-}
-
-impl Snapshot {
-    /// A copy to change the problems of: same build, same site.
-    fn same_build(&self) -> Snapshot {
-        Snapshot {
-            build: self.build.clone(),
-            site: self.site.clone(),
-            problems: self.problems.clone(),
-            replaced: self.replaced.clone(),
-        }
     }
 }
 

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::Preview;
-use crate::sources::{CONFIG_FILE, RESUME_FILE, TEMPLATES_DIR, is_scratch_file};
+use crate::sources::{CONFIG_FILE, CONTENT_DIR, RESUME_FILE, TEMPLATES_DIR, is_scratch_file};
 
 /// A save is over when no event has come for this long.
 const QUIET: Duration = Duration::from_millis(12);
@@ -21,10 +21,7 @@ const MAX_WAIT: Duration = Duration::from_millis(150);
 const SETTLE: Duration = Duration::from_millis(60);
 
 /// The folders under the root whose files are inputs.
-fn input_dirs() -> [&'static str; 2] {
-    let content = RESUME_FILE.split('/').next().unwrap_or("content");
-    [content, TEMPLATES_DIR]
-}
+const INPUT_DIRS: [&str; 2] = [CONTENT_DIR, TEMPLATES_DIR];
 
 /// Builds the site at `root` once, then watches it and rebuilds `preview` after each change,
 /// on a thread of its own, until the process ends. Returns once the first build is done;
@@ -50,7 +47,7 @@ pub fn watch(root: &Path, mut preview: Preview) -> Result<()> {
     watcher
         .watch(&root, RecursiveMode::NonRecursive)
         .with_context(|| format!("watching {}", root.display()))?;
-    for dir in input_dirs() {
+    for dir in INPUT_DIRS {
         watch_dir(&mut watcher, &root.join(dir));
     }
     let (ready, first_build) = mpsc::channel();
@@ -99,7 +96,7 @@ fn follow(
             }
         }
         // A folder that was replaced (deleted and created again) needs a new watch.
-        for dir in input_dirs() {
+        for dir in INPUT_DIRS {
             if changed.contains(Path::new(dir)) {
                 watch_dir(watcher, &root.join(dir));
             }
@@ -141,7 +138,7 @@ fn input(root: &Path, path: &Path) -> Option<PathBuf> {
     let mut parts = relative.components();
     let top = parts.next()?.as_os_str().to_str()?;
     if parts.clone().next().is_none() {
-        return (top == CONFIG_FILE || input_dirs().contains(&top)).then(|| relative.into());
+        return (top == CONFIG_FILE || INPUT_DIRS.contains(&top)).then(|| relative.into());
     }
     if relative == Path::new(RESUME_FILE) {
         return Some(relative.into());
