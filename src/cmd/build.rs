@@ -5,89 +5,94 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::BuildArgs;
-use crate::cmd::infra::STATE_FILE;
-use crate::infra::outputs::{self, OutputsError};
+use crate::infra::outputs::{self, OutputsError, StackOutputs};
 use crate::output;
 use crate::render::{self, RenderOptions};
 use crate::sources::Sources;
 use crate::term;
 
 pub fn run(args: &BuildArgs) -> Result<()> {
+    let stack = args
+        .counter_url
+        .is_none()
+        .then(|| outputs::discover_in(&args.root));
+    run_with(args, stack.as_ref())
+}
+
+/// `gen build` with the stack's outputs already read (`gen deploy` has them); they are only
+/// used when no counter URL is given.
+pub fn run_with(
+    args: &BuildArgs,
+    stack: Option<&Result<StackOutputs, OutputsError>>,
+) -> Result<()> {
     let started = Instant::now();
-    let (counter_url, counter_note) = match &args.counter_url {
-        Some(url) if url.trim().is_empty() => (None, None),
-        Some(url) => (Some(check_counter_url(url.trim())?), None),
-        None => match outputs::discover(
-            &args.root.join("out").join("infra"),
-            &args.root.join(STATE_FILE),
-        ) {
-            Ok(stack) => match stack.counter_url {
-                Some(url) => {
-                    let url = check_counter_url(&url).context("the stack's counter_url output")?;
-                    (
-                        Some(url),
-                        Some("counter URL from the stack's outputs".to_owned()),
-                    )
-                }
-                None => (
-                    None,
-                    Some(
-                        "no visitor counter: the stack has none ([counter] mode = \"off\")"
-                            .to_owned(),
-                    ),
-                ),
-            },
-            Err(OutputsError::NoState) => (None, None),
-            Err(e) => (None, Some(format!("no visitor counter: {e}"))),
-        },
-    };
+    let (counter_url, counter_note) = counter(args, stack)?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| args.root.join("out").join("site"));
-    let rendered = Sources::read(&args.root).and_then(|sources| {
-        render::render(
-            &sources,
-            &RenderOptions {
-                counter_url: counter_url.clone(),
-                live_reload: false,
-            },
-        )
-    });
-    let rendered = match rendered {
-        Ok(rendered) => rendered,
-        Err(e) => {
-            output::record_failure(&out, &first_line(&e));
-            return Err(e);
-        }
-    };
-    for warning in &rendered.warnings {
-        term::warning(warning);
-    }
-    if let Err(e) = output::write_site(&rendered.site, &out) {
-        output::record_failure(&out, &first_line(&e));
-        return Err(e);
-    }
+    let built = Sources::read(&args.root)
+        .and_then(|sources| {
+            render::render(
+                &sources,
+                &RenderOptions {
+                    counter_url,
+                    live_reload: false,
+                },
+            )
+        })
+        .and_then(|rendered| {
+            for warning in &rendered.warnings {
+                term::warning(warning);
+            }
+            output::write_site(&rendered.site, &out)?;
+            Ok(rendered.site)
+        });
+    let site = built.inspect_err(|e| output::record_failure(&out, &first_line(e)))?;
     output::clear_failure(&out);
-    let bytes: usize = rendered.site.files.iter().map(|f| f.bytes.len()).sum();
+    let bytes: usize = site.files.iter().map(|f| f.bytes.len()).sum();
     term::status(
         "built",
         &format!(
             "{}: {} files, {:.1} KiB in {} ms",
             out.display(),
-            rendered.site.files.len(),
+            site.files.len(),
             bytes as f64 / 1024.0,
             started.elapsed().as_millis()
         ),
     );
-    match (&counter_url, counter_note) {
-        (_, Some(note)) => term::note(&note),
-        (None, None) => term::note(
-            "no visitor counter: deploy the stack (gen deploy), or pass --counter-url or set GEN_COUNTER_URL",
-        ),
-        (Some(_), None) => {}
+    if let Some(note) = counter_note {
+        term::note(&note);
     }
     Ok(())
+}
+
+const NO_COUNTER: &str = "no visitor counter: deploy the stack (gen deploy), or pass --counter-url or set GEN_COUNTER_URL";
+
+/// The counter URL the page calls, and what to tell the user about it.
+fn counter(
+    args: &BuildArgs,
+    stack: Option<&Result<StackOutputs, OutputsError>>,
+) -> Result<(Option<String>, Option<String>)> {
+    let stack_url = match (&args.counter_url, stack) {
+        (Some(url), _) if url.trim().is_empty() => return Ok((None, Some(NO_COUNTER.into()))),
+        (Some(url), _) => return Ok((Some(check_counter_url(url.trim())?), None)),
+        (None, Some(Ok(stack))) => stack.counter_url.as_deref(),
+        (None, None | Some(Err(OutputsError::NoState))) => {
+            return Ok((None, Some(NO_COUNTER.into())));
+        }
+        (None, Some(Err(e))) => return Ok((None, Some(format!("no visitor counter: {e}")))),
+    };
+    Ok(match stack_url {
+        Some(url) => (
+            Some(check_counter_url(url).context("the stack's counter_url output")?),
+            Some("counter URL from the stack's outputs".to_owned()),
+        ),
+        None => (
+            None,
+            Some("no visitor counter: the stack has none ([counter] mode = \"off\")".to_owned()),
+        ),
+    })
 }
 
 fn first_line(error: &anyhow::Error) -> String {

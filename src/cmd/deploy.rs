@@ -11,13 +11,11 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::{BuildArgs, DeployArgs, InfraArgs, PublishArgs};
 use crate::cmd::{build, infra, publish};
+use crate::infra::outputs::{self, terraform_in};
 use crate::term;
 
 pub fn run(args: &DeployArgs) -> Result<()> {
-    let version = Command::new("terraform")
-        .arg("version")
-        .env("CHECKPOINT_DISABLE", "1")
-        .output();
+    let version = terraform_in(&args.root).arg("version").output();
     if !version.is_ok_and(|o| o.status.success()) {
         bail!(
             "terraform not found on PATH: install Terraform 1.10 or newer \
@@ -25,7 +23,7 @@ pub fn run(args: &DeployArgs) -> Result<()> {
         );
     }
     check_credentials()?;
-    let dir = args.root.join("out").join("infra");
+    let dir = crate::infra::default_dir(&args.root);
 
     step(1, "gen infra: Terraform files and the counter Lambda");
     infra::run(&InfraArgs {
@@ -67,25 +65,36 @@ pub fn run(args: &DeployArgs) -> Result<()> {
     }
 
     step(5, "gen build with the stack's outputs, and gen publish");
-    build::run(&BuildArgs {
-        root: args.root.clone(),
-        out: None,
-        counter_url: None,
-    })?;
+    let stack = outputs::discover_in(&args.root);
+    build::run_with(
+        &BuildArgs {
+            root: args.root.clone(),
+            out: None,
+            counter_url: None,
+        },
+        Some(&stack),
+    )?;
+    // Without outputs, publish looks for them itself and says what is missing.
+    let (bucket, distribution_id) = match &stack {
+        Ok(stack) => (
+            Some(stack.bucket.clone()),
+            Some(stack.distribution_id.clone()),
+        ),
+        Err(_) => (None, None),
+    };
     publish::run(&PublishArgs {
         root: args.root.clone(),
         site: None,
-        bucket: None,
+        bucket,
         prefix: String::new(),
-        distribution_id: None,
+        distribution_id,
         dry_run: false,
         max_deletes: args.max_deletes,
         force: false,
         yes: args.auto_approve,
         wait: false,
     })?;
-    let outputs = crate::infra::outputs::discover(&dir, &args.root.join(infra::STATE_FILE))?;
-    term::status("live", &outputs.site_url);
+    term::status("live", &stack?.site_url);
     Ok(())
 }
 
@@ -125,11 +134,8 @@ fn confirm() -> Result<bool> {
 }
 
 fn terraform_command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new("terraform");
-    command
-        .arg(format!("-chdir={}", dir.display()))
-        .args(args)
-        .env("CHECKPOINT_DISABLE", "1");
+    let mut command = terraform_in(dir);
+    command.args(args);
     if std::env::var_os("NO_COLOR").is_some() || !std::io::stderr().is_terminal() {
         command.arg("-no-color");
     }
@@ -139,7 +145,6 @@ fn terraform_command(dir: &Path, args: &[&str]) -> Command {
 fn terraform_status(dir: &Path, args: &[&str]) -> Result<i32> {
     // Terraform's own output goes straight to the terminal, as it happens.
     let status = terraform_command(dir, args)
-        .stdout(std::process::Stdio::inherit())
         .status()
         .context("running terraform")?;
     Ok(status.code().unwrap_or(1))

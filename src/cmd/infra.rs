@@ -10,19 +10,16 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::InfraArgs;
 use crate::config::{self, Config, CounterMode};
-use crate::infra::{self, COUNTER_ZIP, InfraFile, OWN_FILES, StackOptions};
+use crate::infra::{self, COUNTER_ZIP, InfraFile, OWN_FILES, STATE_FILE, StackOptions};
 use crate::sources::{CONFIG_FILE, text_file};
 use crate::term;
-
-/// The local backend's state file, at the project root (outside `out/`, which is generated).
-pub const STATE_FILE: &str = "terraform.tfstate";
 
 pub fn run(args: &InfraArgs) -> Result<()> {
     let config = read_config(&args.root)?;
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| args.root.join("out").join("infra"));
+        .unwrap_or_else(|| infra::default_dir(&args.root));
     let options = StackOptions {
         local_state_path: state_path(&args.root, &out)?,
     };
@@ -130,7 +127,7 @@ fn build_counter_zip(root: &Path) -> Result<Vec<u8>> {
     let staging = tempfile::tempdir().context("creating a folder for the Lambda build")?;
     let mut path = std::env::var_os("PATH").unwrap_or_default();
     // Absolute: the compilers cargo-lambda starts run in other folders.
-    let venv = std::path::absolute(root.join(".venv").join("bin")).context("resolving .venv")?;
+    let venv = absolute(&root.join(".venv").join("bin"))?;
     if venv.is_dir() {
         let mut paths = vec![venv];
         paths.extend(std::env::split_paths(&path));

@@ -36,10 +36,7 @@ pub fn run(args: &PublishArgs) -> Result<()> {
     }
     let stack = match (&args.bucket, &args.distribution_id) {
         (Some(_), Some(_)) => None,
-        _ => Some(crate::infra::outputs::discover(
-            &args.root.join("out").join("infra"),
-            &args.root.join(crate::cmd::infra::STATE_FILE),
-        )),
+        _ => Some(crate::infra::outputs::discover_in(&args.root)),
     };
     let bucket = match (&args.bucket, &stack) {
         (Some(bucket), _) => bucket.clone(),

@@ -17,6 +17,14 @@ use tf::Document;
 /// The counter Lambda's deployment package, next to the `.tf.json` files.
 pub const COUNTER_ZIP: &str = "counter.zip";
 
+/// The local backend's state file, at the project root (outside `out/`, which is generated).
+pub const STATE_FILE: &str = "terraform.tfstate";
+
+/// The folder `gen infra` writes to by default and Terraform runs in: `ROOT/out/infra`.
+pub fn default_dir(root: &std::path::Path) -> std::path::PathBuf {
+    root.join("out").join("infra")
+}
+
 /// Every file name `gen infra` may write into the infra folder. It writes and removes only
 /// these; anything else there (state, `.terraform/`, the lock file) is never touched.
 pub const OWN_FILES: [&str; 7] = [

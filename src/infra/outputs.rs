@@ -41,6 +41,20 @@ impl std::fmt::Display for OutputsError {
 
 impl std::error::Error for OutputsError {}
 
+/// Reads the outputs of the stack of the site at `root`: its default infra folder and state.
+pub fn discover_in(root: &Path) -> Result<StackOutputs, OutputsError> {
+    discover(&super::default_dir(root), &root.join(super::STATE_FILE))
+}
+
+/// `terraform -chdir=DIR`, without Terraform's update check.
+pub fn terraform_in(dir: &Path) -> Command {
+    let mut command = Command::new("terraform");
+    command
+        .arg(format!("-chdir={}", dir.display()))
+        .env("CHECKPOINT_DISABLE", "1");
+    command
+}
+
 /// Reads the outputs of the stack in `infra_dir`, whose local state is `state_file`.
 pub fn discover(infra_dir: &Path, state_file: &Path) -> Result<StackOutputs, OutputsError> {
     let outputs = match terraform_outputs(infra_dir) {
@@ -55,10 +69,8 @@ fn terraform_outputs(infra_dir: &Path) -> Option<Result<Value>> {
     if !infra_dir.join(".terraform").is_dir() {
         return None;
     }
-    let output = Command::new("terraform")
-        .arg(format!("-chdir={}", infra_dir.display()))
+    let output = terraform_in(infra_dir)
         .args(["output", "-json", "-no-color"])
-        .env("CHECKPOINT_DISABLE", "1")
         .output()
         .ok()?; // terraform is not installed: fall back to the state file
     if !output.status.success() {

@@ -304,8 +304,7 @@ fn content_security_policy(
     let mut policy = format!(
         "default-src 'none'; img-src 'self' https: data:; style-src {style}; base-uri 'none'; form-action 'none'; connect-src 'self'"
     );
-    let counter_origin = counter.map(|c| origin(&c.url)).filter(|o| !o.is_empty());
-    if let Some(origin) = counter_origin {
+    if let Some(origin) = counter.and_then(|c| origin(&c.url)) {
         policy.push_str(&format!(" {origin}"));
     }
     if counter.is_some() || live_reload {
@@ -314,16 +313,17 @@ fn content_security_policy(
     policy
 }
 
-/// `https://api.example.com/visits` → `https://api.example.com`; empty for a path (`/visits`).
-fn origin(url: &str) -> &str {
+/// `https://api.example.com/visits` → `https://api.example.com`; none for a path on the
+/// page's own origin (`/visits`).
+fn origin(url: &str) -> Option<&str> {
     if url.starts_with('/') {
-        return "";
+        return None;
     }
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    match url[after_scheme..].find(['/', '?', '#']) {
+    Some(match url[after_scheme..].find(['/', '?', '#']) {
         Some(i) => &url[..after_scheme + i],
         None => url,
-    }
+    })
 }
 
 pub(crate) fn base64(bytes: &[u8]) -> String {
@@ -375,9 +375,12 @@ mod tests {
     fn origin_of_counter_url() {
         assert_eq!(
             origin("https://abc.execute-api.us-east-1.amazonaws.com/visits"),
-            "https://abc.execute-api.us-east-1.amazonaws.com"
+            Some("https://abc.execute-api.us-east-1.amazonaws.com")
         );
-        assert_eq!(origin("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
-        assert_eq!(origin("/visits"), "");
+        assert_eq!(
+            origin("http://127.0.0.1:8080"),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(origin("/visits"), None);
     }
 }
