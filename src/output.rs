@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::site::{CachePolicy, Site, content_type};
+use crate::site::{CachePolicy, Site};
 
 /// Marks a folder as written by `gen build`, so a rebuild may replace it. Never published.
 /// It also lists the fingerprinted files, so `gen publish` knows their cache policy.
@@ -47,12 +47,7 @@ pub fn read_site(dir: &Path) -> Result<Site> {
                     true => CachePolicy::Immutable,
                     false => CachePolicy::Revalidate,
                 };
-                site.files.push(crate::site::SiteFile {
-                    content_type: content_type(&path),
-                    path,
-                    bytes,
-                    cache,
-                });
+                site.add(path, bytes, cache);
             }
         }
     }
@@ -60,16 +55,23 @@ pub fn read_site(dir: &Path) -> Result<Site> {
     Ok(site)
 }
 
-/// Where a failed build of `out` is recorded: `.<name>.failed` beside it.
-fn failure_record(out: &Path) -> PathBuf {
-    let name = out
+/// A hidden file beside the folder `dir`: `out/site` → `out/.site<suffix>`. Never inside
+/// the site, so it is never published.
+pub fn beside(dir: &Path, suffix: &str) -> PathBuf {
+    let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.join(format!(".{name}.failed")),
-        _ => PathBuf::from(format!(".{name}.failed")),
+    let file = format!(".{name}{suffix}");
+    match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(file),
+        _ => PathBuf::from(file),
     }
+}
+
+/// Where a failed build of `out` is recorded: `.<name>.failed` beside it.
+fn failure_record(out: &Path) -> PathBuf {
+    beside(out, ".failed")
 }
 
 /// Notes that the last build of `out` failed, with why (`out` itself is left as it was).

@@ -116,10 +116,10 @@ pub fn run(args: &PublishArgs) -> Result<()> {
         let metadata_only = plan.uploads.iter().filter(|u| u.reason == Reason::Metadata).count();
         let mut summary = format!(
             "{location}: uploaded {} ({}), deleted {}, unchanged {}",
-            outcome.uploaded,
+            outcome.published.len(),
             human_bytes(outcome.uploaded_bytes),
             outcome.deleted,
-            outcome.unchanged
+            plan.unchanged
         );
         if metadata_only > 0 {
             summary.push_str(&format!(" ({metadata_only} for new headers only)"));

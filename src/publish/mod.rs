@@ -13,7 +13,6 @@ use anyhow::{Context, Result, bail};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use indicatif::{ProgressBar, ProgressStyle};
-use md5::Digest;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -73,10 +72,8 @@ impl Clients {
 pub struct Outcome {
     /// Keys uploaded, with the headers they now have.
     pub published: BTreeMap<String, RemoteMeta>,
-    pub uploaded: usize,
     pub uploaded_bytes: u64,
     pub deleted: usize,
-    pub unchanged: usize,
     pub invalidation: Option<(String, Vec<String>)>,
 }
 
@@ -170,7 +167,6 @@ pub async fn execute(
     progress: &ProgressBar,
     outcome: &mut Outcome,
 ) -> Result<()> {
-    outcome.unchanged = plan.unchanged;
     progress.set_length(
         plan.uploads
             .iter()
@@ -189,6 +185,7 @@ pub async fn execute(
         let mut puts = JoinSet::new();
         for upload in group {
             let file = &site.files[upload.file];
+            let md5 = crate::render::hex(&upload.md5);
             let request = clients
                 .s3
                 .put_object()
@@ -196,8 +193,8 @@ pub async fn execute(
                 .key(&upload.key)
                 .content_type(file.content_type)
                 .cache_control(file.cache.header())
-                .content_md5(crate::render::base64(&md5::Md5::digest(&file.bytes)))
-                .metadata("md5", &upload.md5)
+                .content_md5(crate::render::base64(&upload.md5))
+                .metadata("md5", &md5)
                 .body(ByteStream::from(file.bytes.clone()));
             let (limit, key, size) = (
                 Arc::clone(&limit),
@@ -207,7 +204,7 @@ pub async fn execute(
             let meta = RemoteMeta {
                 content_type: Some(file.content_type.to_owned()),
                 cache_control: Some(file.cache.header().to_owned()),
-                md5: Some(upload.md5.clone()),
+                md5: Some(md5),
             };
             puts.spawn(async move {
                 let _permit = limit.acquire_owned().await;
@@ -220,10 +217,9 @@ pub async fn execute(
             match result {
                 Ok(_) => {
                     outcome.published.insert(key, meta);
-                    outcome.uploaded += 1;
                     outcome.uploaded_bytes += size;
                     progress.inc(size);
-                    progress.set_message(format!("{} uploaded", outcome.uploaded));
+                    progress.set_message(format!("{} uploaded", outcome.published.len()));
                 }
                 Err(e) => failures.push(format!("{key}: {}", aws_error(e))),
             }

@@ -51,7 +51,8 @@ pub struct Upload {
     pub file: usize,
     pub key: String,
     pub reason: Reason,
-    pub md5: String,
+    /// The file's MD5: hex in the `md5` metadata, base64 in `Content-MD5`.
+    pub md5: [u8; 16],
 }
 
 /// The publish, step by step: uploads (assets first, HTML last), then deletes.
@@ -62,11 +63,9 @@ pub struct PublishPlan {
     pub unchanged: usize,
 }
 
+/// The MD5 of `bytes` in hex, as S3 shows it in the ETag of a single-part upload.
 pub fn md5_hex(bytes: &[u8]) -> String {
-    Md5::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::render::hex(&Md5::digest(bytes))
 }
 
 /// Whether a key is published last: HTML, so no page is live before what it links to.
@@ -86,7 +85,8 @@ pub fn plan(
     for (index, file) in site.files.iter().enumerate() {
         let key = format!("{prefix}{}", file.path);
         local.insert(key.clone());
-        let md5 = md5_hex(&file.bytes);
+        let digest: [u8; 16] = Md5::digest(&file.bytes).into();
+        let md5 = crate::render::hex(&digest);
         let reason = match remote.get(&key) {
             None => Some(Reason::New),
             Some(object) => {
@@ -107,7 +107,7 @@ pub fn plan(
                 file: index,
                 key,
                 reason,
-                md5,
+                md5: digest,
             }),
             None => plan.unchanged += 1,
         }

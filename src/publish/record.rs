@@ -12,15 +12,7 @@ use super::RemoteMeta;
 type Record = BTreeMap<String, BTreeMap<String, (String, String, String)>>;
 
 fn path(site_dir: &Path) -> PathBuf {
-    let name = site_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let parent = site_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    parent.join(format!(".{name}.published.json"))
+    crate::output::beside(site_dir, ".published.json")
 }
 
 fn read(site_dir: &Path) -> Record {
@@ -55,6 +47,9 @@ pub fn save(
     uploaded: &BTreeMap<String, RemoteMeta>,
     deleted: &[String],
 ) {
+    if uploaded.is_empty() && deleted.is_empty() {
+        return;
+    }
     let mut record = read(site_dir);
     let entries = record.entry(location.to_owned()).or_default();
     for (key, meta) in uploaded {

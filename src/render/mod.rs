@@ -281,8 +281,7 @@ fn template_error(sources: &Sources, error: minijinja::Error) -> anyhow::Error {
 
 /// `style.css` → `style.1a2b3c4d5e.css`: the name changes whenever the content does.
 fn fingerprinted(name: &str, bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let hash = hex(&Sha256::digest(bytes)[..5]);
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{name}.{hash}"),
@@ -324,6 +323,11 @@ fn origin(url: &str) -> Option<&str> {
         Some(i) => &url[..after_scheme + i],
         None => url,
     })
+}
+
+/// Lower-case hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub(crate) fn base64(bytes: &[u8]) -> String {
