@@ -117,6 +117,7 @@ try {
   });
 
   await report.guard("counter", async () => {
+    await page.locator("#visits").waitFor({ state: "visible", timeout: 5000 });
     const before = Number((await page.locator("#visits span").textContent()).replace(/\D/g, ""));
     const second = await browser.context.newPage();
     watch(second);
@@ -124,7 +125,8 @@ try {
     await second.locator("#visits").waitFor({ state: "visible", timeout: 5000 });
     const after = Number((await second.locator("#visits span").textContent()).replace(/\D/g, ""));
     const stored = JSON.parse(fs.readFileSync(path.join(root, "out", "visits.json"), "utf8"));
-    report.check("the counter shows a number and a new session increments it", before >= 1 && after === before + 1,
+    report.check("the counter shows a number and a new session increments it; out/visits.json holds it",
+      before >= 1 && after === before + 1 && stored["/"] === after,
       [`first session: ${before}, new session: ${after}, out/visits.json: ${JSON.stringify(stored)}`]);
     await second.close();
   });

@@ -4,10 +4,10 @@
 use std::process::Command;
 use std::time::Instant;
 
-use testkit::terraform::{moto_override, plugin_dir, terraform_ok};
+use testkit::terraform::{plugin_dir, terraform_ok};
 use testkit::{Moto, boto3};
 
-use crate::infra::{fixture_zip, without_headers_policy};
+use crate::infra::{fixture_zip, point_at_moto};
 use crate::support::{Run, TestSite, run};
 
 /// `gen deploy --auto-approve` with AWS pointed at moto and Terraform's providers taken from
@@ -48,16 +48,7 @@ fn deploys_from_nothing_then_changes_nothing() {
     // The test's own additions: the provider pointed at moto, and moto's gaps (see infra.rs).
     assert!(site.infra(&["--counter-zip", &fixture_zip()]).success());
     let dir = site.path("out/infra");
-    std::fs::write(
-        dir.join("moto_override.tf.json"),
-        moto_override(&moto.endpoint(), &[]),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("moto_gaps_override.tf.json"),
-        without_headers_policy(&dir),
-    )
-    .unwrap();
+    point_at_moto(&dir, &moto, &[]);
     // moto is served over plain HTTP, which the bucket policy's TLS-only statement rightly
     // refuses (moto enforces it): the policy keeps only its CloudFront statement here.
     let site_tf: serde_json::Value =

@@ -244,16 +244,7 @@ fn apply_against_moto(settings: &str, aliases: &[&str]) -> serde_json::Value {
     if !aliases.is_empty() {
         create_hosted_zone(&moto, "example.com");
     }
-    std::fs::write(
-        dir.join("moto_override.tf.json"),
-        moto_override(&moto.endpoint(), aliases),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("moto_gaps_override.tf.json"),
-        without_headers_policy(&dir),
-    )
-    .unwrap();
+    point_at_moto(&dir, &moto, aliases);
     init(&dir, true);
     let started = std::time::Instant::now();
     terraform_ok(
@@ -293,6 +284,21 @@ fn assert_no_changes(dir: &Path, when: &str) {
     );
 }
 
+/// The test's own override files in the infra folder `dir`: the provider (and its `aliases`)
+/// pointed at `moto`, and moto's gaps worked around (see [`without_headers_policy`]).
+pub(crate) fn point_at_moto(dir: &Path, moto: &Moto, aliases: &[&str]) {
+    std::fs::write(
+        dir.join("moto_override.tf.json"),
+        moto_override(&moto.endpoint(), aliases),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("moto_gaps_override.tf.json"),
+        without_headers_policy(dir),
+    )
+    .unwrap();
+}
+
 /// What moto 5.2.5 cannot do, and only that:
 /// - it has no CloudFront response headers policies (CreateResponseHeadersPolicy is answered
 ///   404), so the policy is dropped and the distribution's default cache behaviour repeated
@@ -300,7 +306,7 @@ fn assert_no_changes(dir: &Path, when: &str) {
 /// - it answers a distribution with `forwarded_values` added, `origin_access_control_id`
 ///   dropped and `cloudfront_default_certificate = true` whatever was sent, and a Lambda
 ///   function without its `logging_config`: those attributes are ignored when planning again.
-pub(crate) fn without_headers_policy(dir: &Path) -> String {
+fn without_headers_policy(dir: &Path) -> String {
     let site: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("site.tf.json")).unwrap()).unwrap();
     let mut behavior =

@@ -27,7 +27,12 @@ fn stack(moto: &Moto) -> String {
     )
 }
 
-fn publish(site: &TestSite, endpoint: &str, moto: &Moto, args: &[&str]) -> Run {
+fn publish(site: &TestSite, moto: &Moto, args: &[&str]) -> Run {
+    publish_via(site, &moto.endpoint(), moto, args)
+}
+
+/// `gen publish` with S3 and CloudFront at `endpoint` (moto, or a proxy in front of it).
+fn publish_via(site: &TestSite, endpoint: &str, moto: &Moto, args: &[&str]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gen"));
     command
         .arg("publish")
@@ -124,12 +129,7 @@ fn publishes_then_uploads_only_what_changed() {
     let distribution = stack(&moto);
     let site = TestSite::new();
     let first = built(&site);
-    let run = publish(
-        &site,
-        &moto.endpoint(),
-        &moto,
-        &["--distribution-id", &distribution],
-    );
+    let run = publish(&site, &moto, &["--distribution-id", &distribution]);
     assert!(run.success(), "{}", run.stderr);
     let count = first.len() - 1; // the .gen-site marker is not published
     assert!(
@@ -155,12 +155,7 @@ fn publishes_then_uploads_only_what_changed() {
     // A rebuild with no change: nothing sent, nothing invalidated.
     let again = built(&site);
     assert_eq!(again, first);
-    let run = publish(
-        &site,
-        &moto.endpoint(),
-        &moto,
-        &["--distribution-id", &distribution],
-    );
+    let run = publish(&site, &moto, &["--distribution-id", &distribution]);
     assert!(run.success(), "{}", run.stderr);
     assert!(
         run.stderr.contains(&format!(
@@ -191,12 +186,7 @@ fn publishes_then_uploads_only_what_changed() {
         .map(|(k, _)| k)
         .collect();
     assert!(changed.contains(&&"index.html".to_owned()), "{changed:?}");
-    let run = publish(
-        &site,
-        &moto.endpoint(),
-        &moto,
-        &["--distribution-id", &distribution],
-    );
+    let run = publish(&site, &moto, &["--distribution-id", &distribution]);
     assert!(run.success(), "{}", run.stderr);
     assert!(
         run.stderr
@@ -206,9 +196,8 @@ fn publishes_then_uploads_only_what_changed() {
     );
     assert_bucket_is(&moto, &changed_site, "");
     let mut expected_paths: Vec<String> = changed.iter().map(|p| format!("/{p}")).collect();
-    if changed.iter().any(|p| *p == "index.html") {
-        expected_paths.push("/".into());
-    }
+    // index.html changed (asserted above), so `/` is invalidated with it.
+    expected_paths.push("/".into());
     expected_paths.sort();
     let mut got = invalidations(&moto, &distribution);
     assert_eq!(got.len(), 2);
@@ -227,12 +216,7 @@ fn publishes_then_uploads_only_what_changed() {
         ),
     );
     std::fs::remove_file(site.path("out/.site.published.json")).unwrap();
-    let run = publish(
-        &site,
-        &moto.endpoint(),
-        &moto,
-        &["--distribution-id", &distribution],
-    );
+    let run = publish(&site, &moto, &["--distribution-id", &distribution]);
     assert!(run.success(), "{}", run.stderr);
     assert!(
         run.stderr.contains("uploaded 1 (") && run.stderr.contains("(1 for new headers only)"),
@@ -257,18 +241,13 @@ fn deletes_are_capped_and_stay_inside_the_prefix() {
     let site = TestSite::new();
     site.write("templates/extra.txt", b"one more file\n");
     let with_extra = built(&site);
-    let run = publish(&site, &moto.endpoint(), &moto, &["--prefix", "site"]);
+    let run = publish(&site, &moto, &["--prefix", "site"]);
     assert!(run.success(), "{}", run.stderr);
     assert_bucket_is(&moto, &with_extra, "site/");
 
     site.remove("templates/extra.txt");
     let without = built(&site);
-    let dry = publish(
-        &site,
-        &moto.endpoint(),
-        &moto,
-        &["--prefix", "site", "--dry-run"],
-    );
+    let dry = publish(&site, &moto, &["--prefix", "site", "--dry-run"]);
     assert!(dry.success(), "{}", dry.stderr);
     assert!(
         dry.stdout.contains("delete site/extra.txt\n"),
@@ -278,17 +257,12 @@ fn deletes_are_capped_and_stay_inside_the_prefix() {
     assert!(dry.stdout.contains("nothing was sent"), "{}", dry.stdout);
     assert_bucket_is(&moto, &with_extra, "site/");
 
-    let refused = publish(
-        &site,
-        &moto.endpoint(),
-        &moto,
-        &["--prefix", "site", "--max-deletes", "0"],
-    );
+    let refused = publish(&site, &moto, &["--prefix", "site", "--max-deletes", "0"]);
     assert_eq!(refused.code, Some(1));
     assert!(refused.stderr.contains("would delete 1 files from s3://resume-site/site/, more than --max-deletes 0; nothing was changed"), "{}", refused.stderr);
     assert_bucket_is(&moto, &with_extra, "site/");
 
-    let run = publish(&site, &moto.endpoint(), &moto, &["--prefix", "site"]);
+    let run = publish(&site, &moto, &["--prefix", "site"]);
     assert!(run.success(), "{}", run.stderr);
     assert!(run.stderr.contains("deleted 1"), "{}", run.stderr);
     assert_bucket_is(&moto, &without, "site/");
@@ -308,7 +282,7 @@ fn an_interrupted_publish_converges_when_run_again() {
     site.write("templates/b.txt", b"b\n");
     let files = built(&site);
     let proxy = FailingProxy::start(moto.port(), 2);
-    let run = publish(&site, &proxy.endpoint(), &moto, &[]);
+    let run = publish_via(&site, &proxy.endpoint(), &moto, &[]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr
@@ -327,7 +301,7 @@ fn an_interrupted_publish_converges_when_run_again() {
         "pages go last: {partial:?}"
     );
 
-    let run = publish(&site, &moto.endpoint(), &moto, &[]);
+    let run = publish(&site, &moto, &[]);
     assert!(run.success(), "{}", run.stderr);
     assert_bucket_is(&moto, &files, "");
 }
@@ -337,7 +311,7 @@ fn refuses_without_a_good_build() {
     let moto = Moto::start();
     stack(&moto);
     let site = TestSite::new();
-    let missing = publish(&site, &moto.endpoint(), &moto, &[]);
+    let missing = publish(&site, &moto, &[]);
     assert_eq!(missing.code, Some(1));
     assert!(
         missing.stderr.contains("not found: run gen build first"),
@@ -348,7 +322,7 @@ fn refuses_without_a_good_build() {
     built(&site);
     site.write("content/resume.yaml", b"basics: [unclosed\n");
     assert!(!site.build(&[]).success());
-    let failed = publish(&site, &moto.endpoint(), &moto, &[]);
+    let failed = publish(&site, &moto, &[]);
     assert_eq!(failed.code, Some(1));
     assert!(
         failed.stderr.contains("the last gen build failed"),

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{TestSite, run};
+use crate::support::{Run, TestSite};
 
 /// A running `gen serve`, stopped on drop.
 struct Serve {
@@ -103,6 +103,22 @@ impl Serve {
         Reply::parse(&raw)
     }
 
+    /// Waits until the terminal output contains `text` (it is read on another thread).
+    fn wait_for_log(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let log = self.log();
+            if log.contains(text) {
+                return log;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "gen serve never printed {text:?}:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Waits until `/` contains `text` (each rebuild is milliseconds; 10 s is for slow machines).
     fn wait_for_page(&self, text: &str) -> String {
         let started = Instant::now();
@@ -122,6 +138,9 @@ impl Serve {
 
     fn events(&self) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         write!(
             stream,
             "GET /_gen/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
@@ -152,6 +171,9 @@ impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if std::thread::panicking() {
+            return;
+        }
         assert!(
             !self.log().contains("panicked"),
             "gen serve panicked:\n{}",
@@ -240,6 +262,43 @@ impl Events {
                 return state;
             }
         }
+    }
+}
+
+/// `gen serve --root ROOT ARGS` that has to stop by itself; killed (and the test failed)
+/// if it is still serving after 20 s.
+fn refused(root: &str, args: &[&str]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["serve", "--root", root])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start gen serve");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for gen serve") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("gen serve {args:?} kept running instead of refusing");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .unwrap();
+    Run {
+        code: status.code(),
+        stdout: String::new(),
+        stderr,
     }
 }
 
@@ -423,6 +482,8 @@ fn rebuilds_on_save_and_keeps_the_last_good_site_through_errors() {
     site.write("content/4913", b"");
     site.write("templates/.index.html.swp", b"{% broken");
     site.write("notes.txt", b"todo");
+    // A rebuild whose output did not change sends no event, so the terminal is what shows
+    // whether one ran.
     assert_eq!(events.next(Duration::from_millis(400)), None);
     assert!(
         !serve.log().contains("unchanged"),
@@ -470,7 +531,7 @@ fn a_hundred_rapid_saves_leave_the_server_up_with_the_last_one() {
     serve.wait_for_page("<h1>Ada Save99</h1>");
     assert!(serve.alive(), "{}", serve.log());
     assert_eq!(serve.get("/resume.json").status, 200);
-    let log = serve.log();
+    let log = serve.wait_for_log("rebuilt ");
     let rebuilds = log.matches("rebuilt ").count();
     assert!((1..=100).contains(&rebuilds), "{log}");
 }
@@ -530,10 +591,7 @@ fn listening_refusals_and_explicit_bind() {
     let site = TestSite::new();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let busy = run(Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["serve", "--port", &port, "--root"])
-        .arg(site.root())
-        .env("NO_COLOR", "1"));
+    let busy = refused(&site.root().to_string_lossy(), &["--port", &port]);
     assert_eq!(busy.code, Some(1));
     assert!(
         busy.stderr.contains(&format!(
@@ -544,10 +602,7 @@ fn listening_refusals_and_explicit_bind() {
     );
 
     let empty = tempfile::tempdir().unwrap();
-    let not_a_site = run(Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(empty.path())
-        .env("NO_COLOR", "1"));
+    let not_a_site = refused(&empty.path().to_string_lossy(), &["--port", "0"]);
     assert_eq!(not_a_site.code, Some(1));
     assert!(
         not_a_site
@@ -560,11 +615,7 @@ fn listening_refusals_and_explicit_bind() {
 
     // Other addresses only when asked for: then any Host is answered, and the terminal says so.
     let serve = Serve::start(&site, &["--port", "0", "--bind", "0.0.0.0"]);
-    assert!(
-        serve.log().contains("anyone who can reach this machine"),
-        "{}",
-        serve.log()
-    );
+    serve.wait_for_log("anyone who can reach this machine");
     let reply = serve.request("GET", "/", &[("Host", "laptop.lan:8000")], b"");
     assert_eq!(reply.status, 200);
 }
