@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "gen",
     version,
+    long_version = crate::counter_zip::LONG_VERSION,
     after_help = "Examples:\n  gen init my-site        create a new site in my-site/\n  gen build               render content/resume.yaml into out/site/\n  gen build --root my-site --counter-url https://api.example.com/visits"
 )]
 pub struct Cli {
@@ -82,13 +83,14 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct InfraArgs {
-    /// The site's folder (holds gen.toml, and counter/ to build the Lambda from)
+    /// The site's folder (holds gen.toml)
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
     /// Where to write the Terraform files [default: ROOT/out/infra]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Use this prebuilt counter zip instead of building counter/ with cargo-lambda
+    /// Deploy this counter zip (a bootstrap.zip from `cargo lambda build`) instead of the one
+    /// gen carries
     #[arg(long, value_name = "PATH")]
     pub counter_zip: Option<PathBuf>,
 }
@@ -138,7 +140,8 @@ pub struct DeployArgs {
     /// Stop after showing terraform's plan
     #[arg(long, conflicts_with = "auto_approve")]
     pub plan_only: bool,
-    /// Use this prebuilt counter zip instead of building counter/ with cargo-lambda
+    /// Deploy this counter zip (a bootstrap.zip from `cargo lambda build`) instead of the one
+    /// gen carries
     #[arg(long, value_name = "PATH")]
     pub counter_zip: Option<PathBuf>,
     /// Refuse to publish if more files than this would be deleted

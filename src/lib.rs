@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod counter_zip;
 pub mod diagnostic;
 pub mod infra;
 pub mod links;

@@ -11,18 +11,13 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::{BuildArgs, DeployArgs, InfraArgs, PublishArgs};
 use crate::cmd::{build, infra, publish};
+use crate::config::CounterMode;
+use crate::counter_zip;
 use crate::infra::outputs::{self, terraform_in};
 use crate::term;
 
 pub fn run(args: &DeployArgs) -> Result<()> {
-    let version = terraform_in(&args.root).arg("version").output();
-    if !version.is_ok_and(|o| o.status.success()) {
-        bail!(
-            "terraform not found on PATH: install Terraform 1.10 or newer \
-             (https://developer.hashicorp.com/terraform/install), then run gen deploy again"
-        );
-    }
-    check_credentials()?;
+    preflight(args)?;
     let dir = crate::infra::default_dir(&args.root);
 
     step(1, "gen infra: Terraform files and the counter Lambda");
@@ -103,7 +98,40 @@ fn step(number: u8, what: &str) {
     term::status(&format!("step {number}/5"), what);
 }
 
-/// Fails early, before any step, when the AWS SDK finds no credentials.
+/// Checks everything the steps need before any of them changes anything, and names every
+/// missing piece with its fix at once.
+fn preflight(args: &DeployArgs) -> Result<()> {
+    let mut missing = Vec::new();
+    let version = terraform_in(&args.root).arg("version").output();
+    if !version.is_ok_and(|o| o.status.success()) {
+        missing.push(
+            "terraform not found on PATH: install Terraform 1.10 or newer \
+             (https://developer.hashicorp.com/terraform/install)"
+                .to_owned(),
+        );
+    }
+    if let Err(e) = check_credentials() {
+        missing.push(format!("{e:#}"));
+    }
+    // A broken gen.toml is reported as it is, located, rather than as one more missing piece.
+    let config = infra::read_config(&args.root)?;
+    if config.stack.counter.mode != CounterMode::Off
+        && let Err(e) = counter_zip::locate(&args.root, args.counter_zip.as_deref())
+    {
+        missing.push(format!("{e:#}"));
+    }
+    match missing.as_slice() {
+        [] => Ok(()),
+        [one] => bail!("{one}; then run gen deploy again (nothing was changed)"),
+        many => bail!(
+            "gen deploy needs {} things first (nothing was changed):\n  - {}",
+            many.len(),
+            many.join("\n  - ")
+        ),
+    }
+}
+
+/// The AWS SDK finds credentials.
 fn check_credentials() -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -113,11 +141,11 @@ fn check_credentials() -> Result<()> {
         use aws_sdk_s3::config::ProvideCredentials;
         let config = crate::publish::sdk_config().await;
         let Some(provider) = config.credentials_provider() else {
-            bail!("no AWS credentials: set AWS_PROFILE, run aws configure or aws sso login, then run gen deploy again");
+            bail!("no AWS credentials: set AWS_PROFILE, or run aws configure or aws sso login");
         };
         provider.provide_credentials().await.map_err(|e| {
             anyhow::anyhow!(
-                "no usable AWS credentials ({e}): set AWS_PROFILE, run aws configure or aws sso login, then run gen deploy again"
+                "no usable AWS credentials ({e}): set AWS_PROFILE, or run aws configure or aws sso login"
             )
         })?;
         Ok(())

@@ -1,15 +1,15 @@
-//! `gen infra`: write the stack's Terraform JSON and the counter's Lambda zip into
-//! out/infra/. Only the files `gen` owns are written or removed there: Terraform's state,
+//! `gen infra`: write the stack's Terraform JSON and the counter's Lambda zip (see
+//! `counter_zip` for where it comes from) into out/infra/. Only the files `gen` owns are written or removed there: Terraform's state,
 //! `.terraform/` and the lock file are never touched.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::cli::InfraArgs;
 use crate::config::{self, Config, CounterMode};
+use crate::counter_zip;
 use crate::infra::{self, COUNTER_ZIP, InfraFile, OWN_FILES, STATE_FILE, StackOptions};
 use crate::sources::{CONFIG_FILE, text_file};
 use crate::term;
@@ -26,10 +26,10 @@ pub fn run(args: &InfraArgs) -> Result<()> {
     let files = infra::generate(&config.stack, &options);
     let counter_zip = match config.stack.counter.mode {
         CounterMode::Off => None,
-        _ => Some(match &args.counter_zip {
-            Some(path) => read_zip(path)?,
-            None => build_counter_zip(&args.root)?,
-        }),
+        _ => {
+            let origin = counter_zip::locate(&args.root, args.counter_zip.as_deref())?;
+            Some(counter_zip::obtain(&origin)?)
+        }
     };
     write(&out, &files, counter_zip.as_deref())?;
     term::status(
@@ -94,72 +94,6 @@ fn absolute(path: &Path) -> Result<PathBuf> {
         }
     }
     Ok(clean)
-}
-
-/// A prebuilt counter zip (`--counter-zip`), checked to be a zip with a `bootstrap` in it.
-fn read_zip(path: &Path) -> Result<Vec<u8>> {
-    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    if !bytes.starts_with(b"PK\x03\x04") {
-        bail!(
-            "{} is not a zip file: pass the bootstrap.zip that `cargo lambda build --output-format zip` writes",
-            path.display()
-        );
-    }
-    if !bytes.windows(9).any(|w| w == b"bootstrap") {
-        bail!(
-            "{} has no `bootstrap` file: Lambda's provided.al2023 runtime starts that executable",
-            path.display()
-        );
-    }
-    Ok(bytes)
-}
-
-/// Builds the counter with cargo-lambda from the project's `counter/` crate.
-fn build_counter_zip(root: &Path) -> Result<Vec<u8>> {
-    let manifest = root.join("counter").join("Cargo.toml");
-    if !manifest.is_file() {
-        bail!(
-            "no counter/ crate in {} to build the Lambda from: pass --counter-zip PATH (a zip built with \
-             `cargo lambda build --profile lambda --output-format zip -p counter`), or set mode = \"off\" under [counter] in gen.toml",
-            root.display()
-        );
-    }
-    let staging = tempfile::tempdir().context("creating a folder for the Lambda build")?;
-    let mut path = std::env::var_os("PATH").unwrap_or_default();
-    // Absolute: the compilers cargo-lambda starts run in other folders.
-    let venv = absolute(&root.join(".venv").join("bin"))?;
-    if venv.is_dir() {
-        let mut paths = vec![venv];
-        paths.extend(std::env::split_paths(&path));
-        path = std::env::join_paths(paths).context("setting PATH for cargo-lambda")?;
-    }
-    term::status(
-        "building",
-        "the counter Lambda (cargo lambda build --profile lambda)",
-    );
-    let status = Command::new("cargo")
-        .args([
-            "lambda",
-            "build",
-            "--profile",
-            "lambda",
-            "--output-format",
-            "zip",
-        ])
-        .args(["-p", "counter", "--bin", "counter", "--lambda-dir"])
-        .arg(staging.path())
-        .current_dir(root)
-        .env("PATH", path)
-        .status()
-        .context("running cargo (is Rust installed?)")?;
-    if !status.success() {
-        bail!(
-            "building the counter Lambda failed ({status}); if cargo-lambda is missing: \
-             pip install cargo-lambda==1.9.2, or pass --counter-zip PATH"
-        );
-    }
-    let zip = staging.path().join("counter").join("bootstrap.zip");
-    read_zip(&zip)
 }
 
 /// Writes the generated files (each through a temporary file and a rename) and removes the

@@ -1,6 +1,7 @@
 //! `gen deploy` end to end against moto: from an empty account to a published site whose page
 //! calls the stack's own counter, and a second deploy that changes nothing.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -10,45 +11,25 @@ use testkit::{Moto, boto3};
 use crate::infra::{fixture_zip, point_at_moto};
 use crate::support::{Run, TestSite, run};
 
-/// `gen deploy --auto-approve` with AWS pointed at moto and Terraform's providers taken from
-/// the machine's mirror (as a user with a mirror would configure it).
-fn deploy(site: &TestSite, moto: &Moto) -> Run {
-    let cli_config = site.path("terraform.rc");
+/// A Terraform CLI config (in `dir`) that takes providers from the machine's mirror, as a user
+/// with a mirror would configure it.
+pub(crate) fn mirror_config(dir: &Path) -> PathBuf {
+    let path = dir.join("terraform.rc");
     std::fs::write(
-        &cli_config,
+        &path,
         format!(
             "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
             plugin_dir().display()
         ),
     )
     .unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gen"));
-    command
-        .args([
-            "deploy",
-            "--auto-approve",
-            "--counter-zip",
-            &fixture_zip(),
-            "--root",
-        ])
-        .arg(site.root())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", site.root())
-        .env("NO_COLOR", "1")
-        .env("TF_CLI_CONFIG_FILE", &cli_config)
-        .envs(moto.env());
-    run(&mut command)
+    path
 }
 
-#[test]
-fn deploys_from_nothing_then_changes_nothing() {
-    let moto = Moto::start();
-    let site = TestSite::new();
-    // The test's own additions: the provider pointed at moto, and moto's gaps (see infra.rs).
-    assert!(site.infra(&["--counter-zip", &fixture_zip()]).success());
-    let dir = site.path("out/infra");
-    point_at_moto(&dir, &moto, &[]);
+/// The test's own additions to a stack written by `gen infra` in `dir`: the provider pointed
+/// at moto, and moto's gaps (see infra.rs).
+pub(crate) fn moto_stand_ins(dir: &Path, moto: &Moto) {
+    point_at_moto(dir, moto, &[]);
     // moto is served over plain HTTP, which the bucket policy's TLS-only statement rightly
     // refuses (moto enforces it): the policy keeps only its CloudFront statement here.
     let site_tf: serde_json::Value =
@@ -63,6 +44,37 @@ fn deploys_from_nothing_then_changes_nothing() {
         http_only.to_string(),
     )
     .unwrap();
+}
+
+/// `gen deploy --auto-approve` with AWS pointed at moto.
+fn deploy(site: &TestSite, moto: &Moto) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gen"));
+    command
+        .args([
+            "deploy",
+            "--auto-approve",
+            "--counter-zip",
+            &fixture_zip(),
+            "--root",
+        ])
+        .arg(site.root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", site.root())
+        .env("NO_COLOR", "1")
+        .env("TF_CLI_CONFIG_FILE", mirror_config(site.root()))
+        .envs(moto.env());
+    run(&mut command)
+}
+
+#[test]
+fn deploys_from_nothing_then_changes_nothing() {
+    let moto = Moto::start();
+    let site = TestSite::new();
+    // The test's own additions: the provider pointed at moto, and moto's gaps (see infra.rs).
+    assert!(site.infra(&["--counter-zip", &fixture_zip()]).success());
+    let dir = site.path("out/infra");
+    moto_stand_ins(&dir, &moto);
 
     let started = Instant::now();
     let first = deploy(&site, &moto);

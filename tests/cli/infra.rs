@@ -9,7 +9,7 @@ use std::process::Command;
 use testkit::Moto;
 use testkit::terraform::{init, moto_override, terraform, terraform_ok};
 
-use crate::support::TestSite;
+use crate::support::{TestSite, run};
 
 /// The stack variants and the gen.toml lines that select them.
 const VARIANTS: [(&str, &str); 5] = [
@@ -226,14 +226,57 @@ fn bad_counter_zips_are_refused() {
         "nothing is written on failure"
     );
 
-    let run = site.infra(&[]);
-    assert_eq!(run.code, Some(1));
+    // A zip without a `bootstrap`, and one whose `bootstrap` cannot be executed.
+    for (name, entry, mode, expected) in [
+        ("other.zip", "main", 0o755, "has no `bootstrap` file"),
+        (
+            "plain.zip",
+            "bootstrap",
+            0o644,
+            "`bootstrap` is not executable",
+        ),
+    ] {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .unix_permissions(mode);
+        zip.start_file(entry, options).unwrap();
+        std::io::Write::write_all(&mut zip, b"#!/bin/sh\n").unwrap();
+        site.write(name, &zip.finish().unwrap().into_inner());
+        let run = site.infra(&["--counter-zip", site.path(name).to_str().unwrap()]);
+        assert_eq!(run.code, Some(1));
+        assert!(run.stderr.contains(expected), "{}", run.stderr);
+        assert!(!site.path("out/infra").exists());
+    }
+}
+
+#[test]
+fn without_an_embedded_counter_or_cargo_lambda_infra_names_the_ways_out() {
+    // The binary under test is a plain build: no counter zip inside.
+    let version = run(Command::new(env!("CARGO_BIN_EXE_gen")).arg("--version"));
     assert!(
-        run.stderr.contains("no counter/ crate in"),
+        version.stdout.contains("counter Lambda: not embedded"),
         "{}",
-        run.stderr
+        version.stdout
     );
-    assert!(run.stderr.contains("--counter-zip"), "{}", run.stderr);
+    let site = TestSite::new();
+    let run = run(Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["infra", "--root"])
+        .arg(site.root())
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", site.root())
+        .env("NO_COLOR", "1"));
+    assert_eq!(run.code, Some(1));
+    for words in [
+        "no counter Lambda to deploy",
+        "needs cargo and cargo-lambda",
+        "install a release build of gen",
+        "pip install cargo-lambda==1.9.2",
+    ] {
+        assert!(run.stderr.contains(words), "{words}: {}", run.stderr);
+    }
+    assert!(!site.path("out").exists(), "nothing is written");
 }
 
 /// Applies a variant to moto, checks the outputs, and plans again: no changes.

@@ -6,6 +6,8 @@ mod deploy;
 mod infra;
 mod init;
 mod publish;
+mod release;
 mod sample;
 mod serve;
 mod support;
+mod workflows;
