@@ -20,11 +20,6 @@ mod embedded {
 /// `gen --version`'s text: the version, and whether a counter zip is embedded (its SHA-256).
 pub const LONG_VERSION: &str = embedded::LONG_VERSION;
 
-/// The SHA-256 (hex) of the counter zip embedded in this binary, if it has one.
-pub fn embedded_sha256() -> Option<&'static str> {
-    embedded::COUNTER_ZIP.map(|(_, sha256)| sha256)
-}
-
 /// Where `gen infra` takes the counter's zip from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CounterOrigin {
