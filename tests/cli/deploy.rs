@@ -182,3 +182,30 @@ fn deploy_stops_early_without_credentials() {
     assert!(run.stderr.contains("AWS credentials"), "{}", run.stderr);
     assert!(!site.path("out/infra").exists(), "nothing was written");
 }
+
+#[test]
+fn deploy_names_every_missing_piece_before_changing_anything() {
+    // No terraform (it is not in the system folders here), no credentials, and a plain gen
+    // (no counter inside) without cargo or cargo-lambda to build one.
+    let site = TestSite::new();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gen"));
+    command
+        .args(["deploy", "--auto-approve", "--root"])
+        .arg(site.root())
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", site.root())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1");
+    let run = run(&mut command);
+    assert_eq!(run.code, Some(1));
+    for words in [
+        "gen deploy needs 3 things first (nothing was changed)",
+        "  - terraform not found on PATH: install Terraform",
+        "AWS credentials (the credential provider was not enabled): set AWS_PROFILE",
+        "  - no counter Lambda to deploy",
+    ] {
+        assert!(run.stderr.contains(words), "{words}: {}", run.stderr);
+    }
+    assert!(!site.path("out").exists(), "nothing was written");
+}

@@ -6,6 +6,7 @@ mod deploy;
 mod infra;
 mod init;
 mod publish;
+#[cfg(unix)]
 mod release;
 mod sample;
 mod serve;
