@@ -150,6 +150,11 @@ fn deploys_from_nothing_then_changes_nothing() {
         "second gen deploy against moto: {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    assert_changed_nothing(&second);
+}
+
+/// A repeated `gen deploy` succeeded and had nothing to apply or upload.
+pub(crate) fn assert_changed_nothing(second: &Run) {
     assert!(second.success(), "{}\n{}", second.stdout, second.stderr);
     assert!(
         second

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use testkit::terraform::terraform_ok;
 use testkit::{Moto, boto3, workspace_root};
 
-use crate::deploy::{mirror_config, moto_stand_ins};
+use crate::deploy::{assert_changed_nothing, mirror_config, moto_stand_ins};
 use crate::support::{Run, run};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -192,17 +192,5 @@ fn the_release_archive_deploys_a_new_site_without_rust() {
 
     // Again: nothing to change, nothing to upload.
     let second = gen_in(&site, &["deploy", "--auto-approve"]);
-    assert!(second.success(), "{}\n{}", second.stdout, second.stderr);
-    assert!(
-        second
-            .stderr
-            .contains("terraform apply: no infrastructure changes"),
-        "{}",
-        second.stderr
-    );
-    assert!(
-        second.stderr.contains("uploaded 0 (0 B), deleted 0"),
-        "{}",
-        second.stderr
-    );
+    assert_changed_nothing(&second);
 }
