@@ -76,6 +76,10 @@ pub struct ServeArgs {
     /// network [default: 127.0.0.1]
     #[arg(long, value_name = "ADDR")]
     pub bind: Option<std::net::IpAddr>,
+    /// Also answer requests for this host name (the preview answers loopback names and IP
+    /// addresses only, so no other site can reach it through DNS rebinding); repeatable
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
     /// Open the page in the default browser
     #[arg(long)]
     pub open: bool,
@@ -116,12 +120,12 @@ pub struct PublishArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Refuse to publish if more files than this would be deleted
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_DELETES)]
     pub max_deletes: usize,
-    /// Upload every file, changed or not
+    /// Upload every file, changed or not, and publish to a bucket without gen's tag
     #[arg(long)]
     pub force: bool,
-    /// Delete without asking (gen asks only when run in a terminal)
+    /// Delete files without asking (in a terminal gen asks; without one it refuses)
     #[arg(long)]
     pub yes: bool,
     /// Wait until CloudFront has applied the invalidation
@@ -145,9 +149,13 @@ pub struct DeployArgs {
     #[arg(long, value_name = "PATH")]
     pub counter_zip: Option<PathBuf>,
     /// Refuse to publish if more files than this would be deleted
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_DELETES)]
     pub max_deletes: usize,
 }
+
+/// The most files one publish deletes unless told otherwise: a site's old assets, not a
+/// bucket's worth of someone else's files.
+pub const DEFAULT_MAX_DELETES: usize = 32;
 
 #[derive(Debug, Args)]
 pub struct InitArgs {

@@ -61,7 +61,37 @@ impl Site {
     pub fn get(&self, path: &str) -> Option<&SiteFile> {
         self.files.iter().find(|f| f.path == path)
     }
+
+    /// The page a browser shows at the URL path `url_path` (`/` is `index.html`, `/a/` is
+    /// `a/index.html`); `None` for anything that is not a page, `404.html` included.
+    pub fn page(&self, url_path: &str) -> Option<&SiteFile> {
+        let path = url_path.strip_prefix('/')?;
+        let file = match path.is_empty() || path.ends_with('/') {
+            true => format!("{path}index.html"),
+            false => path.to_owned(),
+        };
+        self.get(&file)
+            .filter(|f| f.content_type.starts_with("text/html") && f.path != NOT_FOUND_PAGE)
+    }
+
+    /// The URL paths of every page (the counter counts these and nothing else), sorted.
+    pub fn page_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self
+            .files
+            .iter()
+            .filter(|f| f.content_type.starts_with("text/html") && f.path != NOT_FOUND_PAGE)
+            .map(|f| match f.path.strip_suffix("index.html") {
+                Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+                _ => format!("/{}", f.path),
+            })
+            .collect();
+        paths.sort();
+        paths
+    }
 }
+
+/// The page served for a missing path; never counted as a page of its own.
+pub const NOT_FOUND_PAGE: &str = "404.html";
 
 /// The `Content-Type` for a site path, with a charset for text.
 pub fn content_type(path: &str) -> &'static str {
@@ -89,5 +119,36 @@ pub fn content_type(path: &str) -> &'static str {
         "woff" => "font/woff",
         "pdf" => "application/pdf",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_and_their_url_paths() {
+        let mut site = Site::default();
+        for path in [
+            "index.html",
+            "404.html",
+            "posts/index.html",
+            "posts/a/index.html",
+            "cv.html",
+            "style.css",
+            "xindex.html",
+        ] {
+            site.add(path, Vec::new(), CachePolicy::Revalidate);
+        }
+        assert_eq!(
+            site.page_paths(),
+            ["/", "/cv.html", "/posts/", "/posts/a/", "/xindex.html"]
+        );
+        assert_eq!(site.page("/").unwrap().path, "index.html");
+        assert_eq!(site.page("/posts/a/").unwrap().path, "posts/a/index.html");
+        assert!(site.page("/404.html").is_none());
+        assert!(site.page("/style.css").is_none());
+        assert!(site.page("/nope/").is_none());
+        assert!(site.page("index.html").is_none());
     }
 }

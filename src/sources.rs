@@ -55,8 +55,11 @@ impl Sources {
                 display_root(root)
             );
         }
+        let site = std::fs::canonicalize(root)
+            .with_context(|| format!("resolving {}", display_root(root)))?;
+        check_link(&site, &templates_dir, TEMPLATES_DIR)?;
         let mut templates = BTreeMap::new();
-        read_dir(&templates_dir, String::new(), &mut templates)?;
+        read_dir(&site, &templates_dir, String::new(), &mut templates)?;
         Ok(Sources {
             config,
             resume,
@@ -124,7 +127,39 @@ pub fn is_scratch_file(name: &str) -> bool {
             .any(|ext| name.ends_with(ext))
 }
 
-fn read_dir(dir: &Path, prefix: String, out: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
+/// Refuses a symbolic link at `path` (shown as `shown`) that leads outside the site's
+/// folder `site`: every theme file is published, so a link to `~/.aws/credentials` would be.
+fn check_link(site: &Path, path: &Path, shown: &str) -> Result<()> {
+    let is_link = std::fs::symlink_metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .file_type()
+        .is_symlink();
+    if !is_link {
+        return Ok(());
+    }
+    let target = std::fs::read_link(path).unwrap_or_default();
+    let Ok(resolved) = std::fs::canonicalize(path) else {
+        bail!(
+            "{shown}: a link to {}, which does not exist: remove the link or restore its file",
+            target.display()
+        );
+    };
+    if !resolved.starts_with(site) {
+        bail!(
+            "{shown}: a link to {}, outside the site's folder; gen publishes every file of the \
+             theme, so it follows links only inside the site: copy the file in instead",
+            resolved.display()
+        );
+    }
+    Ok(())
+}
+
+fn read_dir(
+    site: &Path,
+    dir: &Path,
+    prefix: String,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<()> {
     let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
     let mut paths: Vec<PathBuf> = Vec::new();
     for entry in entries {
@@ -142,10 +177,11 @@ fn read_dir(dir: &Path, prefix: String, out: &mut BTreeMap<String, Vec<u8>>) -> 
             continue;
         }
         let relative = format!("{prefix}{name}");
+        check_link(site, &path, &format!("{TEMPLATES_DIR}/{relative}"))?;
         let meta =
             std::fs::metadata(&path).with_context(|| format!("reading {}", path.display()))?;
         if meta.is_dir() {
-            read_dir(&path, format!("{relative}/"), out)?;
+            read_dir(site, &path, format!("{relative}/"), out)?;
         } else if meta.len() > MAX_THEME_FILE {
             bail!(
                 "{}: {} MiB is too large for a theme file",

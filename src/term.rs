@@ -20,6 +20,11 @@ pub fn note(message: &str) {
     eprintln!("{DIM}    note{DIM:#} {message}");
 }
 
+/// `warning: ...`: gen goes on, but something is not as it should be.
+pub fn caution(message: &str) {
+    eprintln!("{YELLOW}warning{YELLOW:#}: {message}");
+}
+
 pub fn warning(diagnostic: &Diagnostic) {
     eprintln!("{YELLOW}{}{YELLOW:#}", diagnostic.headline());
     if !diagnostic.snippet.is_empty() {

@@ -28,8 +28,9 @@ fn ready<F: Future>(f: F) -> F::Output {
 fn main() {
     let event = include_str!("../tests/events/http-api-post.json");
     let store = MemoryStore::new();
+    let pages = std::collections::BTreeSet::from(["/".to_owned()]);
     let mut adapter = Adapter::from(service_fn(|request| {
-        counter::lambda::handle(&store, request)
+        counter::lambda::handle(&store, &pages, request)
     }));
 
     let mut one = || {

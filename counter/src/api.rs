@@ -3,9 +3,12 @@
 //! - `POST /visits` with an optional JSON body `{"path": "/"}` counts one visit and answers
 //!   `200 {"path": "/", "count": N}`.
 //! - `GET /visits?path=/` answers the same without counting.
+//! - Only the site's own pages are counted: any other path is a 404 before a store is
+//!   touched, so no one can add keys (or items, or cost) by inventing paths.
 //! - Bad input is a 4xx with `{"error": "..."}` and never touches a count: a path that does
 //!   not start with `/`, is over 256 bytes or holds a control character or `#`, malformed
-//!   JSON (400); a body over 1 KiB (413); another method (405); another route (404).
+//!   JSON (400); a body over 1 KiB (413); another method (405); another route or a path
+//!   that is not a page (404). Error bodies never repeat what the client sent.
 //! - A failing store is a 503 with `Retry-After` when it is throttled or unreachable, else 500.
 
 use serde::Serialize;
@@ -36,7 +39,7 @@ pub struct Request<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
-    /// Headers besides `content-type` and `cache-control`, which are always the same.
+    /// Headers besides [`Response::FIXED_HEADERS`], which every response carries.
     pub headers: Vec<(&'static str, String)>,
     /// A JSON document.
     pub body: String,
@@ -45,6 +48,12 @@ pub struct Response {
 impl Response {
     pub const CONTENT_TYPE: &'static str = "application/json";
     pub const CACHE_CONTROL: &'static str = "no-store";
+    /// The headers of every response: JSON, never cached, never sniffed as anything else.
+    pub const FIXED_HEADERS: [(&'static str, &'static str); 3] = [
+        ("content-type", Self::CONTENT_TYPE),
+        ("cache-control", Self::CACHE_CONTROL),
+        ("x-content-type-options", "nosniff"),
+    ];
 
     fn json(status: u16, value: &impl Serialize) -> Self {
         Self {
@@ -98,9 +107,20 @@ fn reject(status: u16, message: impl Into<String>) -> Rejection {
     }
 }
 
-/// Answers one request. Never fails: every outcome is a response.
-pub async fn respond<S: Store>(store: &S, request: &Request<'_>) -> Response {
-    let visit = match parse(request) {
+/// Answers one request, counting only paths for which `is_page` holds. Never fails: every
+/// outcome is a response.
+pub async fn respond<S: Store>(
+    store: &S,
+    request: &Request<'_>,
+    is_page: impl Fn(&str) -> bool,
+) -> Response {
+    let visit = match parse(request).and_then(|visit| match is_page(&visit.path) {
+        true => Ok(visit),
+        false => Err(reject(
+            404,
+            "not a page of this site; only the site's own pages are counted",
+        )),
+    }) {
         Ok(visit) => visit,
         Err(rejection) => {
             let response = Response::error(rejection.status, &rejection.message);
@@ -140,15 +160,7 @@ pub fn parse(request: &Request<'_>) -> Result<Visit, Rejection> {
     let count_it = match request.method {
         "POST" => true,
         "GET" => false,
-        other => {
-            return Err(reject(
-                405,
-                format!(
-                    "method {} is not allowed; use GET or POST",
-                    printable(other)
-                ),
-            ));
-        }
+        _ => return Err(reject(405, "method not allowed; use GET or POST")),
     };
     if request.body.len() > MAX_BODY_BYTES {
         return Err(reject(
@@ -220,8 +232,17 @@ fn body_path(body: &[u8]) -> Result<Option<String>, Rejection> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| reject(400, format!("body is not valid JSON: {e}")))?;
+    // serde_json's messages can quote the input: only the position is passed on.
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        reject(
+            400,
+            format!(
+                "body is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
     let Value::Object(fields) = value else {
         return Err(reject(
             400,
@@ -241,10 +262,10 @@ fn body_path(body: &[u8]) -> Result<Option<String>, Rejection> {
                     format!("path must be a string, not {}", kind(&other)),
                 ));
             }
-            (other, _) => {
+            (_, _) => {
                 return Err(reject(
                     400,
-                    format!("unknown field {:?}; the only field is \"path\"", other),
+                    "unknown field in the body; the only field is \"path\"",
                 ));
             }
         }
@@ -286,15 +307,6 @@ fn kind(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-/// A client-supplied token, shortened and stripped of anything that is not printable ASCII.
-fn printable(token: &str) -> String {
-    token
-        .chars()
-        .take(16)
-        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
-        .collect()
 }
 
 #[cfg(test)]

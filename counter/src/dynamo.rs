@@ -6,7 +6,7 @@
 //! item, so `shards = 1` is the plain layout and raising the shard count keeps existing counts.
 //! Shard `k > 0` of `/cv` is the item `/cv#k`; paths never contain `#`, so keys cannot collide.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -21,17 +21,22 @@ use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 use crate::store::{Store, StoreError, StoreErrorKind};
 
-pub use crate::table::{COUNT_ATTRIBUTE, KEY_ATTRIBUTE, MAX_SHARDS, SHARDS_ENV, TABLE_ENV};
+pub use crate::table::{
+    COUNT_ATTRIBUTE, KEY_ATTRIBUTE, MAX_SHARDS, PAGES_ENV, SHARDS_ENV, TABLE_ENV,
+};
 
 /// Where the counts are, as the Lambda's environment says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub table: String,
     pub shards: u32,
+    /// The site's page paths: the only ones counted.
+    pub pages: BTreeSet<String>,
 }
 
 impl Settings {
-    /// Reads [`TABLE_ENV`] and [`SHARDS_ENV`] through `var` (`std::env::var` in the Lambda).
+    /// Reads [`TABLE_ENV`], [`SHARDS_ENV`] and [`PAGES_ENV`] through `var` (`std::env::var`
+    /// in the Lambda).
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let table = var(TABLE_ENV)
             .filter(|t| !t.trim().is_empty())
@@ -49,7 +54,20 @@ impl Settings {
                     )
                 })?,
         };
-        Ok(Self { table, shards })
+        let pages = var(PAGES_ENV)
+            .ok_or_else(|| {
+                format!("{PAGES_ENV} is not set; set it to the site's page paths, one per line")
+            })?
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Ok(Self {
+            table,
+            shards,
+            pages,
+        })
     }
 }
 

@@ -10,6 +10,10 @@ use std::sync::Mutex;
 
 use crate::store::{Store, StoreError, StoreErrorKind};
 
+/// The most paths one counts file holds: the preview counts only the site's pages, so this
+/// is never reached by a real site, and a runaway caller cannot grow the file without end.
+pub const MAX_KEYS: usize = 1000;
+
 #[derive(Debug)]
 pub struct FileStore {
     path: PathBuf,
@@ -67,6 +71,12 @@ impl FileStore {
 impl Store for FileStore {
     async fn increment(&self, path: &str) -> Result<u64, StoreError> {
         let mut counts = self.counts.lock().map_err(|_| poisoned())?;
+        if counts.len() >= MAX_KEYS && !counts.contains_key(path) {
+            return Err(failed(format!(
+                "{} already counts {MAX_KEYS} pages; move it away to start from zero",
+                self.path.display()
+            )));
+        }
         let count = counts.get(path).copied().unwrap_or(0) + 1;
         counts.insert(path.to_owned(), count);
         if let Err(e) = self.save(&counts) {
@@ -150,5 +160,22 @@ mod tests {
         let err = block_on(store.increment("/")).unwrap_err();
         assert!(err.message.starts_with("writing "), "{}", err.message);
         assert_eq!(block_on(store.get("/")).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_full_file_takes_no_new_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("counts.json");
+        let full: BTreeMap<String, u64> = (0..MAX_KEYS).map(|i| (format!("/{i}"), 1)).collect();
+        fs::write(&file, serde_json::to_vec(&full).unwrap()).unwrap();
+        let store = FileStore::open(&file).unwrap();
+        let err = block_on(store.increment("/new")).unwrap_err();
+        assert!(
+            err.message.contains("already counts 1000 pages"),
+            "{}",
+            err.message
+        );
+        assert_eq!(block_on(store.increment("/7")).unwrap(), 2);
+        assert_eq!(block_on(store.get("/new")).unwrap(), 0);
     }
 }

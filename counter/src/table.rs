@@ -11,3 +11,5 @@ pub const TABLE_ENV: &str = "COUNTER_TABLE";
 pub const SHARDS_ENV: &str = "COUNTER_SHARDS";
 /// Most shards one `BatchGetItem` can read (its limit is 100 keys).
 pub const MAX_SHARDS: u32 = 100;
+/// Environment variable with the site's page paths, one per line: the only paths counted.
+pub const PAGES_ENV: &str = "COUNTER_PAGES";

@@ -28,7 +28,7 @@ pub fn run(args: &DeployArgs) -> Result<()> {
     })?;
 
     step(2, "terraform init");
-    terraform(&dir, &["init", "-input=false"])?;
+    init_with_kept_lock(&args.root, &dir)?;
 
     step(3, "terraform plan");
     let scratch = tempfile::tempdir().context("creating a folder for the plan")?;
@@ -91,6 +91,40 @@ pub fn run(args: &DeployArgs) -> Result<()> {
     })?;
     term::status("live", &stack?.site_url);
     Ok(())
+}
+
+/// Terraform's dependency lock file: the provider versions and their checksums.
+pub const LOCK_FILE: &str = ".terraform.lock.hcl";
+
+/// `terraform init` with the lock file kept at the project root, where the user's repository
+/// commits it (out/ is generated and ignored): copied in before, and back after, so every
+/// machine and CI run installs exactly the providers first recorded there.
+fn init_with_kept_lock(root: &Path, dir: &Path) -> Result<()> {
+    let kept = root.join(LOCK_FILE);
+    let working = dir.join(LOCK_FILE);
+    copy_if_changed(&kept, &working)?;
+    terraform(dir, &["init", "-input=false"])?;
+    if copy_if_changed(&working, &kept)? {
+        term::note(&format!(
+            "{} records the providers' versions and checksums: commit it",
+            kept.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Copies `from` over `to` when `from` exists and differs; whether it copied.
+fn copy_if_changed(from: &Path, to: &Path) -> Result<bool> {
+    let bytes = match std::fs::read(from) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", from.display())),
+    };
+    if std::fs::read(to).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    std::fs::write(to, &bytes).with_context(|| format!("writing {}", to.display()))?;
+    Ok(true)
 }
 
 fn step(number: u8, what: &str) {

@@ -5,13 +5,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::cli::InfraArgs;
 use crate::config::{self, Config, CounterMode};
 use crate::counter_zip;
 use crate::infra::{self, COUNTER_ZIP, InfraFile, OWN_FILES, STATE_FILE, StackOptions};
-use crate::sources::{CONFIG_FILE, text_file};
+use crate::render::{self, RenderOptions};
+use crate::sources::{CONFIG_FILE, Sources, text_file};
 use crate::term;
 
 pub fn run(args: &InfraArgs) -> Result<()> {
@@ -20,8 +21,13 @@ pub fn run(args: &InfraArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| infra::default_dir(&args.root));
+    let pages = match config.stack.counter.mode {
+        CounterMode::Off => Vec::new(),
+        _ => site_pages(&args.root)?,
+    };
     let options = StackOptions {
         local_state_path: state_path(&args.root, &out)?,
+        pages,
     };
     let files = infra::generate(&config.stack, &options);
     let counter_zip = match config.stack.counter.mode {
@@ -50,6 +56,33 @@ pub fn run(args: &InfraArgs) -> Result<()> {
         "next: terraform -chdir={dir} init && terraform -chdir={dir} apply (or run gen deploy)"
     ));
     Ok(())
+}
+
+/// Bytes of page paths the counter's environment holds: Lambda allows 4 KB of variables in
+/// all, and the table's name and the shard count need some.
+const MAX_PAGES_BYTES: usize = 3072;
+
+/// The site's page paths, from rendering it in memory: the counter counts these and answers
+/// 404 for anything else, so no one can add items to the table by inventing paths.
+fn site_pages(root: &Path) -> Result<Vec<String>> {
+    let sources = Sources::read(root)?;
+    let rendered = render::render(
+        &sources,
+        &RenderOptions {
+            counter_url: None,
+            live_reload: false,
+        },
+    )
+    .context("rendering the site to learn its pages (the counter counts only those)")?;
+    let pages = rendered.site.page_paths();
+    let bytes: usize = pages.iter().map(|p| p.len() + 1).sum();
+    if bytes > MAX_PAGES_BYTES {
+        bail!(
+            "the site has {} pages ({bytes} bytes of paths); the counter's Lambda environment holds at most {MAX_PAGES_BYTES} bytes of them",
+            pages.len()
+        );
+    }
+    Ok(pages)
 }
 
 /// `gen.toml`, checked; the defaults when the site has none.

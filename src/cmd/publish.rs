@@ -70,6 +70,21 @@ pub fn run(args: &PublishArgs) -> Result<()> {
     runtime.block_on(async {
         let clients = Clients::from_env().await;
         let location = format!("s3://{}/{}", target.bucket, target.prefix);
+        let (key, value) = publish::OWNER_TAG;
+        match publish::bucket_is_gens(&clients, &target.bucket).await {
+            Ok(true) => {}
+            Ok(false) if args.force => term::caution(&format!(
+                "bucket {} does not carry the tag {key} = {value}; publishing to it anyway (--force)",
+                target.bucket
+            )),
+            Ok(false) => bail!(
+                "bucket {} does not carry the tag {key} = {value} that gen's stack puts on its bucket, so it may hold someone else's files, which publishing would overwrite or delete; nothing was changed. \
+                 Check --bucket, or pass --force if this bucket is meant for the site",
+                target.bucket
+            ),
+            Err(e) if args.force => term::caution(&format!("{e:#}; publishing anyway (--force)")),
+            Err(e) => return Err(e.context("checking that the bucket is the site's (pass --force to skip this check)")),
+        }
         let known = match args.force {
             true => Default::default(),
             false => record::load(&site_dir, &location),
@@ -101,8 +116,17 @@ pub fn run(args: &PublishArgs) -> Result<()> {
                 plan.deletes.len()
             );
         }
-        if !plan.deletes.is_empty() && !args.yes && std::io::stdin().is_terminal() && !confirm(&plan.deletes, &location)? {
-            bail!("nothing was changed");
+        if !plan.deletes.is_empty() && !args.yes {
+            if !std::io::stdin().is_terminal() {
+                bail!(
+                    "this publish would delete {} files from {location} and there is no terminal to ask in; nothing was changed. \
+                     Check them with gen publish --dry-run, then pass --yes to delete them",
+                    plan.deletes.len()
+                );
+            }
+            if !confirm(&plan.deletes, &location)? {
+                bail!("nothing was changed");
+            }
         }
         let progress = match std::io::stderr().is_terminal() {
             true => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),

@@ -49,7 +49,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         state,
         counter,
         ServerSettings {
-            any_host: !ip.is_loopback(),
+            allowed_hosts: allowed_hosts(&args.allow_host)?,
         },
     );
     tokio::runtime::Builder::new_multi_thread()
@@ -58,6 +58,27 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         .build()
         .context("starting the server")?
         .block_on(server.run(listener))
+}
+
+/// The `--allow-host` names, checked and lowercased.
+fn allowed_hosts(names: &[String]) -> Result<Vec<String>> {
+    names
+        .iter()
+        .map(|name| {
+            let lower = name.trim().trim_end_matches('.').to_ascii_lowercase();
+            let ok = !lower.is_empty()
+                && lower.len() <= 253
+                && lower
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+            match ok {
+                true => Ok(lower),
+                false => bail!(
+                    "--allow-host {name:?} is not a host name (e.g. --allow-host my-laptop.local)"
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Binds `ip:port`; without a port, the first free one from [`DEFAULT_PORT`] on.

@@ -30,7 +30,11 @@ pub struct Config {
     raw_counter: stack::RawCounter,
     #[serde(default, rename = "backend")]
     raw_backend: stack::RawBackend,
-    /// `[infra]`, `[domain]`, `[counter]` and `[backend]`, checked.
+    #[serde(default, rename = "headers")]
+    raw_headers: stack::RawHeaders,
+    #[serde(default, rename = "alerts")]
+    raw_alerts: stack::RawAlerts,
+    /// `[infra]`, `[domain]`, `[counter]`, `[backend]`, `[headers]` and `[alerts]`, checked.
     #[serde(skip)]
     pub stack: StackSettings,
 }
@@ -50,6 +54,8 @@ impl Default for Config {
             raw_domain: None,
             raw_counter: Default::default(),
             raw_backend: Default::default(),
+            raw_headers: Default::default(),
+            raw_alerts: Default::default(),
             stack: StackSettings::default(),
         }
     }
@@ -105,12 +111,14 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
             ),
         ));
     }
-    config.stack = stack::check(
-        &config.raw_infra,
-        config.raw_domain.as_ref(),
-        &config.raw_counter,
-        &config.raw_backend,
-    )
+    config.stack = stack::check(stack::RawStack {
+        infra: &config.raw_infra,
+        domain: config.raw_domain.as_ref(),
+        counter: &config.raw_counter,
+        backend: &config.raw_backend,
+        headers: &config.raw_headers,
+        alerts: &config.raw_alerts,
+    })
     .map_err(|(span, message)| located(Some(span), message))?;
     if let (Some(url), Some(domain)) = (&config.base_url, &config.stack.domain) {
         let host = url

@@ -1,4 +1,4 @@
-//! The `[infra]`, `[domain]`, `[counter]` and `[backend]` tables of `gen.toml`: where and how
+//! The `[infra]`, `[domain]`, `[counter]`, `[backend]`, `[headers]` and `[alerts]` tables of `gen.toml`: where and how
 //! the site runs on AWS. Parsed with spans so every bad value is reported where it is written,
 //! and turned into [`StackSettings`], the checked values `gen infra` works from.
 
@@ -34,6 +34,34 @@ pub struct RawCounter {
     pub shards: Option<Spanned<i64>>,
     pub rate_limit: Option<Spanned<i64>>,
     pub burst_limit: Option<Spanned<i64>>,
+    pub concurrency: Option<Spanned<i64>>,
+}
+
+/// `[headers]`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHeaders {
+    pub hsts_include_subdomains: Option<Spanned<bool>>,
+    pub hsts_preload: Option<Spanned<bool>>,
+}
+
+/// `[alerts]`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlerts {
+    pub email: Option<Spanned<String>>,
+    pub monthly_budget: Option<Spanned<i64>>,
+}
+
+/// The tables of `gen.toml` that describe the stack, as written.
+#[derive(Debug, Clone, Copy)]
+pub struct RawStack<'a> {
+    pub infra: &'a RawInfra,
+    pub domain: Option<&'a RawDomain>,
+    pub counter: &'a RawCounter,
+    pub backend: &'a RawBackend,
+    pub headers: &'a RawHeaders,
+    pub alerts: &'a RawAlerts,
 }
 
 /// `[backend]`
@@ -96,6 +124,40 @@ pub struct CounterSettings {
     pub rate_limit: u32,
     /// Requests the API lets through in a burst.
     pub burst_limit: u32,
+    /// The function's reserved concurrency: the most copies running at once. `None` leaves
+    /// it to the account's quota (an account with the starting quota of 10 cannot reserve).
+    pub concurrency: Option<u32>,
+}
+
+impl CounterSettings {
+    /// The table's most write request units per second: one visit is one write, so the
+    /// API's burst is the most the table ever needs. Above it DynamoDB throttles and the
+    /// counter answers 503, instead of the bill growing.
+    pub fn max_writes_per_second(&self) -> u32 {
+        self.burst_limit
+    }
+
+    /// The table's most read request units per second: a read sums every shard.
+    pub fn max_reads_per_second(&self) -> u32 {
+        self.burst_limit * self.shards
+    }
+}
+
+/// `[headers]`: what the site's responses promise browsers beyond the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderSettings {
+    /// HSTS covers every subdomain of the site's host too.
+    pub hsts_include_subdomains: bool,
+    /// HSTS asks to be preloaded into browsers (hard to undo; needs `include_subdomains`).
+    pub hsts_preload: bool,
+}
+
+/// `[alerts]`: a monthly cost budget for the account that emails when it is near.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alerts {
+    pub email: String,
+    /// US dollars a month.
+    pub monthly_budget: u32,
 }
 
 /// The checked stack settings.
@@ -109,12 +171,15 @@ pub struct StackSettings {
     pub domain: Option<Domain>,
     pub counter: CounterSettings,
     pub backend: Backend,
+    pub headers: HeaderSettings,
+    pub alerts: Option<Alerts>,
 }
 
 pub const DEFAULT_PROJECT: &str = "resume";
 pub const DEFAULT_REGION: &str = "us-east-1";
 pub const DEFAULT_RATE_LIMIT: u32 = 5;
 pub const DEFAULT_BURST_LIMIT: u32 = 10;
+pub const DEFAULT_MONTHLY_BUDGET: u32 = 10;
 
 impl Default for StackSettings {
     fn default() -> Self {
@@ -128,8 +193,11 @@ impl Default for StackSettings {
                 shards: 1,
                 rate_limit: DEFAULT_RATE_LIMIT,
                 burst_limit: DEFAULT_BURST_LIMIT,
+                concurrency: None,
             },
             backend: Backend::Local,
+            headers: HeaderSettings::default(),
+            alerts: None,
         }
     }
 }
@@ -138,12 +206,15 @@ impl Default for StackSettings {
 pub type Problem = (std::ops::Range<usize>, String);
 
 /// Checks the raw tables and builds the settings.
-pub fn check(
-    infra: &RawInfra,
-    domain: Option<&RawDomain>,
-    counter: &RawCounter,
-    backend: &RawBackend,
-) -> Result<StackSettings, Problem> {
+pub fn check(raw: RawStack<'_>) -> Result<StackSettings, Problem> {
+    let RawStack {
+        infra,
+        domain,
+        counter,
+        backend,
+        headers,
+        alerts,
+    } = raw;
     let mut settings = StackSettings::default();
     if let Some(project) = &infra.project {
         if !is_project_name(project.get_ref()) {
@@ -198,6 +269,29 @@ pub fn check(
     if let Some(burst) = &counter.burst_limit {
         settings.counter.burst_limit = in_range(burst, 1, 5_000, "counter.burst_limit")?;
     }
+    if let Some(concurrency) = &counter.concurrency {
+        settings.counter.concurrency =
+            Some(in_range(concurrency, 1, 10_000, "counter.concurrency")?);
+    }
+    settings.headers = HeaderSettings {
+        hsts_include_subdomains: headers
+            .hsts_include_subdomains
+            .as_ref()
+            .is_some_and(|v| *v.get_ref()),
+        hsts_preload: headers.hsts_preload.as_ref().is_some_and(|v| *v.get_ref()),
+    };
+    if let Some(preload) = &headers.hsts_preload
+        && *preload.get_ref()
+        && !settings.headers.hsts_include_subdomains
+    {
+        return Err(at(
+            preload,
+            "headers.hsts_preload: the preload list only takes sites whose HSTS covers every \
+             subdomain; set hsts_include_subdomains = true as well (both are hard to undo)"
+                .to_owned(),
+        ));
+    }
+    settings.alerts = check_alerts(alerts)?;
     settings.backend = match backend.kind {
         BackendKind::Local => {
             let stray = [&backend.bucket, &backend.key, &backend.region];
@@ -241,6 +335,43 @@ pub fn check(
         }
     };
     Ok(settings)
+}
+
+fn check_alerts(alerts: &RawAlerts) -> Result<Option<Alerts>, Problem> {
+    let budget = match &alerts.monthly_budget {
+        Some(budget) => in_range(budget, 1, 1_000_000, "alerts.monthly_budget")?,
+        None => DEFAULT_MONTHLY_BUDGET,
+    };
+    let Some(email) = &alerts.email else {
+        return match &alerts.monthly_budget {
+            Some(budget) => Err(at(
+                budget,
+                "alerts.monthly_budget: set alerts.email too, the address the alarm writes to"
+                    .to_owned(),
+            )),
+            None => Ok(None),
+        };
+    };
+    let address = email.get_ref().trim();
+    let plausible = address.len() <= 254
+        && address
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && is_mail_host(host))
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !plausible {
+        return Err(at(
+            email,
+            format!("alerts.email: {address:?} is not an email address"),
+        ));
+    }
+    Ok(Some(Alerts {
+        email: address.to_owned(),
+        monthly_budget: budget,
+    }))
+}
+
+fn is_mail_host(host: &str) -> bool {
+    is_host_name(&host.to_ascii_lowercase())
 }
 
 fn at<T>(value: &Spanned<T>, message: String) -> Problem {

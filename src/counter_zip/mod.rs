@@ -48,7 +48,7 @@ pub fn locate(root: &Path, given: Option<&Path>) -> Result<CounterOrigin> {
         return Ok(CounterOrigin::Embedded);
     }
     let cached = source::cache_path()?;
-    if cached.is_file() {
+    if cached.is_file() && checksum_file(&cached).is_file() {
         return Ok(CounterOrigin::Cached(cached));
     }
     let missing = source::missing_tools();
@@ -68,7 +68,22 @@ pub fn locate(root: &Path, given: Option<&Path>) -> Result<CounterOrigin> {
 /// The zip's bytes from `origin`, checked; says in one line where they came from.
 pub fn obtain(origin: &CounterOrigin) -> Result<Vec<u8>> {
     let (bytes, from) = match origin {
-        CounterOrigin::Given(path) => (read(path)?, format!("from {}", path.display())),
+        CounterOrigin::Given(path) => {
+            let bytes = read(path)?;
+            let sums = checksum_file(path);
+            let from = match sums.is_file() {
+                true => {
+                    verify(
+                        &bytes,
+                        &expected_sha256(&sums)?,
+                        &path.display().to_string(),
+                    )?;
+                    format!("from {}, matching {}", path.display(), sums.display())
+                }
+                false => format!("from {}", path.display()),
+            };
+            (bytes, from)
+        }
         CounterOrigin::Repository(root) => (
             source::from_repository(root)?,
             format!(
@@ -77,12 +92,22 @@ pub fn obtain(origin: &CounterOrigin) -> Result<Vec<u8>> {
             ),
         ),
         CounterOrigin::Embedded => {
-            let (bytes, _) = embedded::COUNTER_ZIP.expect("located only when embedded");
+            let (bytes, sha256) = embedded::COUNTER_ZIP.expect("located only when embedded");
+            verify(bytes, sha256, "the counter embedded in gen")?;
             check(bytes, "the counter embedded in gen")?;
             (bytes.to_vec(), "embedded in this gen".to_owned())
         }
         CounterOrigin::Cached(path) => (
-            read(path)?,
+            {
+                let bytes = read(path)?;
+                verify(
+                    &bytes,
+                    &expected_sha256(&checksum_file(path))?,
+                    &path.display().to_string(),
+                )
+                .context("delete the cached zip and run again to rebuild it")?;
+                bytes
+            },
             format!(
                 "built earlier from gen {}'s source, cached at {}",
                 env!("CARGO_PKG_VERSION"),
@@ -108,6 +133,38 @@ pub fn obtain(origin: &CounterOrigin) -> Result<Vec<u8>> {
         &format!("{from} (sha256 {})", &hex(&Sha256::digest(&bytes))[..16]),
     );
     Ok(bytes)
+}
+
+/// `PATH.sha256`: the checksum file that travels with a zip (as `sha256sum` writes it).
+fn checksum_file(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".sha256");
+    PathBuf::from(name)
+}
+
+/// The hex digest a checksum file records (its first word).
+fn expected_sha256(sums: &Path) -> Result<String> {
+    let text =
+        std::fs::read_to_string(sums).with_context(|| format!("reading {}", sums.display()))?;
+    let digest = text
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if digest.len() != 64 || !digest.chars().all(|c| c.is_ascii_hexdigit()) {
+        bail!("{}: no SHA-256 digest in it", sums.display());
+    }
+    Ok(digest)
+}
+
+/// Refuses bytes whose SHA-256 is not the one expected: a zip changed since it was made
+/// (damaged in transit, in the cache or in the binary) is never deployed.
+fn verify(bytes: &[u8], expected: &str, what: &str) -> Result<()> {
+    let actual = hex(&Sha256::digest(bytes));
+    if !actual.eq_ignore_ascii_case(expected) {
+        bail!("{what}: its SHA-256 is {actual}, not the {expected} expected; it was not deployed");
+    }
+    Ok(())
 }
 
 /// A zip file read from disk and checked.

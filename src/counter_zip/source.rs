@@ -98,6 +98,12 @@ pub(super) fn store_in_cache(path: &Path, bytes: &[u8]) {
         .parent()
         .map_or(Ok(()), std::fs::create_dir_all)
         .and_then(|()| {
+            // The checksum first: a zip without one is never taken from the cache.
+            let mut sums = path.as_os_str().to_owned();
+            sums.push(".sha256");
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let digest = hex(&Sha256::digest(bytes));
+            std::fs::write(&sums, format!("{digest}  {name}\n"))?;
             let staging = path.with_extension(format!("new-{}", std::process::id()));
             std::fs::write(&staging, bytes)?;
             std::fs::rename(&staging, path)
@@ -116,7 +122,7 @@ pub(super) fn from_repository(root: &Path) -> Result<Vec<u8>> {
     let venv = std::path::absolute(root.join(".venv").join("bin"))
         .context("resolving the repository's .venv")?;
     let extra = if venv.is_dir() { Some(venv) } else { None };
-    cargo_lambda(root, extra)
+    cargo_lambda(root, extra, true)
 }
 
 /// Writes the embedded source out as a workspace of its own and builds it.
@@ -134,7 +140,54 @@ pub(super) fn from_embedded_source() -> Result<Vec<u8>> {
         "building",
         "the counter Lambda from gen's source with cargo-lambda: once, then it is cached (a few minutes)",
     );
-    cargo_lambda(scratch.path(), None)
+    let zip = cargo_lambda(scratch.path(), None, false)?;
+    // cargo drops the lock entries only gen itself uses, so --locked cannot be passed; the
+    // check that matters is that nothing was resolved that gen's lock file does not pin.
+    let lock = scratch.path().join("Cargo.lock");
+    let used = std::fs::read(&lock).with_context(|| format!("reading {}", lock.display()))?;
+    let pinned = COUNTER_SOURCE
+        .iter()
+        .find(|(name, _)| *name == "Cargo.lock")
+        .map(|(_, bytes)| *bytes)
+        .context("gen carries no Cargo.lock")?;
+    unpinned_packages(pinned, &used).and_then(|extra| match extra.is_empty() {
+        true => Ok(zip),
+        false => bail!(
+            "building the counter resolved packages gen's Cargo.lock does not pin: {}; it was not deployed",
+            extra.join(", ")
+        ),
+    })
+}
+
+/// The packages of lock file `used` (name, version, source, checksum) that `pinned` lacks.
+fn unpinned_packages(pinned: &[u8], used: &[u8]) -> Result<Vec<String>> {
+    let packages = |bytes: &[u8], name: &str| -> Result<Vec<(String, toml::Value)>> {
+        let lock = parse(bytes, name)?;
+        Ok(lock
+            .get("package")
+            .and_then(|p| p.as_array())
+            .map(|packages| {
+                packages
+                    .iter()
+                    .map(|p| {
+                        let field = |k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+                        let key = format!("{} {}", field("name"), field("version"));
+                        let pin = ["source", "checksum"]
+                            .iter()
+                            .map(|k| (k.to_string(), toml::Value::from(field(k))))
+                            .collect::<toml::Table>();
+                        (key, toml::Value::Table(pin))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    };
+    let pinned = packages(pinned, "Cargo.lock")?;
+    Ok(packages(used, "the counter build's Cargo.lock")?
+        .into_iter()
+        .filter(|package| !pinned.contains(package))
+        .map(|(key, _)| key)
+        .collect())
 }
 
 /// The embedded files as a standalone workspace: the root manifest keeps only what the counter
@@ -192,7 +245,7 @@ fn counter_manifest(bytes: &[u8]) -> Result<String> {
 }
 
 /// `cargo lambda build` of the counter in `workspace`; the zip's bytes.
-fn cargo_lambda(workspace: &Path, extra_path: Option<PathBuf>) -> Result<Vec<u8>> {
+fn cargo_lambda(workspace: &Path, extra_path: Option<PathBuf>, locked: bool) -> Result<Vec<u8>> {
     let out = tempfile::tempdir().context("creating a folder for the Lambda build")?;
     let mut path: Vec<PathBuf> = extra_path.into_iter().collect();
     path.extend(std::env::split_paths(
@@ -208,6 +261,7 @@ fn cargo_lambda(workspace: &Path, extra_path: Option<PathBuf>) -> Result<Vec<u8>
             "--output-format",
             "zip",
         ])
+        .args(locked.then_some("--locked"))
         .args(["-p", "counter", "--bin", "counter", "--lambda-dir"])
         .arg(out.path())
         .current_dir(workspace)
@@ -251,6 +305,17 @@ mod tests {
         assert_eq!(counter["package"]["name"].as_str(), Some("counter"));
         assert!(counter["dependencies"].get("lambda_http").is_some());
         assert!(counter.get("dev-dependencies").is_none() && counter.get("example").is_none());
+    }
+
+    #[test]
+    fn a_lock_file_with_anything_gen_does_not_pin_is_caught() {
+        let pinned = b"version = 4\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"registry+x\"\nchecksum = \"aa\"\n\n[[package]]\nname = \"gen-only\"\nversion = \"2.0.0\"\n";
+        let same = b"version = 4\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"registry+x\"\nchecksum = \"aa\"\n";
+        assert!(unpinned_packages(pinned, same).unwrap().is_empty());
+        let newer = b"version = 4\n[[package]]\nname = \"a\"\nversion = \"1.0.1\"\nsource = \"registry+x\"\nchecksum = \"ab\"\n";
+        assert_eq!(unpinned_packages(pinned, newer).unwrap(), ["a 1.0.1"]);
+        let swapped = b"version = 4\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"registry+x\"\nchecksum = \"ff\"\n";
+        assert_eq!(unpinned_packages(pinned, swapped).unwrap(), ["a 1.0.0"]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! ([`tf`]) and the checked settings of `gen.toml`. No I/O here: [`generate`] returns the
 //! files and `cmd::infra` writes them.
 
+mod alerts;
 mod dns;
 pub mod outputs;
 mod providers;
@@ -17,6 +18,9 @@ use tf::Document;
 /// The counter Lambda's deployment package, next to the `.tf.json` files.
 pub const COUNTER_ZIP: &str = "counter.zip";
 
+/// The `Permissions-Policy` of every page: no camera, microphone, location, payment or USB.
+pub const PERMISSIONS_POLICY: &str = "camera=(), geolocation=(), microphone=(), payment=(), usb=()";
+
 /// The local backend's state file, at the project root (outside `out/`, which is generated).
 pub const STATE_FILE: &str = "terraform.tfstate";
 
@@ -27,12 +31,13 @@ pub fn default_dir(root: &std::path::Path) -> std::path::PathBuf {
 
 /// Every file name `gen infra` may write into the infra folder. It writes and removes only
 /// these; anything else there (state, `.terraform/`, the lock file) is never touched.
-pub const OWN_FILES: [&str; 7] = [
+pub const OWN_FILES: [&str; 8] = [
     "backend.tf.json",
     "providers.tf.json",
     "site.tf.json",
     "counter.tf.json",
     "dns.tf.json",
+    "alerts.tf.json",
     "outputs.tf.json",
     COUNTER_ZIP,
 ];
@@ -42,6 +47,8 @@ pub const OWN_FILES: [&str; 7] = [
 pub struct StackOptions {
     /// The local backend's state file, relative to the infra folder (or absolute).
     pub local_state_path: String,
+    /// The site's page paths (`/`, `/posts/a/`): the only ones the counter counts.
+    pub pages: Vec<String>,
 }
 
 /// One generated file.
@@ -63,7 +70,8 @@ impl Names {
 }
 
 /// The stack's Terraform files, in a fixed order. `counter.tf.json` is absent when the
-/// counter is off and `dns.tf.json` when there is no custom domain.
+/// counter is off, `dns.tf.json` when there is no custom domain and `alerts.tf.json` when
+/// gen.toml has no `[alerts]`.
 pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFile> {
     let names = Names {
         project: settings.project.clone(),
@@ -80,25 +88,45 @@ pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFi
         _ => None,
     };
 
+    let mut counter_doc = (settings.counter.mode != CounterMode::Off).then(|| {
+        Document::new(
+            "The visitor counter: DynamoDB table, Rust Lambda (counter.zip) and its public endpoint.",
+        )
+    });
+    let function = counter_doc
+        .as_mut()
+        .map(|doc| visitor_counter::function(doc, settings, &names, &options.pages));
+
     let mut site_doc = Document::new(
         "The website: a private S3 bucket served only through CloudFront (origin access control), with security headers.",
     );
-    let site = site::document(&mut site_doc, settings, &names, certificate.as_ref());
+    let counter_url = function.as_ref().and_then(|f| f.url.as_ref());
+    let site = site::document(
+        &mut site_doc,
+        settings,
+        &names,
+        certificate.as_ref(),
+        counter_url,
+    );
 
     if let (Some(domain), Some(doc)) = (&settings.domain, dns.as_mut()) {
         dns::aliases(doc, domain, &site.distribution);
     }
 
-    let counter = match settings.counter.mode {
-        CounterMode::Off => None,
-        mode => {
-            let mut doc = Document::new(
-                "The visitor counter: DynamoDB table, Rust Lambda (counter.zip) and its public endpoint.",
-            );
-            let url = visitor_counter::document(&mut doc, settings, &names, mode, &site.origins);
+    let counter = match (counter_doc, function) {
+        (Some(mut doc), Some(function)) => {
+            let url = visitor_counter::endpoint(&mut doc, settings, &names, &function, &site);
             Some((doc, url))
         }
+        _ => None,
     };
+    let alerts = settings.alerts.as_ref().map(|alerts| {
+        let mut doc = Document::new(
+            "A monthly cost budget for the whole account that emails before the bill surprises anyone.",
+        );
+        alerts::budget(&mut doc, &names, alerts);
+        doc
+    });
 
     let mut outputs = Document::new(
         "What gen build, gen publish and gen deploy read back after terraform apply.",
@@ -152,6 +180,12 @@ pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFi
     if let Some(doc) = dns {
         files.push(InfraFile {
             name: "dns.tf.json",
+            text: doc.to_json(),
+        });
+    }
+    if let Some(doc) = alerts {
+        files.push(InfraFile {
+            name: "alerts.tf.json",
             text: doc.to_json(),
         });
     }

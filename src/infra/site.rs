@@ -1,5 +1,6 @@
 //! `site.tf.json`: the bucket that holds the site, private and encrypted, readable only by
-//! the CloudFront distribution in front of it, which adds the security headers.
+//! the CloudFront distribution in front of it, which adds the security headers and strips
+//! S3's own. In function-url mode the distribution also serves the counter at `/visits`.
 
 use serde_json::{Value, json};
 
@@ -9,6 +10,18 @@ use crate::config::{CounterMode, StackSettings};
 
 /// AWS's managed cache policy "Managed-CachingOptimized".
 pub const CACHING_OPTIMIZED: &str = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+/// AWS's managed cache policy "Managed-CachingDisabled".
+pub const CACHING_DISABLED: &str = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+/// AWS's managed origin request policy "Managed-AllViewerExceptHostHeader": the query string
+/// and the viewer's headers reach the function URL, whose own host name CloudFront sends.
+pub const ALL_VIEWER_EXCEPT_HOST_HEADER: &str = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+/// Headers S3 adds that say nothing a viewer needs: removed before they leave CloudFront.
+pub const REMOVED_HEADERS: [&str; 4] = [
+    "x-amz-meta-md5",
+    "x-amz-version-id",
+    "x-amz-server-side-encryption",
+    "x-amz-server-side-encryption-bucket-key-enabled",
+];
 /// HSTS max-age: two years, as the preload list asks for at least one.
 pub const HSTS_MAX_AGE: u32 = 63_072_000;
 
@@ -20,11 +33,14 @@ pub struct SiteRefs {
     pub origins: Vec<Value>,
 }
 
+/// The site's resources. `counter_url` is the counter's function URL in function-url mode:
+/// the distribution serves it at `/visits`, signing each request with its own OAC.
 pub fn document(
     doc: &mut Document,
     settings: &StackSettings,
     names: &Names,
     certificate: Option<&Ref>,
+    counter_url: Option<&Ref>,
 ) -> SiteRefs {
     let bucket = doc.resource(
         "aws_s3_bucket",
@@ -101,12 +117,13 @@ pub fn document(
         "site",
         json!({
             "name": lit(&names.of("security-headers")),
-            "comment": "HSTS, CSP, nosniff, no framing, referrer policy",
+            "comment": "HSTS, CSP, nosniff, no framing, referrer, permissions and opener policies",
             "security_headers_config": [{
                 "strict_transport_security": [{
+                    "//": "For the site's host only, unless [headers] in gen.toml says otherwise: a resume on the zone apex must not force HTTPS on every sibling subdomain.",
                     "access_control_max_age_sec": HSTS_MAX_AGE,
-                    "include_subdomains": true,
-                    "preload": true,
+                    "include_subdomains": settings.headers.hsts_include_subdomains,
+                    "preload": settings.headers.hsts_preload,
                     "override": true
                 }],
                 "content_security_policy": [{
@@ -120,6 +137,23 @@ pub fn document(
                     "referrer_policy": "strict-origin-when-cross-origin",
                     "override": true
                 }]
+            }],
+            "custom_headers_config": [{
+                "items": [
+                    {
+                        "header": "Permissions-Policy",
+                        "value": super::PERMISSIONS_POLICY,
+                        "override": true
+                    },
+                    {
+                        "header": "Cross-Origin-Opener-Policy",
+                        "value": "same-origin",
+                        "override": true
+                    }
+                ]
+            }],
+            "remove_headers_config": [{
+                "items": REMOVED_HEADERS.iter().map(|h| json!({ "header": h })).collect::<Vec<_>>()
             }]
         }),
     );
@@ -168,6 +202,44 @@ pub fn document(
     });
     if let Some(domain) = &settings.domain {
         distribution["aliases"] = json!([lit(&domain.name)]);
+    }
+    if let Some(url) = counter_url {
+        let oac = doc.resource(
+            "aws_cloudfront_origin_access_control",
+            "counter",
+            json!({
+                "name": lit(&names.of("counter")),
+                "description": "CloudFront signs every request to the counter's function URL",
+                "origin_access_control_origin_type": "lambda",
+                "signing_behavior": "always",
+                "signing_protocol": "sigv4"
+            }),
+        );
+        distribution["origin"]
+            .as_array_mut()
+            .expect("the site's origin")
+            .push(json!({
+                "origin_id": "counter",
+                "domain_name": format!("${{split(\"/\", {})[2]}}", url.attr("function_url")),
+                "origin_access_control_id": oac.get("id"),
+                "custom_origin_config": [{
+                    "http_port": 80,
+                    "https_port": 443,
+                    "origin_protocol_policy": "https-only",
+                    "origin_ssl_protocols": ["TLSv1.2"]
+                }]
+            }));
+        distribution["ordered_cache_behavior"] = json!([{
+            "path_pattern": counter::api::ROUTE,
+            "target_origin_id": "counter",
+            "viewer_protocol_policy": "https-only",
+            "allowed_methods": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+            "cached_methods": ["GET", "HEAD"],
+            "compress": false,
+            "cache_policy_id": CACHING_DISABLED,
+            "origin_request_policy_id": ALL_VIEWER_EXCEPT_HOST_HEADER,
+            "response_headers_policy_id": headers.get("id")
+        }]);
     }
     let distribution = doc.resource("aws_cloudfront_distribution", "site", distribution);
 
@@ -235,9 +307,8 @@ fn content_security_policy(settings: &StackSettings) -> String {
             "https://*.execute-api.{}.amazonaws.com",
             settings.region
         )),
-        CounterMode::FunctionUrl => {
-            Some(format!("https://*.lambda-url.{}.on.aws", settings.region))
-        }
+        // Served by the site's own distribution at /visits.
+        CounterMode::FunctionUrl => Some("'self'".to_owned()),
         CounterMode::Off => None,
     };
     let mut policy = String::from(

@@ -1,25 +1,35 @@
-//! `counter.tf.json`: the visitor counter. A DynamoDB table, the Rust Lambda with a role that
-//! may only read and add to that table and write its own logs, and its public endpoint: an
-//! API Gateway HTTP API (throttled, access-logged) or a Lambda Function URL. CORS allows only
-//! the site's own origins.
+//! `counter.tf.json`: the visitor counter. A DynamoDB table with a throughput ceiling, the
+//! Rust Lambda with a role that may only read and add to that table and write its own logs,
+//! and its public endpoint: an API Gateway HTTP API (throttled, access-logged; CORS allows
+//! only the site's own origins), or a Lambda Function URL that only the site's CloudFront
+//! distribution may call (IAM-authenticated, signed by an origin access control), served at
+//! the site's own origin.
 
 use serde_json::{Value, json};
 
-use super::tf::{Document, lit};
+use super::site::SiteRefs;
+use super::tf::{Document, Ref, lit};
 use super::{COUNTER_ZIP, Names};
 use crate::config::{CounterMode, StackSettings};
 
 /// Days of logs kept (the function's and the API's).
 pub const LOG_RETENTION_DAYS: u32 = 365;
 
-/// Adds the counter's resources and returns the page's counter URL as a Terraform value.
-pub fn document(
+/// The function, for the distribution (function-url mode) and the endpoint.
+pub struct CounterFunction {
+    function: Ref,
+    /// The function URL, in function-url mode: the distribution's second origin.
+    pub url: Option<Ref>,
+}
+
+/// Adds the table, the function and its role, and in function-url mode the function's URL.
+/// `pages` are the site's page paths: the only paths the function counts.
+pub fn function(
     doc: &mut Document,
     settings: &StackSettings,
     names: &Names,
-    mode: CounterMode,
-    origins: &[Value],
-) -> Value {
+    pages: &[String],
+) -> CounterFunction {
     let counter = &settings.counter;
     let function_name = names.of("counter");
     let table = doc.resource(
@@ -30,6 +40,11 @@ pub fn document(
             "billing_mode": "PAY_PER_REQUEST",
             "hash_key": counter::table::KEY_ATTRIBUTE,
             "attribute": [{ "name": counter::table::KEY_ATTRIBUTE, "type": "S" }],
+            "on_demand_throughput": [{
+                "//": "A ceiling on the bill: above it DynamoDB throttles and the counter answers 503.",
+                "max_read_request_units": counter.max_reads_per_second(),
+                "max_write_request_units": counter.max_writes_per_second()
+            }],
             "point_in_time_recovery": [{ "enabled": true }],
             "server_side_encryption": [{ "enabled": true }]
         }),
@@ -91,136 +106,167 @@ pub fn document(
         }),
     );
     let zip = format!("${{path.module}}/{COUNTER_ZIP}");
-    let function = doc.resource(
-        "aws_lambda_function",
-        "counter",
-        json!({
-            "function_name": lit(&function_name),
-            "description": "Visitor counter of the resume site (gen)",
-            "role": role.get("arn"),
-            "runtime": "provided.al2023",
-            "handler": "bootstrap",
-            "architectures": ["x86_64"],
-            "filename": zip,
-            "source_code_hash": format!("${{filebase64sha256(\"{zip}\")}}"),
-            "memory_size": 128,
-            "timeout": 5,
-            "environment": [{
-                "variables": {
-                    (counter::table::TABLE_ENV): table.get("name"),
-                    (counter::table::SHARDS_ENV): counter.shards.to_string()
-                }
-            }],
-            "logging_config": [{ "log_format": "Text", "log_group": logs.get("name") }],
-            "depends_on": ["aws_iam_role_policy.counter", "aws_cloudwatch_log_group.counter"]
-        }),
-    );
-    let cors = json!({
-        "allow_origins": origins,
+    let mut body = json!({
+        "function_name": lit(&function_name),
+        "description": "Visitor counter of the resume site (gen)",
+        "role": role.get("arn"),
+        "runtime": "provided.al2023",
+        "handler": "bootstrap",
+        "architectures": ["x86_64"],
+        "filename": zip,
+        "source_code_hash": format!("${{filebase64sha256(\"{zip}\")}}"),
+        "memory_size": 128,
+        "timeout": 5,
+        "environment": [{
+            "variables": {
+                (counter::table::TABLE_ENV): table.get("name"),
+                (counter::table::SHARDS_ENV): counter.shards.to_string(),
+                (counter::table::PAGES_ENV): lit(&pages.join("\n"))
+            }
+        }],
+        "logging_config": [{ "log_format": "Text", "log_group": logs.get("name") }],
+        "depends_on": ["aws_iam_role_policy.counter", "aws_cloudwatch_log_group.counter"]
+    });
+    if let Some(concurrency) = counter.concurrency {
+        body["reserved_concurrent_executions"] = json!(concurrency);
+    }
+    let function = doc.resource("aws_lambda_function", "counter", body);
+    let url = (counter.mode == CounterMode::FunctionUrl).then(|| {
+        doc.resource(
+            "aws_lambda_function_url",
+            "counter",
+            json!({
+                "//": "Only the site's CloudFront distribution may call it: it signs every request (origin access control).",
+                "function_name": function.get("function_name"),
+                "authorization_type": "AWS_IAM"
+            }),
+        )
+    });
+    CounterFunction { function, url }
+}
+
+/// Adds the counter's public endpoint and returns the URL the page calls, as a Terraform
+/// value.
+pub fn endpoint(
+    doc: &mut Document,
+    settings: &StackSettings,
+    names: &Names,
+    counter: &CounterFunction,
+    site: &SiteRefs,
+) -> Value {
+    let function = &counter.function;
+    if counter.url.is_some() {
+        // Since October 2025 a function URL needs both permissions. Each is granted to this
+        // distribution only: never to "*", which would let any AWS account invoke it.
+        for (name, sid, action) in [
+            (
+                "cloudfront_url",
+                "CloudFrontInvokeFunctionUrl",
+                "lambda:InvokeFunctionUrl",
+            ),
+            (
+                "cloudfront_invoke",
+                "CloudFrontInvokeFunction",
+                "lambda:InvokeFunction",
+            ),
+        ] {
+            let mut permission = json!({
+                "statement_id": sid,
+                "action": action,
+                "function_name": function.get("function_name"),
+                "principal": "cloudfront.amazonaws.com",
+                "source_arn": site.distribution.get("arn")
+            });
+            if action == "lambda:InvokeFunctionUrl" {
+                permission["function_url_auth_type"] = json!("AWS_IAM");
+            }
+            doc.resource("aws_lambda_permission", name, permission);
+        }
+        let origin = site
+            .origins
+            .last()
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        return json!(format!("{origin}{}", crate_route()));
+    }
+
+    let counter_settings = &settings.counter;
+    let function_name = names.of("counter");
+    let mut api = json!({
+        "name": lit(&function_name),
+        "description": "Visitor counter of the resume site (gen)",
+        "protocol_type": "HTTP"
+    });
+    api["cors_configuration"] = json!([{
+        "allow_origins": site.origins,
         "allow_methods": ["GET", "POST"],
         "allow_headers": ["content-type"],
         "max_age": 86400
-    });
-
-    match mode {
-        CounterMode::FunctionUrl => {
-            let mut url = json!({
-                "//": "No API Gateway: no throttling either; Lambda's concurrency limit is the only cap.",
-                "function_name": function.get("function_name"),
-                "authorization_type": "NONE"
-            });
-            url["cors"] = json!([cors]);
-            let url = doc.resource("aws_lambda_function_url", "counter", url);
-            doc.resource(
-                "aws_lambda_permission",
-                "function_url",
-                json!({
-                    "statement_id": "PublicFunctionUrl",
-                    "action": "lambda:InvokeFunctionUrl",
-                    "function_name": function.get("function_name"),
-                    "principal": "*",
-                    "function_url_auth_type": "NONE"
-                }),
-            );
-            json!(format!(
-                "${{{}}}{}",
-                url.attr("function_url"),
-                &crate_route()[1..]
-            ))
-        }
-        _ => {
-            let mut api = json!({
-                "name": lit(&function_name),
-                "description": "Visitor counter of the resume site (gen)",
-                "protocol_type": "HTTP"
-            });
-            api["cors_configuration"] = json!([cors]);
-            let api = doc.resource("aws_apigatewayv2_api", "counter", api);
-            let api_logs = doc.resource(
-                "aws_cloudwatch_log_group",
-                "api",
-                json!({
-                    "name": lit(&format!("/aws/apigateway/{function_name}")),
-                    "retention_in_days": LOG_RETENTION_DAYS
-                }),
-            );
-            let integration = doc.resource(
-                "aws_apigatewayv2_integration",
-                "counter",
-                json!({
-                    "api_id": api.get("id"),
-                    "integration_type": "AWS_PROXY",
-                    "integration_uri": function.get("invoke_arn"),
-                    "payload_format_version": "2.0",
-                    "timeout_milliseconds": 6000
-                }),
-            );
-            for (name, method) in [("get", "GET"), ("post", "POST")] {
-                doc.resource(
-                    "aws_apigatewayv2_route",
-                    name,
-                    json!({
-                        "api_id": api.get("id"),
-                        "route_key": format!("{method} {}", crate_route()),
-                        "target": format!("integrations/${{{}}}", integration.attr("id"))
-                    }),
-                );
-            }
-            doc.resource(
-                "aws_apigatewayv2_stage",
-                "default",
-                json!({
-                    "api_id": api.get("id"),
-                    "name": "$default",
-                    "auto_deploy": true,
-                    "default_route_settings": [{
-                        "throttling_rate_limit": counter.rate_limit,
-                        "throttling_burst_limit": counter.burst_limit
-                    }],
-                    "access_log_settings": [{
-                        "destination_arn": api_logs.get("arn"),
-                        "format": access_log_format()
-                    }]
-                }),
-            );
-            doc.resource(
-                "aws_lambda_permission",
-                "api",
-                json!({
-                    "statement_id": "HttpApiInvoke",
-                    "action": "lambda:InvokeFunction",
-                    "function_name": function.get("function_name"),
-                    "principal": "apigateway.amazonaws.com",
-                    "source_arn": format!("${{{}}}/*/*{}", api.attr("execution_arn"), crate_route())
-                }),
-            );
-            json!(format!(
-                "${{{}}}{}",
-                api.attr("api_endpoint"),
-                crate_route()
-            ))
-        }
+    }]);
+    let api = doc.resource("aws_apigatewayv2_api", "counter", api);
+    let api_logs = doc.resource(
+        "aws_cloudwatch_log_group",
+        "api",
+        json!({
+            "name": lit(&format!("/aws/apigateway/{function_name}")),
+            "retention_in_days": LOG_RETENTION_DAYS
+        }),
+    );
+    let integration = doc.resource(
+        "aws_apigatewayv2_integration",
+        "counter",
+        json!({
+            "api_id": api.get("id"),
+            "integration_type": "AWS_PROXY",
+            "integration_uri": function.get("invoke_arn"),
+            "payload_format_version": "2.0",
+            "timeout_milliseconds": 6000
+        }),
+    );
+    for (name, method) in [("get", "GET"), ("post", "POST")] {
+        doc.resource(
+            "aws_apigatewayv2_route",
+            name,
+            json!({
+                "api_id": api.get("id"),
+                "route_key": format!("{method} {}", crate_route()),
+                "target": format!("integrations/${{{}}}", integration.attr("id"))
+            }),
+        );
     }
+    doc.resource(
+        "aws_apigatewayv2_stage",
+        "default",
+        json!({
+            "api_id": api.get("id"),
+            "name": "$default",
+            "auto_deploy": true,
+            "default_route_settings": [{
+                "throttling_rate_limit": counter_settings.rate_limit,
+                "throttling_burst_limit": counter_settings.burst_limit
+            }],
+            "access_log_settings": [{
+                "destination_arn": api_logs.get("arn"),
+                "format": access_log_format()
+            }]
+        }),
+    );
+    doc.resource(
+        "aws_lambda_permission",
+        "api",
+        json!({
+            "statement_id": "HttpApiInvoke",
+            "action": "lambda:InvokeFunction",
+            "function_name": function.get("function_name"),
+            "principal": "apigateway.amazonaws.com",
+            "source_arn": format!("${{{}}}/*/*{}", api.attr("execution_arn"), crate_route())
+        }),
+    );
+    json!(format!(
+        "${{{}}}{}",
+        api.attr("api_endpoint"),
+        crate_route()
+    ))
 }
 
 /// The counter's one route, `/visits`.

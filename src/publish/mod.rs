@@ -345,6 +345,23 @@ pub async fn wait_for_invalidation(clients: &Clients, distribution: &str, id: &s
     bail!("invalidation {id} is still in progress after 20 minutes; the files are published")
 }
 
+/// The tag gen's stack puts on every resource (through the provider's default tags).
+pub const OWNER_TAG: (&str, &str) = ("ManagedBy", "gen");
+
+/// Whether the bucket carries [`OWNER_TAG`]: a bucket gen's stack created. `Err` when the
+/// tags cannot be read.
+pub async fn bucket_is_gens(clients: &Clients, bucket: &str) -> Result<bool> {
+    use aws_sdk_s3::error::ProvideErrorMetadata;
+    match clients.s3.get_bucket_tagging().bucket(bucket).send().await {
+        Ok(tagging) => Ok(tagging
+            .tag_set()
+            .iter()
+            .any(|tag| tag.key() == OWNER_TAG.0 && tag.value() == OWNER_TAG.1)),
+        Err(e) if e.code() == Some("NoSuchTagSet") => Ok(false),
+        Err(e) => Err(aws_error(e)).with_context(|| format!("reading the tags of bucket {bucket}")),
+    }
+}
+
 /// An SDK error in one line: the service's code and message, or the chain of causes.
 fn aws_error<E>(
     error: aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,

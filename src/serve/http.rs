@@ -15,7 +15,7 @@ use hyper::header::{self, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::watch;
 
 use super::Snapshot;
@@ -32,11 +32,17 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Counter requests bigger than this are not read; the counter answers 413 above 1 KiB.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
 
+/// A client has this long to send a request's headers: a half-sent request (slowloris)
+/// cannot hold a connection open.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How the server was asked to listen.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ServerSettings {
-    /// Any `Host` header is accepted; otherwise only loopback names (no DNS rebinding).
-    pub any_host: bool,
+    /// Host names answered besides loopback names and IP addresses (`--allow-host`),
+    /// lowercase. Any other `Host` is refused, so a page of another site cannot reach the
+    /// preview through DNS rebinding, whatever address it listens on.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Answers the browser from the latest snapshot.
@@ -85,6 +91,8 @@ impl Server {
                 });
                 // A browser closing a connection mid-request is not worth reporting.
                 let _ = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEADER_READ_TIMEOUT)
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
             });
@@ -92,10 +100,10 @@ impl Server {
     }
 
     async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
-        if !self.settings.any_host && !loopback_host(request.headers()) {
+        if !allowed_host(request.headers(), &self.settings.allowed_hosts) {
             return text(
                 StatusCode::FORBIDDEN,
-                "this preview answers only http://127.0.0.1 or http://localhost (pass --bind to serve other addresses)\n",
+                "this preview answers only loopback names and IP addresses (http://127.0.0.1:PORT); pass --allow-host NAME to answer another name\n",
             );
         }
         let path = request.uri().path().to_owned();
@@ -142,8 +150,15 @@ impl Server {
         response
     }
 
-    /// The local visitor counter: the same answers as the deployed one.
+    /// The local visitor counter: the same answers as the deployed one, for the pages of the
+    /// current build only, and only to the preview's own pages (no other site can count).
     async fn count(&self, request: Request<Incoming>) -> Response<Body> {
+        if cross_site(request.headers()) {
+            return counter_response(counter::Response::error(
+                403,
+                "only the preview's own pages may call its counter",
+            ));
+        }
         let (parts, body) = request.into_parts();
         let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
             Ok(collected) => collected.to_bytes(),
@@ -155,7 +170,9 @@ impl Server {
             query: parts.uri.query(),
             body: &body,
         };
-        counter_response(counter::respond(&self.counter, &request).await)
+        let snapshot = self.state.borrow().clone();
+        let is_page = |path: &str| snapshot.site.page(path).is_some();
+        counter_response(counter::respond(&self.counter, &request, is_page).await)
     }
 }
 
@@ -188,7 +205,7 @@ fn page(snapshot: &Snapshot, method: &Method, path: &str) -> Response<Body> {
     };
     let (status, file) = match site.get(&key) {
         Some(file) => (StatusCode::OK, Some(file)),
-        None => (StatusCode::NOT_FOUND, site.get("404.html")),
+        None => (StatusCode::NOT_FOUND, site.get(crate::site::NOT_FOUND_PAGE)),
     };
     let (bytes, content_type) = match file {
         Some(file) if file.content_type.starts_with("text/html") => (
@@ -257,8 +274,9 @@ fn percent_decode(path: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Whether the request's `Host` names this machine's loopback interface.
-fn loopback_host(headers: &hyper::HeaderMap) -> bool {
+/// Whether the request's `Host` is one the preview answers: a loopback name, an IP address
+/// (a DNS-rebinding page always sends its own host name) or one of `allowed`.
+fn allowed_host(headers: &hyper::HeaderMap, allowed: &[String]) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
@@ -269,9 +287,30 @@ fn loopback_host(headers: &hyper::HeaderMap) -> bool {
     let name = name.to_ascii_lowercase();
     name == "localhost"
         || name.ends_with(".localhost")
-        || name
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+        || name.parse::<std::net::IpAddr>().is_ok()
+        || allowed.contains(&name)
+}
+
+/// Whether a browser says the request comes from another site's page: `Sec-Fetch-Site`
+/// other than `same-origin` or `none` (typed in), or an `Origin` whose host is not this
+/// request's `Host`.
+fn cross_site(headers: &hyper::HeaderMap) -> bool {
+    let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = value("sec-fetch-site")
+        && !matches!(site, "same-origin" | "none")
+    {
+        return true;
+    }
+    match (value("origin"), value("host")) {
+        (None, _) => false,
+        (Some(origin), Some(host)) => {
+            let authority = origin
+                .split_once("://")
+                .map_or("", |(_, rest)| rest.trim_end_matches('/'));
+            !authority.eq_ignore_ascii_case(host)
+        }
+        (Some(_), None) => true,
+    }
 }
 
 /// No caching in a preview, and the same protections the deployed site's headers give.
@@ -285,6 +324,14 @@ fn preview_headers(headers: &mut hyper::HeaderMap) {
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static(crate::infra::PERMISSIONS_POLICY),
+    );
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
     );
 }
 
@@ -316,14 +363,9 @@ fn counter_response(answer: counter::Response) -> Response<Body> {
     *response.status_mut() =
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(counter::Response::CONTENT_TYPE),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(counter::Response::CACHE_CONTROL),
-    );
+    for (name, value) in counter::Response::FIXED_HEADERS {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
     for (name, value) in answer.headers {
         if let Ok(value) = HeaderValue::from_str(&value) {
             headers.insert(name, value);
@@ -371,11 +413,12 @@ mod tests {
     }
 
     #[test]
-    fn loopback_hosts() {
+    fn allowed_hosts() {
+        let allowed = ["laptop.local".to_owned()];
         let host = |h: &str| {
             let mut headers = hyper::HeaderMap::new();
             headers.insert(header::HOST, HeaderValue::from_str(h).unwrap());
-            loopback_host(&headers)
+            allowed_host(&headers, &allowed)
         };
         for ok in [
             "127.0.0.1:8000",
@@ -383,6 +426,9 @@ mod tests {
             "LOCALHOST:1",
             "[::1]:8000",
             "app.localhost:3",
+            "10.0.0.2:8000",
+            "[fe80::1]:8000",
+            "Laptop.Local:8000",
         ] {
             assert!(host(ok), "{ok}");
         }
@@ -390,10 +436,40 @@ mod tests {
             "evil.example",
             "evil.example:8000",
             "127.0.0.1.evil.example",
-            "10.0.0.2:8000",
+            "laptop.local.evil.example",
+            "10.0.0.2.nip.io:8000",
         ] {
             assert!(!host(bad), "{bad}");
         }
-        assert!(!loopback_host(&hyper::HeaderMap::new()));
+        assert!(!allowed_host(&hyper::HeaderMap::new(), &allowed));
+    }
+
+    #[test]
+    fn cross_site_requests() {
+        let headers = |pairs: &[(&'static str, &str)]| {
+            let mut headers = hyper::HeaderMap::new();
+            for (name, value) in pairs {
+                headers.insert(*name, HeaderValue::from_str(value).unwrap());
+            }
+            headers
+        };
+        let host = ("host", "127.0.0.1:8000");
+        for same in [
+            vec![host],
+            vec![host, ("sec-fetch-site", "same-origin")],
+            vec![host, ("sec-fetch-site", "none")],
+            vec![host, ("origin", "http://127.0.0.1:8000")],
+        ] {
+            assert!(!cross_site(&headers(&same)), "{same:?}");
+        }
+        for cross in [
+            vec![host, ("sec-fetch-site", "cross-site")],
+            vec![host, ("sec-fetch-site", "same-site")],
+            vec![host, ("origin", "https://evil.example")],
+            vec![host, ("origin", "http://127.0.0.1:3000")],
+            vec![host, ("origin", "null")],
+        ] {
+            assert!(cross_site(&headers(&cross)), "{cross:?}");
+        }
     }
 }

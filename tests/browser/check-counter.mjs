@@ -83,9 +83,12 @@ export async function checkCounter(report, siteDir, api) {
     let s = await shown(page, called);
     const post = api.requests("POST")[0];
     report.check("first visit: POSTs once and shows 1", s.visible && s.number === "1" && posts() === 1, [
-      `API called=${called}; #visits visible=${s.visible} text="${s.text}"; POSTs=${posts()} origin=${post?.origin} body=${post?.body}`,
+      `API called=${called}; #visits visible=${s.visible} text="${s.text}"; POSTs=${posts()} origin=${post?.origin} query=${post?.query}`,
     ]);
     report.check('first visit: singular wording "1 visit"', s.text === "1 visit", [`text="${s.text}"`]);
+    report.check("first visit: a simple request (no CORS preflight), path in the query", api.requests("OPTIONS").length === 0 && post?.query === "?path=%2F", [
+      `OPTIONS=${api.requests("OPTIONS").length} query=${post?.query}`,
+    ]);
 
     called = await visit(page, url + "/", api, true);
     s = await shown(page, called);

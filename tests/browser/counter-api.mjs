@@ -1,5 +1,5 @@
 // A fake visitor counter API on loopback:
-//   POST /visits  body {"path": "/"}  → counts one visit, answers {"path", "count"}
+//   POST /visits?path=/ (or body {"path": "/"}) → counts one visit, answers {"path", "count"}
 //   GET  /visits?path=/               → answers the count, read-only
 // CORS allows only `allowOrigin` (set once the site's origin is known). `failing = true` makes it answer 500.
 import http from "node:http";
@@ -31,11 +31,13 @@ export function startCounterApi(port = 0) {
         return send(res, 200, { path: p, count: api.counts.get(p) ?? 0 });
       }
       if (req.method === "POST") {
-        let p;
-        try {
-          p = JSON.parse(body).path;
-        } catch {
-          return send(res, 400, { error: "bad body" });
+        let p = url.searchParams.get("path");
+        if (p === null) {
+          try {
+            p = body.trim() === "" ? "/" : JSON.parse(body).path;
+          } catch {
+            return send(res, 400, { error: "bad body" });
+          }
         }
         if (typeof p !== "string") return send(res, 400, { error: "bad path" });
         api.counts.set(p, (api.counts.get(p) ?? 0) + 1);

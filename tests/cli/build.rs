@@ -118,3 +118,56 @@ fn assets_in_the_theme_are_copied() {
     assert_eq!(files["img/photo.jpg"], b"\xff\xd8\xff");
     assert!(!files.contains_key(".DS_Store") && !files.contains_key("index.html~"));
 }
+
+/// A theme file that links outside the site would be published: refused, naming the link and
+/// where it leads, with out/site as it was. A link that stays inside the site is followed.
+#[cfg(unix)]
+#[test]
+fn theme_links_that_leave_the_site_are_refused() {
+    let secrets = tempfile::tempdir().unwrap();
+    let credentials = secrets.path().join("credentials");
+    std::fs::write(&credentials, "aws_secret_access_key = do-not-publish").unwrap();
+
+    let site = TestSite::new();
+    site.write(
+        "shared/logo.svg",
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    std::os::unix::fs::symlink(
+        site.path("shared/logo.svg"),
+        site.path("templates/logo.svg"),
+    )
+    .unwrap();
+    assert!(site.build(&[]).success());
+    let before = site.output();
+    assert!(
+        before.contains_key("logo.svg"),
+        "a link inside the site is followed"
+    );
+
+    std::os::unix::fs::symlink(&credentials, site.path("templates/x.bin")).unwrap();
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let resolved = std::fs::canonicalize(&credentials).unwrap();
+    assert!(
+        run.stderr.contains(&format!(
+            "templates/x.bin: a link to {}, outside the site's folder",
+            resolved.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.output(), before, "out/site is untouched");
+
+    // The same through a linked folder.
+    std::fs::remove_file(site.path("templates/x.bin")).unwrap();
+    std::os::unix::fs::symlink(secrets.path(), site.path("templates/assets")).unwrap();
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/assets: a link to"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.output(), before);
+}

@@ -143,6 +143,15 @@ fn deploys_from_nothing_then_changes_nothing() {
     assert_eq!(ids, std::slice::from_ref(&distribution));
     assert_eq!(invalidations, 1);
 
+    // The lock file is kept at the project root, where the user's repository commits it,
+    // and comes back into a fresh out/infra before terraform init.
+    let kept = std::fs::read_to_string(site.path(".terraform.lock.hcl")).unwrap();
+    assert!(
+        kept.contains("provider \"registry.terraform.io/hashicorp/aws\""),
+        "{kept}"
+    );
+    std::fs::remove_file(dir.join(".terraform.lock.hcl")).unwrap();
+
     // Again: Terraform has nothing to change and publish nothing to upload.
     let started = Instant::now();
     let second = deploy(&site, &moto);
@@ -151,6 +160,10 @@ fn deploys_from_nothing_then_changes_nothing() {
         started.elapsed().as_secs_f64()
     );
     assert_changed_nothing(&second);
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".terraform.lock.hcl")).unwrap(),
+        kept
+    );
 }
 
 /// A repeated `gen deploy` succeeded and had nothing to apply or upload.

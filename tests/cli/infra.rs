@@ -16,11 +16,11 @@ const VARIANTS: [(&str, &str); 5] = [
     ("default", ""),
     (
         "custom_domain",
-        "base_url = \"https://ada.example.com/\"\n[infra]\nproject = \"ada-resume\"\nregion = \"eu-west-1\"\ntags = { Owner = \"ada\", Note = \"${not an expression}\" }\n[domain]\nname = \"ada.example.com\"\nzone = \"example.com\"\n",
+        "base_url = \"https://ada.example.com/\"\n[infra]\nproject = \"ada-resume\"\nregion = \"eu-west-1\"\ntags = { Owner = \"ada\", Note = \"${not an expression}\" }\n[domain]\nname = \"ada.example.com\"\nzone = \"example.com\"\n[headers]\nhsts_include_subdomains = true\nhsts_preload = true\n",
     ),
     (
         "function_url",
-        "[counter]\nmode = \"function-url\"\nshards = 4\n",
+        "[counter]\nmode = \"function-url\"\nshards = 4\nconcurrency = 5\n[alerts]\nemail = \"ada@example.com\"\nmonthly_budget = 20\n",
     ),
     (
         "s3_backend",
@@ -94,6 +94,9 @@ fn every_variant_has_its_files_and_the_same_bytes_twice() {
         if name == "custom_domain" {
             expected.push("dns.tf.json");
         }
+        if name == "function_url" {
+            expected.push("alerts.tf.json");
+        }
         expected.sort_unstable();
         assert_eq!(first.keys().collect::<Vec<_>>(), expected, "{name}");
         assert!(site.infra(&["--counter-zip", &fixture_zip()]).success());
@@ -102,6 +105,207 @@ fn every_variant_has_its_files_and_the_same_bytes_twice() {
             first,
             "{name}: a second run changed the files"
         );
+    }
+}
+
+/// Every resource of a variant's files, as (type, name, body).
+fn resources(dir: &Path) -> Vec<(String, String, serde_json::Value)> {
+    let mut all = Vec::new();
+    for (file, bytes) in files(dir) {
+        if !file.ends_with(".tf.json") {
+            continue;
+        }
+        let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        for (kind, named) in doc["resource"].as_object().into_iter().flatten() {
+            for (name, body) in named.as_object().unwrap() {
+                all.push((kind.clone(), name.clone(), body.clone()));
+            }
+        }
+    }
+    all
+}
+
+fn of_type<'a>(
+    resources: &'a [(String, String, serde_json::Value)],
+    kind: &str,
+) -> Vec<&'a serde_json::Value> {
+    resources
+        .iter()
+        .filter(|(k, _, _)| k == kind)
+        .map(|(_, _, body)| body)
+        .collect()
+}
+
+/// Who may invoke the counter, in every variant: one service, one source, never "*".
+#[test]
+fn the_counter_can_be_invoked_only_by_its_own_front_door() {
+    for (name, settings) in VARIANTS {
+        let site = stack(settings);
+        let all = resources(&infra_dir(&site));
+        let permissions = of_type(&all, "aws_lambda_permission");
+        for permission in &permissions {
+            assert_ne!(permission["principal"], "*", "{name}: {permission}");
+            assert!(
+                permission["source_arn"]
+                    .as_str()
+                    .is_some_and(|arn| arn.starts_with("${aws_")),
+                "{name}: every permission names this stack's caller: {permission}"
+            );
+        }
+        let urls = of_type(&all, "aws_lambda_function_url");
+        match name {
+            "counter_off" => assert!(permissions.is_empty() && urls.is_empty()),
+            "function_url" => {
+                // Both permissions a function URL needs, for this distribution only; the URL
+                // itself takes only signed requests.
+                let granted: Vec<(&str, &str, &str, Option<&str>)> = permissions
+                    .iter()
+                    .map(|p| {
+                        (
+                            p["action"].as_str().unwrap(),
+                            p["principal"].as_str().unwrap(),
+                            p["source_arn"].as_str().unwrap(),
+                            p["function_url_auth_type"].as_str(),
+                        )
+                    })
+                    .collect();
+                let distribution = "${aws_cloudfront_distribution.site.arn}";
+                assert_eq!(
+                    granted,
+                    [
+                        (
+                            "lambda:InvokeFunctionUrl",
+                            "cloudfront.amazonaws.com",
+                            distribution,
+                            Some("AWS_IAM")
+                        ),
+                        (
+                            "lambda:InvokeFunction",
+                            "cloudfront.amazonaws.com",
+                            distribution,
+                            None
+                        ),
+                    ]
+                );
+                assert_eq!(urls.len(), 1);
+                assert_eq!(urls[0]["authorization_type"], "AWS_IAM");
+                assert!(urls[0].get("cors").is_none(), "same origin: no CORS");
+                let oac = of_type(&all, "aws_cloudfront_origin_access_control");
+                assert!(
+                    oac.iter()
+                        .any(|o| o["origin_access_control_origin_type"] == "lambda"
+                            && o["signing_behavior"] == "always"),
+                    "{oac:?}"
+                );
+                let distribution = &of_type(&all, "aws_cloudfront_distribution")[0];
+                let behavior = &distribution["ordered_cache_behavior"][0];
+                assert_eq!(behavior["path_pattern"], "/visits");
+                assert_eq!(behavior["target_origin_id"], "counter");
+                let function = &of_type(&all, "aws_lambda_function")[0];
+                assert_eq!(function["reserved_concurrent_executions"], 5);
+            }
+            _ => {
+                assert!(urls.is_empty(), "{name}");
+                assert_eq!(permissions.len(), 1, "{name}");
+                assert_eq!(permissions[0]["action"], "lambda:InvokeFunction");
+                assert_eq!(permissions[0]["principal"], "apigateway.amazonaws.com");
+                assert!(
+                    permissions[0]["source_arn"]
+                        .as_str()
+                        .unwrap()
+                        .ends_with("/*/*/visits"),
+                    "{name}"
+                );
+            }
+        }
+    }
+}
+
+/// The counter's cost has a ceiling: the table's throughput is capped, and the function
+/// counts only the site's pages.
+#[test]
+fn the_counter_has_a_ceiling_and_counts_only_the_sites_pages() {
+    for (name, settings) in VARIANTS {
+        if name == "counter_off" {
+            continue;
+        }
+        let site = stack(settings);
+        let all = resources(&infra_dir(&site));
+        let table = &of_type(&all, "aws_dynamodb_table")[0];
+        let shards = if name == "function_url" { 4 } else { 1 };
+        assert_eq!(
+            table["on_demand_throughput"][0]["max_write_request_units"], 10,
+            "{name}"
+        );
+        assert_eq!(
+            table["on_demand_throughput"][0]["max_read_request_units"],
+            10 * shards,
+            "{name}"
+        );
+        let function = &of_type(&all, "aws_lambda_function")[0];
+        assert_eq!(
+            function["environment"][0]["variables"]["COUNTER_PAGES"], "/",
+            "{name}"
+        );
+    }
+}
+
+/// What viewers get: S3's own headers removed, the permissions and opener policies added,
+/// and HSTS for subdomains and preloading only when gen.toml asks for them.
+#[test]
+fn response_headers_are_as_configured() {
+    for (name, settings) in VARIANTS {
+        let site = stack(settings);
+        let all = resources(&infra_dir(&site));
+        let policy = &of_type(&all, "aws_cloudfront_response_headers_policy")[0];
+        let removed: Vec<&str> = policy["remove_headers_config"][0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["header"].as_str().unwrap())
+            .collect();
+        for header in [
+            "x-amz-meta-md5",
+            "x-amz-version-id",
+            "x-amz-server-side-encryption",
+        ] {
+            assert!(removed.contains(&header), "{name}: {removed:?}");
+        }
+        let added: Vec<(&str, &str)> = policy["custom_headers_config"][0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["header"].as_str().unwrap(), h["value"].as_str().unwrap()))
+            .collect();
+        assert!(
+            added.contains(&("Cross-Origin-Opener-Policy", "same-origin")),
+            "{added:?}"
+        );
+        assert!(
+            added
+                .iter()
+                .any(|(h, v)| *h == "Permissions-Policy" && v.contains("camera=()")),
+            "{added:?}"
+        );
+        let hsts = &policy["security_headers_config"][0]["strict_transport_security"][0];
+        let opted_in = name == "custom_domain";
+        assert_eq!(hsts["include_subdomains"], opted_in, "{name}");
+        assert_eq!(hsts["preload"], opted_in, "{name}");
+        assert_eq!(hsts["access_control_max_age_sec"], 63_072_000);
+    }
+}
+
+#[test]
+fn the_budget_alarm_emails_the_address_in_gen_toml() {
+    let site = stack(VARIANTS[2].1);
+    let all = resources(&infra_dir(&site));
+    let budget = &of_type(&all, "aws_budgets_budget")[0];
+    assert_eq!(budget["limit_amount"], "20.0");
+    assert_eq!(budget["time_unit"], "MONTHLY");
+    let notifications = budget["notification"].as_array().unwrap();
+    assert_eq!(notifications.len(), 2);
+    for n in notifications {
+        assert_eq!(n["subscriber_email_addresses"][0], "ada@example.com");
     }
 }
 
@@ -250,6 +454,44 @@ fn bad_counter_zips_are_refused() {
     }
 }
 
+/// A zip with a `.sha256` beside it (as releases ship it) is deployed only if it matches.
+#[test]
+fn a_counter_zip_must_match_its_checksum_file() {
+    use sha2::Digest;
+    let site = TestSite::new();
+    let zip = std::fs::read(fixture_zip()).unwrap();
+    site.write("counter.zip", &zip);
+    let path = site.path("counter.zip");
+    let path = path.to_str().unwrap();
+    site.write(
+        "counter.zip.sha256",
+        format!("{}  counter.zip\n", "0".repeat(64)).as_bytes(),
+    );
+    let run = site.infra(&["--counter-zip", path]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains(&format!(
+            "not the {} expected; it was not deployed",
+            "0".repeat(64)
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path("out/infra").exists(), "nothing is written");
+
+    let digest: String = sha2::Sha256::digest(&zip)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    site.write(
+        "counter.zip.sha256",
+        format!("{digest}  counter.zip\n").as_bytes(),
+    );
+    let run = site.infra(&["--counter-zip", path]);
+    assert!(run.success(), "{}", run.stderr);
+    assert!(run.stderr.contains("matching"), "{}", run.stderr);
+}
+
 #[test]
 fn without_an_embedded_counter_or_cargo_lambda_infra_names_the_ways_out() {
     // The binary under test is a plain build: no counter zip inside.
@@ -343,12 +585,15 @@ pub(crate) fn point_at_moto(dir: &Path, moto: &Moto, aliases: &[&str]) {
 }
 
 /// What moto 5.2.5 cannot do, and only that:
+/// - it answers DescribeSubscribersForNotification with an error page, so the budget of
+///   `[alerts]` is dropped (`terraform validate`, checkov and the JSON tests cover it);
 /// - it has no CloudFront response headers policies (CreateResponseHeadersPolicy is answered
 ///   404), so the policy is dropped and the distribution's default cache behaviour repeated
 ///   without it (`terraform validate`, checkov and the snapshots cover the policy);
 /// - it answers a distribution with `forwarded_values` added, `origin_access_control_id`
-///   dropped and `cloudfront_default_certificate = true` whatever was sent, and a Lambda
-///   function without its `logging_config`: those attributes are ignored when planning again.
+///   dropped and `cloudfront_default_certificate = true` whatever was sent, a Lambda
+///   function without its `logging_config` and a table without its `on_demand_throughput`:
+///   those attributes are ignored when planning again.
 fn without_headers_policy(dir: &Path) -> String {
     let site: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("site.tf.json")).unwrap()).unwrap();
@@ -359,19 +604,39 @@ fn without_headers_policy(dir: &Path) -> String {
         .unwrap()
         .remove("response_headers_policy_id")
         .expect("the policy is attached");
-    serde_json::json!({
+    let mut distribution = serde_json::json!({
+        "default_cache_behavior": behavior,
+        "lifecycle": [{ "ignore_changes": ["default_cache_behavior", "ordered_cache_behavior", "origin", "viewer_certificate"] }]
+    });
+    // Function-url mode: the counter's behaviour, without the policy too.
+    if let Some(ordered) =
+        site["resource"]["aws_cloudfront_distribution"]["site"].get("ordered_cache_behavior")
+    {
+        let mut ordered = ordered.clone();
+        for behavior in ordered.as_array_mut().unwrap() {
+            behavior
+                .as_object_mut()
+                .unwrap()
+                .remove("response_headers_policy_id");
+        }
+        distribution["ordered_cache_behavior"] = ordered;
+    }
+    let mut gaps = serde_json::json!({
         "resource": {
             "aws_cloudfront_response_headers_policy": { "site": { "count": 0 } },
-            "aws_cloudfront_distribution": { "site": {
-                "default_cache_behavior": behavior,
-                "lifecycle": [{ "ignore_changes": ["default_cache_behavior", "origin", "viewer_certificate"] }]
-            } },
+            "aws_cloudfront_distribution": { "site": distribution },
             "aws_lambda_function": { "counter": {
                 "lifecycle": [{ "ignore_changes": ["logging_config"] }]
+            } },
+            "aws_dynamodb_table": { "visits": {
+                "lifecycle": [{ "ignore_changes": ["on_demand_throughput"] }]
             } }
         }
-    })
-    .to_string()
+    });
+    if dir.join("alerts.tf.json").exists() {
+        gaps["resource"]["aws_budgets_budget"] = serde_json::json!({ "monthly": { "count": 0 } });
+    }
+    gaps.to_string()
 }
 
 fn create_hosted_zone(moto: &Moto, zone: &str) {
@@ -413,6 +678,17 @@ fn the_default_stack_applies_to_moto_without_drift() {
     assert!(
         counter.starts_with("https://") && counter.ends_with("/visits"),
         "{counter}"
+    );
+}
+
+#[test]
+fn the_function_url_stack_applies_to_moto_without_drift() {
+    let outputs = apply_against_moto(VARIANTS[2].1, &[]);
+    let site = output(&outputs, "site_url");
+    assert_eq!(
+        output(&outputs, "counter_url"),
+        format!("{site}visits"),
+        "the counter is served at the site's own origin"
     );
 }
 

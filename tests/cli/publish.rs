@@ -10,13 +10,15 @@ use crate::support::{Run, TestSite, run};
 
 const BUCKET: &str = "resume-site";
 
-/// A moto with the bucket and a distribution; returns the distribution's id.
+/// A moto with the bucket (tagged as gen's stack tags it) and a distribution; returns the
+/// distribution's id.
 fn stack(moto: &Moto) -> String {
     boto3(
         moto,
         &format!(
             "s3 = boto3.client('s3', **kw)\n\
              s3.create_bucket(Bucket='{BUCKET}')\n\
+             s3.put_bucket_tagging(Bucket='{BUCKET}', Tagging={{'TagSet': [{{'Key': 'Project', 'Value': 'resume'}}, {{'Key': 'ManagedBy', 'Value': 'gen'}}]}})\n\
              cf = boto3.client('cloudfront', **kw)\n\
              d = cf.create_distribution(DistributionConfig={{'CallerReference': 'test', 'Comment': '', 'Enabled': True,\n\
                'Origins': {{'Quantity': 1, 'Items': [{{'Id': 'site', 'DomainName': '{BUCKET}.s3.amazonaws.com', 'S3OriginConfig': {{'OriginAccessIdentity': ''}}}}]}},\n\
@@ -262,7 +264,17 @@ fn deletes_are_capped_and_stay_inside_the_prefix() {
     assert!(refused.stderr.contains("would delete 1 files from s3://resume-site/site/, more than --max-deletes 0; nothing was changed"), "{}", refused.stderr);
     assert_bucket_is(&moto, &with_extra, "site/");
 
-    let run = publish(&site, &moto, &["--prefix", "site"]);
+    // No terminal to ask in (as in CI): deletes need --yes.
+    let unasked = publish(&site, &moto, &["--prefix", "site"]);
+    assert_eq!(unasked.code, Some(1));
+    assert!(
+        unasked.stderr.contains("would delete 1 files from s3://resume-site/site/ and there is no terminal to ask in; nothing was changed"),
+        "{}",
+        unasked.stderr
+    );
+    assert_bucket_is(&moto, &with_extra, "site/");
+
+    let run = publish(&site, &moto, &["--prefix", "site", "--yes"]);
     assert!(run.success(), "{}", run.stderr);
     assert!(run.stderr.contains("deleted 1"), "{}", run.stderr);
     assert_bucket_is(&moto, &without, "site/");
@@ -335,4 +347,44 @@ fn refuses_without_a_good_build() {
         failed.stderr
     );
     assert!(objects(&moto).is_empty(), "nothing was published");
+}
+
+#[test]
+fn a_bucket_without_gens_tag_is_refused_unless_forced() {
+    let moto = Moto::start();
+    boto3(
+        &moto,
+        "s3 = boto3.client('s3', **kw)\n\
+         s3.create_bucket(Bucket='resume-site')\n\
+         s3.put_object(Bucket='resume-site', Key='family-photos/1.jpg', Body=b'precious')",
+    );
+    let site = TestSite::new();
+    let files = built(&site);
+    let refused = publish(&site, &moto, &[]);
+    assert_eq!(refused.code, Some(1), "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("bucket resume-site does not carry the tag ManagedBy = gen"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("nothing was changed"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        objects(&moto).keys().collect::<Vec<_>>(),
+        ["family-photos/1.jpg"]
+    );
+
+    let forced = publish(&site, &moto, &["--force", "--prefix", "site"]);
+    assert!(forced.success(), "{}", forced.stderr);
+    assert!(
+        forced.stderr.contains("publishing to it anyway (--force)"),
+        "{}",
+        forced.stderr
+    );
+    assert_bucket_is(&moto, &files, "site/");
 }

@@ -613,11 +613,133 @@ fn listening_refusals_and_explicit_bind() {
         not_a_site.stderr
     );
 
-    // Other addresses only when asked for: then any Host is answered, and the terminal says so.
-    let serve = Serve::start(&site, &["--port", "0", "--bind", "0.0.0.0"]);
+    // Other addresses only when asked for, and the terminal says so. Listening everywhere
+    // does not turn the Host check off: IP addresses and loopback names are answered, other
+    // names only when allowed (a DNS-rebinding page always sends its own name).
+    let serve = Serve::start(
+        &site,
+        &[
+            "--port",
+            "0",
+            "--bind",
+            "0.0.0.0",
+            "--allow-host",
+            "laptop.lan",
+        ],
+    );
     serve.wait_for_log("anyone who can reach this machine");
-    let reply = serve.request("GET", "/", &[("Host", "laptop.lan:8000")], b"");
-    assert_eq!(reply.status, 200);
+    for (host, status) in [
+        ("laptop.lan:8000", 200),
+        ("192.168.1.20:8000", 200),
+        ("127.0.0.1", 200),
+        ("evil.example:8000", 403),
+        ("laptop.lan.evil.example", 403),
+    ] {
+        let reply = serve.request("GET", "/", &[("Host", host)], b"");
+        assert_eq!(reply.status, status, "{host}");
+    }
+    let bad = refused(
+        &site.root().to_string_lossy(),
+        &["--port", "0", "--allow-host", "not a host"],
+    );
+    assert_eq!(bad.code, Some(1));
+    assert!(
+        bad.stderr
+            .contains("--allow-host \"not a host\" is not a host name"),
+        "{}",
+        bad.stderr
+    );
+}
+
+/// Another site's page cannot count visits in the preview (a cross-site POST is a "simple
+/// request" browsers send without asking), nor can anyone add paths the site does not have.
+#[test]
+fn the_preview_counter_counts_only_its_own_pages_for_its_own_pages() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site, &["--port", "0"]);
+    let own = format!("http://127.0.0.1:{}", serve.port);
+    let counts_file = site.path("out/visits.json");
+    let counts = || std::fs::read_to_string(&counts_file).unwrap_or_default();
+
+    for headers in [
+        vec![
+            ("Origin", "https://evil.example"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ],
+        vec![("Origin", "https://evil.example")],
+        vec![("Sec-Fetch-Site", "cross-site")],
+        vec![
+            ("Sec-Fetch-Site", "same-site"),
+            ("Origin", "http://127.0.0.1:1"),
+        ],
+    ] {
+        let reply = serve.request("POST", "/visits?path=/", &headers, b"");
+        assert_eq!(reply.status, 403, "{headers:?}: {}", reply.body);
+        assert_eq!(reply.header("x-content-type-options"), "nosniff");
+    }
+    assert_eq!(counts(), "", "nothing was counted or written");
+
+    let same = serve.request(
+        "POST",
+        "/visits?path=/",
+        &[("Origin", own.as_str()), ("Sec-Fetch-Site", "same-origin")],
+        b"",
+    );
+    assert_eq!(
+        (same.status, same.body.as_str()),
+        (200, r#"{"path":"/","count":1}"#)
+    );
+
+    for path in ["/made-up", "/404.html", "/resume.json", "/%3Cscript%3E"] {
+        let reply = serve.request("POST", &format!("/visits?path={path}"), &[], b"");
+        assert_eq!(reply.status, 404, "{path}");
+        assert!(
+            !reply.body.contains("script") && !reply.body.contains("made-up"),
+            "{}",
+            reply.body
+        );
+    }
+    let stored: Value = serde_json::from_str(&counts()).unwrap();
+    assert_eq!(
+        stored,
+        serde_json::json!({ "/": 1 }),
+        "only the site's page has a count"
+    );
+}
+
+/// A client that sends half a request and stops (slowloris) loses its connection within the
+/// header timeout instead of holding it open.
+#[test]
+fn a_half_sent_request_is_closed_within_the_header_timeout() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site, &["--port", "0"]);
+    let mut stream = TcpStream::connect(("127.0.0.1", serve.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let started = Instant::now();
+    stream
+        .write_all(
+            format!(
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Slow: ",
+                serve.port
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = stream.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(
+        closed.is_ok(),
+        "the server closed the connection: {closed:?}"
+    );
+    assert!(
+        waited >= Duration::from_secs(4) && waited < Duration::from_secs(8),
+        "closed after {waited:?}, expected the 5 s header timeout"
+    );
+    // The server still answers everyone else.
+    assert_eq!(serve.get("/").status, 200);
 }
 
 #[cfg(unix)]

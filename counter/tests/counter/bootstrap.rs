@@ -44,6 +44,8 @@ fn start(runtime: &RuntimeApi, moto: &Moto, table: Option<&str>) -> Function {
     if let Some(table) = table {
         command.env("COUNTER_TABLE", table);
     }
+    // The site's pages, as gen infra passes them: the only paths counted.
+    command.env("COUNTER_PAGES", "/\n/cv/\n");
     Function(command.spawn().expect("starting the counter binary"))
 }
 
@@ -91,6 +93,7 @@ async fn answers_recorded_api_gateway_and_function_url_events() {
     assert_eq!(post.body, r#"{"path":"/","count":1}"#);
     assert_eq!(post.headers["content-type"], "application/json");
     assert_eq!(post.headers["cache-control"], "no-store");
+    assert_eq!(post.headers["x-content-type-options"], "nosniff");
 
     let again = http(runtime.invoke(&event("http-api-post")));
     assert_eq!(again.body, r#"{"path":"/","count":2}"#);
@@ -113,6 +116,14 @@ async fn answers_recorded_api_gateway_and_function_url_events() {
     let put = http(runtime.invoke(&put));
     assert_eq!(put.status, 405);
     assert_eq!(put.headers["allow"], "GET, POST");
+
+    // A path the site does not have is refused before DynamoDB: no item, no echo.
+    let mut invented = event("http-api-post");
+    invented["body"] = json!(r#"{"path": "/<script>made-up"}"#);
+    let invented = http(runtime.invoke(&invented));
+    assert_eq!(invented.status, 404);
+    assert_eq!(invented.headers["x-content-type-options"], "nosniff");
+    assert!(!invented.body.contains("made-up"), "{}", invented.body);
 
     assert_eq!(
         items(&client, "counter-visits").await,

@@ -13,6 +13,7 @@ fn store(client: &aws_sdk_dynamodb::Client, table: &str, shards: u32) -> DynamoS
     let settings = Settings {
         table: table.to_owned(),
         shards,
+        pages: Default::default(),
     };
     DynamoStore::new(client.clone(), settings)
 }
@@ -139,16 +140,28 @@ fn settings_come_from_the_environment() {
         }
     };
     assert_eq!(
-        Settings::from_env(env(&[("COUNTER_TABLE", "t")])),
+        Settings::from_env(env(&[
+            ("COUNTER_TABLE", "t"),
+            ("COUNTER_PAGES", "/\n/cv/\n")
+        ])),
         Ok(Settings {
             table: "t".into(),
-            shards: 1
+            shards: 1,
+            pages: ["/".to_owned(), "/cv/".to_owned()].into(),
         })
     );
     assert_eq!(
-        Settings::from_env(env(&[("COUNTER_TABLE", "t"), ("COUNTER_SHARDS", "16")]))
-            .unwrap()
-            .shards,
+        Settings::from_env(env(&[("COUNTER_TABLE", "t")])),
+        Err("COUNTER_PAGES is not set; set it to the site's page paths, one per line".into())
+    );
+    assert_eq!(
+        Settings::from_env(env(&[
+            ("COUNTER_TABLE", "t"),
+            ("COUNTER_SHARDS", "16"),
+            ("COUNTER_PAGES", "/")
+        ]))
+        .unwrap()
+        .shards,
         16
     );
     assert_eq!(

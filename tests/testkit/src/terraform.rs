@@ -92,6 +92,7 @@ pub fn moto_override(endpoint: &str, aliases: &[&str]) -> String {
     let services = [
         "acm",
         "apigatewayv2",
+        "budgets",
         "cloudfront",
         "dynamodb",
         "iam",
@@ -111,7 +112,7 @@ pub fn moto_override(endpoint: &str, aliases: &[&str]) -> String {
             .unwrap_or_default();
         format!(
             "{{{alias}\"access_key\": \"testing\", \"secret_key\": \"testing\", \"skip_credentials_validation\": true, \
-             \"skip_requesting_account_id\": false, \"skip_metadata_api_check\": true, \"s3_use_path_style\": true, \
+             \"skip_requesting_account_id\": false, \"skip_metadata_api_check\": true, \"s3_use_path_style\": true, \"max_retries\": 1, \
              \"endpoints\": [{{{}}}]}}",
             endpoints.join(", ")
         )
