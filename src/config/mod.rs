@@ -163,6 +163,45 @@ mod tests {
         assert!(err.message.contains("base_ulr"), "{err}");
     }
 
+    /// Every setting the starter gen.toml shows in a comment is valid once uncommented.
+    #[test]
+    fn the_starter_settings_parse_uncommented() {
+        let text: String = include_str!("../../gen.toml")
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(rest) if rest.starts_with('[') || rest.contains(" = ") => rest,
+                _ => line,
+            })
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let config = parse(&toml(&text)).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let stack = &config.stack;
+        assert_eq!(stack.counter.concurrency, Some(5));
+        assert!(!stack.headers.hsts_preload);
+        assert_eq!(stack.alerts.as_ref().unwrap().email, "ada@example.com");
+    }
+
+    #[test]
+    fn header_and_alert_settings_are_checked_where_written() {
+        let err = parse(&toml("[headers]\nhsts_preload = true\n")).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 16), "{err}");
+        assert!(
+            err.message.contains("set hsts_include_subdomains = true"),
+            "{err}"
+        );
+        let err = parse(&toml("[alerts]\nemail = \"not an address\"\n")).unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains("is not an email address"), "{err}");
+        let err = parse(&toml("[alerts]\nmonthly_budget = 5\n")).unwrap_err();
+        assert!(err.message.contains("set alerts.email too"), "{err}");
+        let err = parse(&toml("[counter]\nconcurrency = 0\n")).unwrap_err();
+        assert!(
+            err.message
+                .contains("counter.concurrency: 0 is out of range"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn bad_base_url_is_located() {
         let err = parse(&toml("\nbase_url = \"javascript:alert(1)\"\n")).unwrap_err();
