@@ -39,7 +39,8 @@ pub enum Command {
         after_help = "Examples:\n  gen infra\n  gen infra --counter-zip target/lambda/counter/bootstrap.zip\n  terraform -chdir=out/infra init && terraform -chdir=out/infra apply"
     )]
     Infra(InfraArgs),
-    /// Upload out/site/ to S3 (changed files only) and invalidate what changed in CloudFront
+    /// Render the site and upload it to S3 (changed files only), invalidating what changed in
+    /// CloudFront
     #[command(
         after_help = "Examples:\n  gen publish --dry-run --bucket resume-site-2026\n  gen publish --bucket resume-site-2026 --distribution-id E2QWRUHAPOMQZL\n  gen publish --bucket my-bucket --prefix resume --max-deletes 10 --yes"
     )]
@@ -104,9 +105,9 @@ pub struct PublishArgs {
     /// The site's folder
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
-    /// The built site to publish [default: ROOT/out/site]
-    #[arg(long, value_name = "DIR")]
-    pub site: Option<PathBuf>,
+    /// The visitor counter API the page calls [default: the stack's counter_url output]
+    #[arg(long, value_name = "URL", env = "GEN_COUNTER_URL")]
+    pub counter_url: Option<String>,
     /// The S3 bucket (the stack's `bucket` output)
     #[arg(long, value_name = "NAME")]
     pub bucket: Option<String>,

@@ -1,5 +1,6 @@
 //! `gen`: a resume in YAML becomes a fast, secure personal website.
 
+pub mod build;
 pub mod cli;
 pub mod cmd;
 pub mod config;

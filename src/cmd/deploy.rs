@@ -9,11 +9,14 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::cli::{BuildArgs, DeployArgs, InfraArgs, PublishArgs};
-use crate::cmd::{build, infra, publish};
+use crate::build;
+use crate::cli::{DeployArgs, InfraArgs};
+use crate::cmd::infra;
 use crate::config::CounterMode;
 use crate::counter_zip;
 use crate::infra::outputs::{self, terraform_in};
+use crate::output;
+use crate::publish::{self, Options, Target};
 use crate::term;
 
 pub fn run(args: &DeployArgs) -> Result<()> {
@@ -60,36 +63,32 @@ pub fn run(args: &DeployArgs) -> Result<()> {
     }
 
     step(5, "gen build with the stack's outputs, and gen publish");
-    let stack = outputs::discover_in(&args.root);
-    build::run_with(
-        &BuildArgs {
-            root: args.root.clone(),
-            out: None,
-            counter_url: None,
+    // One render: the site written to out/site is the site published.
+    let started = std::time::Instant::now();
+    let stack = outputs::discover_in(&args.root)
+        .map_err(|e| anyhow::anyhow!("reading the stack's outputs after apply: {e}"))?;
+    let (counter_url, _) = build::counter_url(None, Some(&Ok(stack.clone())))?;
+    let built = build::published(&args.root, counter_url)?;
+    let out = output::default_dir(&args.root);
+    output::write_site(&built.site, &out)?;
+    output::report(&built.site, &out, started);
+    publish::run(
+        &built.site,
+        &Target {
+            bucket: stack.bucket.clone(),
+            prefix: String::new(),
+            distribution_id: Some(stack.distribution_id.clone()),
         },
-        Some(&stack),
+        &Options {
+            record_anchor: out,
+            dry_run: false,
+            max_deletes: args.max_deletes,
+            force: false,
+            yes: args.auto_approve,
+            wait: false,
+        },
     )?;
-    // Without outputs, publish looks for them itself and says what is missing.
-    let (bucket, distribution_id) = match &stack {
-        Ok(stack) => (
-            Some(stack.bucket.clone()),
-            Some(stack.distribution_id.clone()),
-        ),
-        Err(_) => (None, None),
-    };
-    publish::run(&PublishArgs {
-        root: args.root.clone(),
-        site: None,
-        bucket,
-        prefix: String::new(),
-        distribution_id,
-        dry_run: false,
-        max_deletes: args.max_deletes,
-        force: false,
-        yes: args.auto_approve,
-        wait: false,
-    })?;
-    term::status("live", &stack?.site_url);
+    term::status("live", &stack.site_url);
     Ok(())
 }
 

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::build::{self, RenderOptions};
 use crate::cli::InfraArgs;
 use crate::config::{self, Config, CounterMode};
 use crate::counter_zip;
 use crate::infra::{self, COUNTER_ZIP, InfraFile, OWN_FILES, STATE_FILE, StackOptions};
-use crate::render::{self, RenderOptions};
-use crate::sources::{CONFIG_FILE, Sources, text_file};
+use crate::sources::{CONFIG_FILE, text_file};
 use crate::term;
 
 pub fn run(args: &InfraArgs) -> Result<()> {
@@ -65,9 +65,8 @@ const MAX_PAGES_BYTES: usize = 3072;
 /// The site's page paths, from rendering it in memory: the counter counts these and answers
 /// 404 for anything else, so no one can add items to the table by inventing paths.
 fn site_pages(root: &Path) -> Result<Vec<String>> {
-    let sources = Sources::read(root)?;
-    let rendered = render::render(
-        &sources,
+    let rendered = build::site(
+        root,
         &RenderOptions {
             counter_url: None,
             live_reload: false,

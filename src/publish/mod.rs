@@ -4,6 +4,9 @@
 
 pub mod plan;
 pub mod record;
+mod run;
+
+pub use run::{Options, run};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

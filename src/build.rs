@@ -1,0 +1,99 @@
+//! One build of a site, in memory: its sources read and rendered. `gen build` writes the
+//! result, `gen publish` and `gen deploy` upload that same value, and `gen infra` takes the
+//! site's pages from it: no command reads what another wrote to disk.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::infra::outputs::{OutputsError, StackOutputs};
+use crate::render::{self, Rendered};
+use crate::sources::Sources;
+use crate::term;
+
+pub use crate::render::RenderOptions;
+
+/// Reads the site rooted at `root` and renders it; nothing is written.
+pub fn site(root: &Path, options: &RenderOptions) -> Result<Rendered> {
+    let sources = Sources::read(root)?;
+    render::render(&sources, options)
+}
+
+/// The site as it is written and published (no preview additions) with its page calling
+/// `counter_url`; its warnings are printed.
+pub fn published(root: &Path, counter_url: Option<String>) -> Result<Rendered> {
+    let built = site(
+        root,
+        &RenderOptions {
+            counter_url,
+            live_reload: false,
+        },
+    )?;
+    for warning in &built.warnings {
+        term::warning(warning);
+    }
+    Ok(built)
+}
+
+const NO_COUNTER: &str = "no visitor counter: deploy the stack (gen deploy), or pass --counter-url or set GEN_COUNTER_URL";
+
+/// The counter URL the page calls, and what to tell the user about it: `given`
+/// (`--counter-url`, `GEN_COUNTER_URL`; empty means none) or else the stack's outputs.
+pub fn counter_url(
+    given: Option<&str>,
+    stack: Option<&Result<StackOutputs, OutputsError>>,
+) -> Result<(Option<String>, Option<String>)> {
+    let stack_url = match (given, stack) {
+        (Some(url), _) if url.trim().is_empty() => return Ok((None, Some(NO_COUNTER.into()))),
+        (Some(url), _) => return Ok((Some(check_counter_url(url.trim())?), None)),
+        (None, Some(Ok(stack))) => stack.counter_url.as_deref(),
+        (None, None | Some(Err(OutputsError::NoState))) => {
+            return Ok((None, Some(NO_COUNTER.into())));
+        }
+        (None, Some(Err(e))) => return Ok((None, Some(format!("no visitor counter: {e}")))),
+    };
+    Ok(match stack_url {
+        Some(url) => (
+            Some(check_counter_url(url).context("the stack's counter_url output")?),
+            Some("counter URL from the stack's outputs".to_owned()),
+        ),
+        None => (
+            None,
+            Some("no visitor counter: the stack has none ([counter] mode = \"off\")".to_owned()),
+        ),
+    })
+}
+
+/// The counter API must be https, or plain http on this machine for local testing.
+pub fn check_counter_url(url: &str) -> Result<String> {
+    let lower = url.to_ascii_lowercase();
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| {
+            lower
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+        });
+    if !crate::links::is_web_url(url) || !(lower.starts_with("https://") || loopback) {
+        bail!(
+            "counter URL {url:?} must be an https:// address (or http://127.0.0.1:PORT for local testing)"
+        );
+    }
+    Ok(url.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counter_urls() {
+        assert!(
+            check_counter_url("https://abc.execute-api.eu-west-1.amazonaws.com/visits").is_ok()
+        );
+        assert!(check_counter_url("http://127.0.0.1:9000/visits").is_ok());
+        assert!(check_counter_url("http://example.com/visits").is_err());
+        assert!(check_counter_url("http://127.0.0.1.evil.example/visits").is_err());
+        assert!(check_counter_url("javascript:alert(1)").is_err());
+    }
+}
