@@ -6,9 +6,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::infra::outputs::{OutputsError, StackOutputs};
 use crate::render::{self, Rendered};
 use crate::sources::Sources;
+use crate::stack::{OutputsError, StackOutputs};
 use crate::term;
 
 pub use crate::render::RenderOptions;

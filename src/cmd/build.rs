@@ -6,8 +6,8 @@ use anyhow::Result;
 
 use crate::build;
 use crate::cli::BuildArgs;
-use crate::infra::outputs;
 use crate::output;
+use crate::stack;
 use crate::term;
 
 pub fn run(args: &BuildArgs) -> Result<()> {
@@ -15,7 +15,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     let stack = args
         .counter_url
         .is_none()
-        .then(|| outputs::discover_in(&args.root));
+        .then(|| stack::discover_in(&args.root));
     let (counter_url, counter_note) =
         build::counter_url(args.counter_url.as_deref(), stack.as_ref())?;
     let out = args

@@ -14,9 +14,9 @@ use crate::cli::{DeployArgs, InfraArgs};
 use crate::cmd::infra;
 use crate::config::CounterMode;
 use crate::counter_zip;
-use crate::infra::outputs::{self, terraform_in};
 use crate::output;
 use crate::publish::{self, Options, Target};
+use crate::stack::{self, terraform_in};
 use crate::term;
 
 pub fn run(args: &DeployArgs) -> Result<()> {
@@ -65,7 +65,7 @@ pub fn run(args: &DeployArgs) -> Result<()> {
     step(5, "gen build with the stack's outputs, and gen publish");
     // One render: the site written to out/site is the site published.
     let started = std::time::Instant::now();
-    let stack = outputs::discover_in(&args.root)
+    let stack = stack::discover_in(&args.root)
         .map_err(|e| anyhow::anyhow!("reading the stack's outputs after apply: {e}"))?;
     let (counter_url, _) = build::counter_url(None, Some(&Ok(stack.clone())))?;
     let built = build::published(&args.root, counter_url)?;

@@ -5,8 +5,8 @@ use std::fs;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::InitArgs;
+use crate::scaffold::{GITIGNORE, STARTER_FILES};
 use crate::term;
-use crate::theme::{GITIGNORE, STARTER_FILES};
 
 pub fn run(args: &InitArgs) -> Result<()> {
     let files: Vec<(&str, &str)> = STARTER_FILES

@@ -5,13 +5,13 @@ use anyhow::{Result, bail};
 
 use crate::build;
 use crate::cli::PublishArgs;
-use crate::infra::outputs;
 use crate::output;
 use crate::publish::{self, Options, Target};
+use crate::stack;
 use crate::term;
 
 pub fn run(args: &PublishArgs) -> Result<()> {
-    let stack = outputs::discover_in(&args.root);
+    let stack = stack::discover_in(&args.root);
     let (counter_url, counter_note) =
         build::counter_url(args.counter_url.as_deref(), Some(&stack))?;
     let built = build::published(&args.root, counter_url)?;

@@ -4,9 +4,8 @@
 
 mod alerts;
 mod dns;
-pub mod outputs;
+mod hosting;
 mod providers;
-mod site;
 pub mod tf;
 mod visitor_counter;
 
@@ -101,7 +100,7 @@ pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFi
         "The website: a private S3 bucket served only through CloudFront (origin access control), with security headers.",
     );
     let counter_url = function.as_ref().and_then(|f| f.url.as_ref());
-    let site = site::document(
+    let site = hosting::document(
         &mut site_doc,
         settings,
         &names,

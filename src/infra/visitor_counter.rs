@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::site::SiteRefs;
+use super::hosting::SiteRefs;
 use super::tf::{Document, Ref, lit};
 use super::{COUNTER_ZIP, Names};
 use crate::config::{CounterMode, StackSettings};

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use resume_gen::theme::STARTER_FILES;
+use resume_gen::scaffold::STARTER_FILES;
 
 pub struct TestSite {
     dir: tempfile::TempDir,

@@ -43,7 +43,10 @@ impl std::error::Error for OutputsError {}
 
 /// Reads the outputs of the stack of the site at `root`: its default infra folder and state.
 pub fn discover_in(root: &Path) -> Result<StackOutputs, OutputsError> {
-    discover(&super::default_dir(root), &root.join(super::STATE_FILE))
+    discover(
+        &crate::infra::default_dir(root),
+        &root.join(crate::infra::STATE_FILE),
+    )
 }
 
 /// `terraform -chdir=DIR`, without Terraform's update check.
