@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
+use crate::links;
 use crate::render::{self, Rendered};
 use crate::sources::Sources;
 use crate::stack::{OutputsError, StackOutputs};
@@ -66,15 +67,9 @@ pub fn counter_url(
 
 /// The counter API must be https, or plain http on this machine for local testing.
 pub fn check_counter_url(url: &str) -> Result<String> {
-    let lower = url.to_ascii_lowercase();
-    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-        .iter()
-        .any(|p| {
-            lower
-                .strip_prefix(p)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
-        });
-    if !crate::links::is_web_url(url) || !(lower.starts_with("https://") || loopback) {
+    let allowed = links::web_url(url)
+        .is_some_and(|parsed| parsed.scheme() == "https" || links::is_loopback(&parsed));
+    if !allowed {
         bail!(
             "counter URL {url:?} must be an https:// address (or http://127.0.0.1:PORT for local testing)"
         );
@@ -95,5 +90,9 @@ mod tests {
         assert!(check_counter_url("http://example.com/visits").is_err());
         assert!(check_counter_url("http://127.0.0.1.evil.example/visits").is_err());
         assert!(check_counter_url("javascript:alert(1)").is_err());
+        assert!(check_counter_url("http://localhost:9000/visits").is_ok());
+        assert!(check_counter_url("http://[::1]:9000/visits").is_ok());
+        assert!(check_counter_url("http://localhost.evil.example/visits").is_err());
+        assert!(check_counter_url("http://127.0.0.1@evil.example/visits").is_err());
     }
 }

@@ -6,6 +6,7 @@ pub mod cmd;
 pub mod config;
 pub mod counter_zip;
 pub mod diagnostic;
+pub mod files;
 pub mod infra;
 pub mod links;
 pub mod output;

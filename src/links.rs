@@ -1,16 +1,34 @@
 //! Which link targets may reach the page: http(s) addresses, and mailto/tel in rich text.
+//! Decisions about addresses are made on URLs parsed by the `url` crate.
 
-/// An absolute `http://` or `https://` address with a host and no spaces or control characters.
-pub fn is_web_url(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    match rest {
-        Some(rest) => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
+use url::{Host, Url};
+
+/// An absolute `http://` or `https://` address with a host and no spaces or control
+/// characters, parsed.
+pub fn web_url(text: &str) -> Option<Url> {
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let url = Url::parse(text).ok()?;
+    let written_in_full = text
+        .get(url.scheme().len()..)
+        .is_some_and(|rest| rest.starts_with("://"));
+    let web = matches!(url.scheme(), "http" | "https") && url.host().is_some();
+    (web && written_in_full).then_some(url)
+}
+
+/// Whether `text` is a [`web_url`].
+pub fn is_web_url(text: &str) -> bool {
+    web_url(text).is_some()
+}
+
+/// Whether the URL's host is this machine's loopback interface (`localhost`, `127.0.0.0/8`,
+/// `::1`).
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     }
 }
@@ -48,6 +66,7 @@ mod tests {
             "https://a b",
             "data:text/html,x",
             " https://x",
+            "https:example.com",
         ] {
             assert!(!is_web_url(bad), "{bad}");
         }

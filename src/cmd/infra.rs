@@ -11,6 +11,7 @@ use crate::build::{self, RenderOptions};
 use crate::cli::InfraArgs;
 use crate::config::{self, Config, CounterMode};
 use crate::counter_zip;
+use crate::files;
 use crate::infra::{self, COUNTER_ZIP, InfraFile, OWN_FILES, STATE_FILE, StackOptions};
 use crate::sources::{CONFIG_FILE, text_file};
 use crate::term;
@@ -128,7 +129,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     Ok(clean)
 }
 
-/// Writes the generated files (each through a temporary file and a rename) and removes the
+/// Writes the generated files (each whole or not at all) and removes the
 /// files of ours the stack no longer has. Nothing else in `out` is touched.
 fn write(out: &Path, files: &[InfraFile], counter_zip: Option<&[u8]>) -> Result<()> {
     fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
@@ -142,9 +143,7 @@ fn write(out: &Path, files: &[InfraFile], counter_zip: Option<&[u8]>) -> Result<
         if fs::read(&target).is_ok_and(|old| old == *bytes) {
             continue;
         }
-        let staging = out.join(format!(".{name}.new-{}", std::process::id()));
-        fs::write(&staging, bytes).with_context(|| format!("writing {}", staging.display()))?;
-        fs::rename(&staging, &target).with_context(|| format!("writing {}", target.display()))?;
+        files::write(&target, bytes)?;
     }
     for name in OWN_FILES {
         if wanted.iter().any(|(n, _)| *n == name) {

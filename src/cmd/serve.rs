@@ -108,24 +108,10 @@ fn listen(ip: IpAddr, port: Option<u16>) -> Result<TcpListener> {
     })
 }
 
-/// Opens `url` in the default browser; a failure is only a note, the server keeps running.
+/// Opens `url` in the default browser (`$BROWSER` when set); a failure is only a note, the
+/// server keeps running.
 fn open_browser(url: &str) {
-    let mut command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    let opened = command
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    if let Err(e) = opened {
+    if let Err(e) = opener::open_browser(url) {
         term::note(&format!(
             "could not open a browser ({e}): open {url} yourself"
         ));

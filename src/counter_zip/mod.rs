@@ -11,8 +11,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
-use crate::render::hex;
-
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_counter.rs"));
 }
@@ -130,7 +128,10 @@ pub fn obtain(origin: &CounterOrigin) -> Result<Vec<u8>> {
     };
     crate::term::status(
         "counter",
-        &format!("{from} (sha256 {})", &hex(&Sha256::digest(&bytes))[..16]),
+        &format!(
+            "{from} (sha256 {})",
+            &hex::encode(Sha256::digest(&bytes))[..16]
+        ),
     );
     Ok(bytes)
 }
@@ -160,7 +161,7 @@ fn expected_sha256(sums: &Path) -> Result<String> {
 /// Refuses bytes whose SHA-256 is not the one expected: a zip changed since it was made
 /// (damaged in transit, in the cache or in the binary) is never deployed.
 fn verify(bytes: &[u8], expected: &str, what: &str) -> Result<()> {
-    let actual = hex(&Sha256::digest(bytes));
+    let actual = hex::encode(Sha256::digest(bytes));
     if !actual.eq_ignore_ascii_case(expected) {
         bail!("{what}: its SHA-256 is {actual}, not the {expected} expected; it was not deployed");
     }

@@ -10,7 +10,6 @@ use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
 use super::embedded::COUNTER_SOURCE;
-use crate::render::hex;
 
 /// The cargo-lambda release the docs and errors recommend.
 const CARGO_LAMBDA: &str = "cargo-lambda==1.9.2";
@@ -85,7 +84,7 @@ pub(super) fn cache_path() -> Result<PathBuf> {
         digest.update((bytes.len() as u64).to_le_bytes());
         digest.update(bytes);
     }
-    let key = &hex(&digest.finalize())[..16];
+    let key = &hex::encode(digest.finalize())[..16];
     Ok(base
         .join("gen")
         .join(format!("counter-{}-{key}.zip", env!("CARGO_PKG_VERSION"))))
@@ -97,16 +96,15 @@ pub(super) fn store_in_cache(path: &Path, bytes: &[u8]) {
     let stored = path
         .parent()
         .map_or(Ok(()), std::fs::create_dir_all)
+        .map_err(anyhow::Error::from)
         .and_then(|()| {
             // The checksum first: a zip without one is never taken from the cache.
             let mut sums = path.as_os_str().to_owned();
             sums.push(".sha256");
             let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let digest = hex(&Sha256::digest(bytes));
-            std::fs::write(&sums, format!("{digest}  {name}\n"))?;
-            let staging = path.with_extension(format!("new-{}", std::process::id()));
-            std::fs::write(&staging, bytes)?;
-            std::fs::rename(&staging, path)
+            let digest = hex::encode(Sha256::digest(bytes));
+            crate::files::write(Path::new(&sums), format!("{digest}  {name}\n").as_bytes())?;
+            crate::files::write(path, bytes)
         });
     if let Err(e) = stored {
         crate::term::note(&format!(

@@ -15,6 +15,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -188,7 +190,7 @@ pub async fn execute(
         let mut puts = JoinSet::new();
         for upload in group {
             let file = &site.files[upload.file];
-            let md5 = crate::render::hex(&upload.md5);
+            let md5 = hex::encode(upload.md5);
             let request = clients
                 .s3
                 .put_object()
@@ -196,7 +198,7 @@ pub async fn execute(
                 .key(&upload.key)
                 .content_type(file.content_type)
                 .cache_control(file.cache.header())
-                .content_md5(crate::render::base64(&upload.md5))
+                .content_md5(BASE64.encode(upload.md5))
                 .metadata("md5", &md5)
                 .body(ByteStream::from(file.bytes.clone()));
             let (limit, key, size) = (

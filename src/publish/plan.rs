@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use md5::{Digest, Md5};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::site::Site;
 
@@ -65,7 +66,7 @@ pub struct PublishPlan {
 
 /// The MD5 of `bytes` in hex, as S3 shows it in the ETag of a single-part upload.
 pub fn md5_hex(bytes: &[u8]) -> String {
-    crate::render::hex(&Md5::digest(bytes))
+    hex::encode(Md5::digest(bytes))
 }
 
 /// Whether a key is published last: HTML, so no page is live before what it links to.
@@ -86,7 +87,7 @@ pub fn plan(
         let key = format!("{prefix}{}", file.path);
         local.insert(key.clone());
         let digest: [u8; 16] = Md5::digest(&file.bytes).into();
-        let md5 = crate::render::hex(&digest);
+        let md5 = hex::encode(digest);
         let reason = match remote.get(&key) {
             None => Some(Reason::New),
             Some(object) => {
@@ -154,16 +155,17 @@ pub fn invalidation_paths(site_paths: &[&str]) -> Vec<String> {
     vec![format!("{}*", if folder.is_empty() { "/" } else { folder })]
 }
 
-/// Percent-encodes what CloudFront wants encoded in an invalidation path.
+/// What CloudFront wants percent-encoded in an invalidation path: everything but unreserved
+/// characters and `/`.
+const INVALIDATION: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
 fn encode(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(path, INVALIDATION).to_string()
 }
 
 #[cfg(test)]

@@ -71,9 +71,6 @@ pub fn save(
         if let Some(folder) = target.parent().filter(|f| !f.as_os_str().is_empty()) {
             let _ = fs::create_dir_all(folder);
         }
-        let staging = target.with_extension(format!("new-{}", std::process::id()));
-        if fs::write(&staging, json).is_ok() && fs::rename(&staging, &target).is_err() {
-            let _ = fs::remove_file(&staging);
-        }
+        let _ = crate::files::write(&target, &json);
     }
 }

@@ -68,7 +68,8 @@ pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
                 if fold(k) == folded {
                     0
                 } else {
-                    osa_distance(&key.to_lowercase(), &k.to_lowercase())
+                    // Insertions, deletions, substitutions and adjacent swaps.
+                    strsim::osa_distance(&key.to_lowercase(), &k.to_lowercase())
                 },
             )
         })
@@ -83,32 +84,6 @@ fn fold(key: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// Edit distance counting insertions, deletions, substitutions and adjacent swaps.
-fn osa_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 /// Called with (parent path, key, value, the parent's known keys) for each entry.

@@ -17,6 +17,7 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::watch;
+use url::{Host, Url};
 
 use super::Snapshot;
 use crate::site::Site;
@@ -253,47 +254,37 @@ fn find_ascii_case_insensitive(haystack: &[u8], needle: &[u8]) -> Option<usize> 
 
 /// `/caf%C3%A9.html` → `/café.html`; `None` for a path that is not UTF-8 once decoded.
 fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
+}
+
+/// The request's `Host` as the authority of a URL (`http://HOST/`), or `None` when it is
+/// missing or anything but a host and an optional port.
+fn host_url(headers: &hyper::HeaderMap) -> Option<Url> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    if host.contains(['@', '/', '?', '#', '\\']) {
+        return None;
     }
-    String::from_utf8(out).ok()
+    Url::parse(&format!("http://{host}/")).ok()
 }
 
 /// Whether the request's `Host` is one the preview answers: a loopback name, an IP address
 /// (a DNS-rebinding page always sends its own host name) or one of `allowed`.
 fn allowed_host(headers: &hyper::HeaderMap, allowed: &[String]) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
-    let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().unwrap_or_default(),
-        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
-    };
-    let name = name.to_ascii_lowercase();
-    name == "localhost"
-        || name.ends_with(".localhost")
-        || name.parse::<std::net::IpAddr>().is_ok()
-        || allowed.contains(&name)
+    match host_url(headers).as_ref().and_then(Url::host) {
+        Some(Host::Domain(name)) => {
+            name == "localhost" || name.ends_with(".localhost") || allowed.iter().any(|a| a == name)
+        }
+        Some(Host::Ipv4(_) | Host::Ipv6(_)) => true,
+        None => false,
+    }
 }
 
 /// Whether a browser says the request comes from another site's page: `Sec-Fetch-Site`
-/// other than `same-origin` or `none` (typed in), or an `Origin` whose host is not this
-/// request's `Host`.
+/// other than `same-origin` or `none` (typed in), or an `Origin` that is not this request's
+/// `Host`.
 fn cross_site(headers: &hyper::HeaderMap) -> bool {
     let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = value("sec-fetch-site")
@@ -301,15 +292,18 @@ fn cross_site(headers: &hyper::HeaderMap) -> bool {
     {
         return true;
     }
-    match (value("origin"), value("host")) {
-        (None, _) => false,
-        (Some(origin), Some(host)) => {
-            let authority = origin
-                .split_once("://")
-                .map_or("", |(_, rest)| rest.trim_end_matches('/'));
-            !authority.eq_ignore_ascii_case(host)
-        }
-        (Some(_), None) => true,
+    let Some(origin) = value("origin") else {
+        return false;
+    };
+    let authority = |url: &Url| {
+        (
+            url.host_str().map(str::to_owned),
+            url.port_or_known_default(),
+        )
+    };
+    match (Url::parse(origin), host_url(headers)) {
+        (Ok(origin), Some(host)) => authority(&origin) != authority(&host),
+        _ => true,
     }
 }
 
