@@ -4,6 +4,9 @@
 //!
 //! `cargo run --release -p counter --example overhead --no-default-features --features lambda`
 
+// A measurement run: a panic with its reason is the right way to stop.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::future::Future;
 use std::hint::black_box;
 use std::time::Instant;

@@ -90,7 +90,9 @@ pub fn obtain(origin: &CounterOrigin) -> Result<Vec<u8>> {
             ),
         ),
         CounterOrigin::Embedded => {
-            let (bytes, sha256) = embedded::COUNTER_ZIP.expect("located only when embedded");
+            let Some((bytes, sha256)) = embedded::COUNTER_ZIP else {
+                bail!("this gen carries no counter zip; pass --counter-zip PATH");
+            };
             verify(bytes, sha256, "the counter embedded in gen")?;
             check(bytes, "the counter embedded in gen")?;
             (bytes.to_vec(), "embedded in this gen".to_owned())

@@ -215,20 +215,18 @@ pub fn document(
                 "signing_protocol": "sigv4"
             }),
         );
-        distribution["origin"]
-            .as_array_mut()
-            .expect("the site's origin")
-            .push(json!({
-                "origin_id": "counter",
-                "domain_name": format!("${{split(\"/\", {})[2]}}", url.attr("function_url")),
-                "origin_access_control_id": oac.get("id"),
-                "custom_origin_config": [{
-                    "http_port": 80,
-                    "https_port": 443,
-                    "origin_protocol_policy": "https-only",
-                    "origin_ssl_protocols": ["TLSv1.2"]
-                }]
-            }));
+        let site_origin = distribution["origin"][0].take();
+        distribution["origin"] = json!([site_origin, {
+            "origin_id": "counter",
+            "domain_name": format!("${{split(\"/\", {})[2]}}", url.attr("function_url")),
+            "origin_access_control_id": oac.get("id"),
+            "custom_origin_config": [{
+                "http_port": 80,
+                "https_port": 443,
+                "origin_protocol_policy": "https-only",
+                "origin_ssl_protocols": ["TLSv1.2"]
+            }]
+        }]);
         distribution["ordered_cache_behavior"] = json!([{
             "path_pattern": counter::api::ROUTE,
             "target_origin_id": "counter",

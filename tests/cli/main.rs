@@ -1,5 +1,8 @@
 //! End-to-end tests of the `gen` binary: one test binary, one module per feature.
 
+// A test that cannot go on panics with the reason: that is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod bad_input;
 mod build;
 mod deploy;

@@ -1,6 +1,9 @@
 //! Test helpers shared by the workspace's crates: real local services, each started by the
 //! test that needs it on a free loopback port and stopped when the test ends.
 
+// Test helpers panic with the reason when a service cannot start: that is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod moto;
 mod proxy;
 pub mod terraform;
