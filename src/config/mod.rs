@@ -1,5 +1,6 @@
 //! `gen.toml`: the site's settings.
 
+mod names;
 pub mod stack;
 
 use serde::Deserialize;

@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::names::{
+    at, check_domain, check_region, in_range, is_bucket_name, is_mail_host, is_project_name,
+};
+
 /// `[infra]`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -207,15 +211,20 @@ pub type Problem = (std::ops::Range<usize>, String);
 
 /// Checks the raw tables and builds the settings.
 pub fn check(raw: RawStack<'_>) -> Result<StackSettings, Problem> {
-    let RawStack {
-        infra,
-        domain,
-        counter,
-        backend,
-        headers,
-        alerts,
-    } = raw;
     let mut settings = StackSettings::default();
+    check_infra(raw.infra, &mut settings)?;
+    if let Some(domain) = raw.domain {
+        settings.domain = Some(check_domain(domain)?);
+    }
+    settings.counter = check_counter(raw.counter)?;
+    settings.headers = check_headers(raw.headers)?;
+    settings.alerts = check_alerts(raw.alerts)?;
+    settings.backend = check_backend(raw.backend, &settings)?;
+    Ok(settings)
+}
+
+/// `[infra]`: the project name, region and extra tags.
+fn check_infra(infra: &RawInfra, settings: &mut StackSettings) -> Result<(), Problem> {
     if let Some(project) = &infra.project {
         if !is_project_name(project.get_ref()) {
             return Err(at(
@@ -256,24 +265,31 @@ pub fn check(raw: RawStack<'_>) -> Result<StackSettings, Problem> {
         }
         settings.tags.insert(k.clone(), v.clone());
     }
-    if let Some(domain) = domain {
-        settings.domain = Some(check_domain(domain)?);
-    }
-    settings.counter.mode = counter.mode;
+    Ok(())
+}
+
+/// `[counter]`: mode, shards, the API's throttle and the function's concurrency.
+fn check_counter(counter: &RawCounter) -> Result<CounterSettings, Problem> {
+    let mut settings = StackSettings::default().counter;
+    settings.mode = counter.mode;
     if let Some(shards) = &counter.shards {
-        settings.counter.shards = in_range(shards, 1, 100, "counter.shards")?;
+        settings.shards = in_range(shards, 1, 100, "counter.shards")?;
     }
     if let Some(rate) = &counter.rate_limit {
-        settings.counter.rate_limit = in_range(rate, 1, 10_000, "counter.rate_limit")?;
+        settings.rate_limit = in_range(rate, 1, 10_000, "counter.rate_limit")?;
     }
     if let Some(burst) = &counter.burst_limit {
-        settings.counter.burst_limit = in_range(burst, 1, 5_000, "counter.burst_limit")?;
+        settings.burst_limit = in_range(burst, 1, 5_000, "counter.burst_limit")?;
     }
     if let Some(concurrency) = &counter.concurrency {
-        settings.counter.concurrency =
-            Some(in_range(concurrency, 1, 10_000, "counter.concurrency")?);
+        settings.concurrency = Some(in_range(concurrency, 1, 10_000, "counter.concurrency")?);
     }
-    settings.headers = HeaderSettings {
+    Ok(settings)
+}
+
+/// `[headers]`: HSTS for subdomains and preloading, both opt-in.
+fn check_headers(headers: &RawHeaders) -> Result<HeaderSettings, Problem> {
+    let settings = HeaderSettings {
         hsts_include_subdomains: headers
             .hsts_include_subdomains
             .as_ref()
@@ -282,7 +298,7 @@ pub fn check(raw: RawStack<'_>) -> Result<StackSettings, Problem> {
     };
     if let Some(preload) = &headers.hsts_preload
         && *preload.get_ref()
-        && !settings.headers.hsts_include_subdomains
+        && !settings.hsts_include_subdomains
     {
         return Err(at(
             preload,
@@ -291,8 +307,12 @@ pub fn check(raw: RawStack<'_>) -> Result<StackSettings, Problem> {
                 .to_owned(),
         ));
     }
-    settings.alerts = check_alerts(alerts)?;
-    settings.backend = match backend.kind {
+    Ok(settings)
+}
+
+/// `[backend]`: where Terraform keeps its state.
+fn check_backend(backend: &RawBackend, settings: &StackSettings) -> Result<Backend, Problem> {
+    Ok(match backend.kind {
         BackendKind::Local => {
             let stray = [&backend.bucket, &backend.key, &backend.region];
             if let Some(value) = stray.into_iter().flatten().next() {
@@ -333,8 +353,7 @@ pub fn check(raw: RawStack<'_>) -> Result<StackSettings, Problem> {
                 region,
             }
         }
-    };
-    Ok(settings)
+    })
 }
 
 fn check_alerts(alerts: &RawAlerts) -> Result<Option<Alerts>, Problem> {
@@ -368,104 +387,4 @@ fn check_alerts(alerts: &RawAlerts) -> Result<Option<Alerts>, Problem> {
         email: address.to_owned(),
         monthly_budget: budget,
     }))
-}
-
-fn is_mail_host(host: &str) -> bool {
-    is_host_name(&host.to_ascii_lowercase())
-}
-
-fn at<T>(value: &Spanned<T>, message: String) -> Problem {
-    (value.span(), message)
-}
-
-fn in_range(value: &Spanned<i64>, min: i64, max: i64, key: &str) -> Result<u32, Problem> {
-    let n = *value.get_ref();
-    if !(min..=max).contains(&n) {
-        return Err(at(
-            value,
-            format!("{key}: {n} is out of range ({min} to {max})"),
-        ));
-    }
-    Ok(n as u32)
-}
-
-fn is_project_name(name: &str) -> bool {
-    (2..=24).contains(&name.len())
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && !name.ends_with('-')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-/// AWS region names: `us-east-1`, `ap-southeast-2`, `us-gov-west-1`, ...
-fn check_region(region: &Spanned<String>, key: &str) -> Result<String, Problem> {
-    let name = region.get_ref();
-    let parts: Vec<&str> = name.split('-').collect();
-    let ok = parts.len() >= 3
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
-        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty();
-    if !ok {
-        return Err(at(
-            region,
-            format!("{key}: {name:?} is not an AWS region (e.g. \"us-east-1\", \"eu-west-2\")"),
-        ));
-    }
-    Ok(name.clone())
-}
-
-fn is_host_name(name: &str) -> bool {
-    name.len() <= 253
-        && name.contains('.')
-        && name.split('.').all(|label| {
-            (1..=63).contains(&label.len())
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        })
-}
-
-fn check_domain(domain: &RawDomain) -> Result<Domain, Problem> {
-    let name = domain.name.get_ref().trim_end_matches('.');
-    if !is_host_name(name) {
-        return Err(at(
-            &domain.name,
-            format!(
-                "domain.name: {:?} is not a host name (lowercase, e.g. \"ada.example.com\")",
-                domain.name.get_ref()
-            ),
-        ));
-    }
-    let zone = domain.zone.get_ref().trim_end_matches('.');
-    if !is_host_name(zone) {
-        return Err(at(
-            &domain.zone,
-            format!("domain.zone: {zone:?} is not a host name (e.g. \"example.com\")"),
-        ));
-    }
-    if name != zone && !name.ends_with(&format!(".{zone}")) {
-        return Err(at(
-            &domain.zone,
-            format!("domain.zone: {name:?} is not inside the zone {zone:?}"),
-        ));
-    }
-    Ok(Domain {
-        name: name.to_owned(),
-        zone: zone.to_owned(),
-    })
-}
-
-/// S3 bucket names: 3 to 63 lowercase letters, digits, dots and dashes.
-fn is_bucket_name(name: &str) -> bool {
-    (3..=63).contains(&name.len())
-        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
 }

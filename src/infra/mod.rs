@@ -9,9 +9,10 @@ mod providers;
 pub mod tf;
 mod visitor_counter;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::config::{CounterMode, StackSettings};
+use hosting::SiteRefs;
 use tf::Document;
 
 /// The counter Lambda's deployment package, next to the `.tf.json` files.
@@ -127,6 +128,32 @@ pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFi
         doc
     });
 
+    let outputs = outputs(settings, &site, counter.as_ref().map(|(_, url)| url));
+
+    let optional = [
+        ("counter.tf.json", counter.map(|(doc, _)| doc)),
+        ("dns.tf.json", dns),
+        ("alerts.tf.json", alerts),
+    ];
+    [
+        ("backend.tf.json", Some(backend)),
+        ("providers.tf.json", Some(providers)),
+        ("site.tf.json", Some(site_doc)),
+    ]
+    .into_iter()
+    .chain(optional)
+    .chain([("outputs.tf.json", Some(outputs))])
+    .filter_map(|(name, doc)| {
+        doc.map(|doc| InfraFile {
+            name,
+            text: doc.to_json(),
+        })
+    })
+    .collect()
+}
+
+/// `outputs.tf.json`: what gen reads back after `terraform apply`.
+fn outputs(settings: &StackSettings, site: &SiteRefs, counter_url: Option<&Value>) -> Document {
     let mut outputs = Document::new(
         "What gen build, gen publish and gen deploy read back after terraform apply.",
     );
@@ -148,49 +175,12 @@ pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFi
         "The CloudFront distribution that serves the site",
         site.distribution.get("id"),
     );
-    if let Some((_, url)) = &counter {
+    if let Some(url) = counter_url {
         outputs.output(
             "counter_url",
             "The visitor counter's endpoint, called by the page",
             url.clone(),
         );
     }
-
-    let mut files = vec![
-        InfraFile {
-            name: "backend.tf.json",
-            text: backend.to_json(),
-        },
-        InfraFile {
-            name: "providers.tf.json",
-            text: providers.to_json(),
-        },
-        InfraFile {
-            name: "site.tf.json",
-            text: site_doc.to_json(),
-        },
-    ];
-    if let Some((doc, _)) = counter {
-        files.push(InfraFile {
-            name: "counter.tf.json",
-            text: doc.to_json(),
-        });
-    }
-    if let Some(doc) = dns {
-        files.push(InfraFile {
-            name: "dns.tf.json",
-            text: doc.to_json(),
-        });
-    }
-    if let Some(doc) = alerts {
-        files.push(InfraFile {
-            name: "alerts.tf.json",
-            text: doc.to_json(),
-        });
-    }
-    files.push(InfraFile {
-        name: "outputs.tf.json",
-        text: outputs.to_json(),
-    });
-    files
+    outputs
 }

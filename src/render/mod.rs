@@ -81,40 +81,8 @@ pub fn render(sources: &Sources, options: &RenderOptions) -> Result<Rendered> {
     let resume = loaded.resume;
     let mut site = Site::default();
 
-    let stylesheet = match sources.templates.get("style.css") {
-        Some(bytes) => {
-            let css = css::minify(&theme_text("style.css", bytes)?)?;
-            if css.len() <= INLINE_CSS_LIMIT {
-                Stylesheet {
-                    inline: Some(css),
-                    href: None,
-                }
-            } else {
-                let path = fingerprinted("style.css", css.as_bytes());
-                site.add(path.clone(), css, CachePolicy::Immutable);
-                Stylesheet {
-                    inline: None,
-                    href: Some(path),
-                }
-            }
-        }
-        None => Stylesheet::default(),
-    };
-
-    let counter = match &options.counter_url {
-        Some(url) => {
-            let script = sources.templates.get("counter.js").with_context(|| {
-                format!("{TEMPLATES_DIR}/counter.js is missing: the page needs it to show the visitor counter")
-            })?;
-            let path = fingerprinted("counter.js", script);
-            site.add(path.clone(), script.clone(), CachePolicy::Immutable);
-            Some(CounterContext {
-                url: url.clone(),
-                script: path,
-            })
-        }
-        None => None,
-    };
+    let stylesheet = stylesheet(sources, &mut site)?;
+    let counter = counter(sources, options, &mut site)?;
 
     let canonical_url = config.base_url.clone();
     let site_context = SiteContext {
@@ -141,6 +109,67 @@ pub fn render(sources: &Sources, options: &RenderOptions) -> Result<Rendered> {
         resume => minijinja::Value::from_serialize(&resume.document),
         site => minijinja::Value::from_serialize(&site_context),
     };
+    render_theme(sources, &env, &ctx, &mut site)?;
+
+    let json = serde_json::to_vec_pretty(&resume.document).context("writing resume.json")?;
+    site.add("resume.json", json, CachePolicy::Revalidate);
+    site.sort();
+    Ok(Rendered {
+        site,
+        resume,
+        warnings: loaded.warnings,
+    })
+}
+
+/// `style.css`, minified: inlined in the page when small, else a fingerprinted file.
+fn stylesheet(sources: &Sources, site: &mut Site) -> Result<Stylesheet> {
+    let Some(bytes) = sources.templates.get("style.css") else {
+        return Ok(Stylesheet::default());
+    };
+    let css = css::minify(&theme_text("style.css", bytes)?)?;
+    if css.len() <= INLINE_CSS_LIMIT {
+        return Ok(Stylesheet {
+            inline: Some(css),
+            href: None,
+        });
+    }
+    let path = fingerprinted("style.css", css.as_bytes());
+    site.add(path.clone(), css, CachePolicy::Immutable);
+    Ok(Stylesheet {
+        inline: None,
+        href: Some(path),
+    })
+}
+
+/// The counter's script, fingerprinted, when the page has a counter to call.
+fn counter(
+    sources: &Sources,
+    options: &RenderOptions,
+    site: &mut Site,
+) -> Result<Option<CounterContext>> {
+    let Some(url) = &options.counter_url else {
+        return Ok(None);
+    };
+    let script = sources.templates.get("counter.js").with_context(|| {
+        format!(
+            "{TEMPLATES_DIR}/counter.js is missing: the page needs it to show the visitor counter"
+        )
+    })?;
+    let path = fingerprinted("counter.js", script);
+    site.add(path.clone(), script.clone(), CachePolicy::Immutable);
+    Ok(Some(CounterContext {
+        url: url.clone(),
+        script: path,
+    }))
+}
+
+/// Every file of the theme: pages rendered, extra stylesheets minified, assets copied.
+fn render_theme(
+    sources: &Sources,
+    env: &Environment<'_>,
+    ctx: &minijinja::Value,
+    site: &mut Site,
+) -> Result<()> {
     for name in sources.templates.keys() {
         match Kind::of(name) {
             Kind::Page => {
@@ -148,7 +177,7 @@ pub fn render(sources: &Sources, options: &RenderOptions) -> Result<Rendered> {
                     .get_template(name)
                     .map_err(|e| template_error(sources, e))?;
                 let output = template
-                    .render(&ctx)
+                    .render(ctx)
                     .map_err(|e| template_error(sources, e))?;
                 if !output.trim().is_empty() {
                     site.add(name.clone(), output, CachePolicy::Revalidate);
@@ -167,14 +196,7 @@ pub fn render(sources: &Sources, options: &RenderOptions) -> Result<Rendered> {
         }
     }
 
-    let json = serde_json::to_vec_pretty(&resume.document).context("writing resume.json")?;
-    site.add("resume.json", json, CachePolicy::Revalidate);
-    site.sort();
-    Ok(Rendered {
-        site,
-        resume,
-        warnings: loaded.warnings,
-    })
+    Ok(())
 }
 
 /// What the build does with a file of the theme.

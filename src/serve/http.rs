@@ -17,9 +17,8 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::watch;
-use url::{Host, Url};
 
-use super::Snapshot;
+use super::{Snapshot, guard};
 use crate::site::Site;
 
 type Body = BoxBody<Bytes, Infallible>;
@@ -101,7 +100,7 @@ impl Server {
     }
 
     async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
-        if !allowed_host(request.headers(), &self.settings.allowed_hosts) {
+        if !guard::allowed_host(request.headers(), &self.settings.allowed_hosts) {
             return text(
                 StatusCode::FORBIDDEN,
                 "this preview answers only loopback names and IP addresses (http://127.0.0.1:PORT); pass --allow-host NAME to answer another name\n",
@@ -154,7 +153,7 @@ impl Server {
     /// The local visitor counter: the same answers as the deployed one, for the pages of the
     /// current build only, and only to the preview's own pages (no other site can count).
     async fn count(&self, request: Request<Incoming>) -> Response<Body> {
-        if cross_site(request.headers()) {
+        if guard::cross_site(request.headers()) {
             return counter_response(counter::Response::error(
                 403,
                 "only the preview's own pages may call its counter",
@@ -260,53 +259,6 @@ fn percent_decode(path: &str) -> Option<String> {
         .map(|decoded| decoded.into_owned())
 }
 
-/// The request's `Host` as the authority of a URL (`http://HOST/`), or `None` when it is
-/// missing or anything but a host and an optional port.
-fn host_url(headers: &hyper::HeaderMap) -> Option<Url> {
-    let host = headers.get(header::HOST)?.to_str().ok()?;
-    if host.contains(['@', '/', '?', '#', '\\']) {
-        return None;
-    }
-    Url::parse(&format!("http://{host}/")).ok()
-}
-
-/// Whether the request's `Host` is one the preview answers: a loopback name, an IP address
-/// (a DNS-rebinding page always sends its own host name) or one of `allowed`.
-fn allowed_host(headers: &hyper::HeaderMap, allowed: &[String]) -> bool {
-    match host_url(headers).as_ref().and_then(Url::host) {
-        Some(Host::Domain(name)) => {
-            name == "localhost" || name.ends_with(".localhost") || allowed.iter().any(|a| a == name)
-        }
-        Some(Host::Ipv4(_) | Host::Ipv6(_)) => true,
-        None => false,
-    }
-}
-
-/// Whether a browser says the request comes from another site's page: `Sec-Fetch-Site`
-/// other than `same-origin` or `none` (typed in), or an `Origin` that is not this request's
-/// `Host`.
-fn cross_site(headers: &hyper::HeaderMap) -> bool {
-    let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = value("sec-fetch-site")
-        && !matches!(site, "same-origin" | "none")
-    {
-        return true;
-    }
-    let Some(origin) = value("origin") else {
-        return false;
-    };
-    let authority = |url: &Url| {
-        (
-            url.host_str().map(str::to_owned),
-            url.port_or_known_default(),
-        )
-    };
-    match (Url::parse(origin), host_url(headers)) {
-        (Ok(origin), Some(host)) => authority(&origin) != authority(&host),
-        _ => true,
-    }
-}
-
 /// No caching in a preview, and the same protections the deployed site's headers give.
 fn preview_headers(headers: &mut hyper::HeaderMap) {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -404,66 +356,5 @@ mod tests {
         assert_eq!(percent_decode("/a%2").as_deref(), Some("/a%2"));
         assert_eq!(percent_decode("/%zz").as_deref(), Some("/%zz"));
         assert_eq!(percent_decode("/%FF"), None);
-    }
-
-    #[test]
-    fn allowed_hosts() {
-        let allowed = ["laptop.local".to_owned()];
-        let host = |h: &str| {
-            let mut headers = hyper::HeaderMap::new();
-            headers.insert(header::HOST, HeaderValue::from_str(h).unwrap());
-            allowed_host(&headers, &allowed)
-        };
-        for ok in [
-            "127.0.0.1:8000",
-            "localhost",
-            "LOCALHOST:1",
-            "[::1]:8000",
-            "app.localhost:3",
-            "10.0.0.2:8000",
-            "[fe80::1]:8000",
-            "Laptop.Local:8000",
-        ] {
-            assert!(host(ok), "{ok}");
-        }
-        for bad in [
-            "evil.example",
-            "evil.example:8000",
-            "127.0.0.1.evil.example",
-            "laptop.local.evil.example",
-            "10.0.0.2.nip.io:8000",
-        ] {
-            assert!(!host(bad), "{bad}");
-        }
-        assert!(!allowed_host(&hyper::HeaderMap::new(), &allowed));
-    }
-
-    #[test]
-    fn cross_site_requests() {
-        let headers = |pairs: &[(&'static str, &str)]| {
-            let mut headers = hyper::HeaderMap::new();
-            for (name, value) in pairs {
-                headers.insert(*name, HeaderValue::from_str(value).unwrap());
-            }
-            headers
-        };
-        let host = ("host", "127.0.0.1:8000");
-        for same in [
-            vec![host],
-            vec![host, ("sec-fetch-site", "same-origin")],
-            vec![host, ("sec-fetch-site", "none")],
-            vec![host, ("origin", "http://127.0.0.1:8000")],
-        ] {
-            assert!(!cross_site(&headers(&same)), "{same:?}");
-        }
-        for cross in [
-            vec![host, ("sec-fetch-site", "cross-site")],
-            vec![host, ("sec-fetch-site", "same-site")],
-            vec![host, ("origin", "https://evil.example")],
-            vec![host, ("origin", "http://127.0.0.1:3000")],
-            vec![host, ("origin", "null")],
-        ] {
-            assert!(cross_site(&headers(&cross)), "{cross:?}");
-        }
     }
 }

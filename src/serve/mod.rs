@@ -4,6 +4,7 @@
 //! Three parts: [`Preview`] builds and keeps the latest [`Snapshot`]; `watch` turns file
 //! events into rebuilds; `http` answers the browser from whatever snapshot is current.
 
+mod guard;
 mod http;
 mod watch;
 
