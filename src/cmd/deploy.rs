@@ -20,7 +20,8 @@ use crate::stack::{self, terraform_in};
 use crate::term;
 
 pub fn run(args: &DeployArgs) -> Result<()> {
-    preflight(args)?;
+    let runtime = super::runtime()?;
+    preflight(args, &runtime)?;
     let dir = crate::infra::default_dir(&args.root);
 
     step(1, "gen infra: Terraform files and the counter Lambda");
@@ -72,7 +73,7 @@ pub fn run(args: &DeployArgs) -> Result<()> {
     let out = output::default_dir(&args.root);
     output::write_site(&built.site, &out)?;
     output::report(&built.site, &out, started);
-    publish::run(
+    runtime.block_on(publish::run(
         &built.site,
         &Target {
             bucket: stack.bucket.clone(),
@@ -87,7 +88,7 @@ pub fn run(args: &DeployArgs) -> Result<()> {
             yes: args.auto_approve,
             wait: false,
         },
-    )?;
+    ))?;
     term::status("live", &stack.site_url);
     Ok(())
 }
@@ -133,7 +134,7 @@ fn step(number: u8, what: &str) {
 
 /// Checks everything the steps need before any of them changes anything, and names every
 /// missing piece with its fix at once.
-fn preflight(args: &DeployArgs) -> Result<()> {
+fn preflight(args: &DeployArgs, runtime: &tokio::runtime::Runtime) -> Result<()> {
     let mut missing = Vec::new();
     let version = terraform_in(&args.root).arg("version").output();
     if !version.is_ok_and(|o| o.status.success()) {
@@ -143,7 +144,7 @@ fn preflight(args: &DeployArgs) -> Result<()> {
                 .to_owned(),
         );
     }
-    if let Err(e) = check_credentials() {
+    if let Err(e) = check_credentials(runtime) {
         missing.push(format!("{e:#}"));
     }
     // A broken gen.toml is reported as it is, located, rather than as one more missing piece.
@@ -165,11 +166,7 @@ fn preflight(args: &DeployArgs) -> Result<()> {
 }
 
 /// The AWS SDK finds credentials.
-fn check_credentials() -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+fn check_credentials(runtime: &tokio::runtime::Runtime) -> Result<()> {
     runtime.block_on(async {
         use aws_sdk_s3::config::ProvideCredentials;
         let config = crate::publish::sdk_config().await;

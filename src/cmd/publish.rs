@@ -38,16 +38,13 @@ pub fn run(args: &PublishArgs) -> Result<()> {
         prefix,
         distribution_id,
     };
-    publish::run(
-        &built.site,
-        &target,
-        &Options {
-            record_anchor: output::default_dir(&args.root),
-            dry_run: args.dry_run,
-            max_deletes: args.max_deletes,
-            force: args.force,
-            yes: args.yes,
-            wait: args.wait,
-        },
-    )
+    let options = Options {
+        record_anchor: output::default_dir(&args.root),
+        dry_run: args.dry_run,
+        max_deletes: args.max_deletes,
+        force: args.force,
+        yes: args.yes,
+        wait: args.wait,
+    };
+    super::runtime()?.block_on(publish::run(&built.site, &target, &options))
 }

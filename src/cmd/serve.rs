@@ -52,12 +52,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
             allowed_hosts: allowed_hosts(&args.allow_host)?,
         },
     );
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("starting the server")?
-        .block_on(server.run(listener))
+    super::runtime()?.block_on(server.run(listener))
 }
 
 /// The `--allow-host` names, checked and lowercased.

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 
 use super::{Clients, Outcome, Reason, Target, record};
@@ -30,17 +30,9 @@ pub struct Options {
     pub wait: bool,
 }
 
-pub fn run(site: &Site, target: &Target, options: &Options) -> Result<()> {
+/// Publishes `site` to `target`. Runs on the caller's async runtime.
+pub async fn run(site: &Site, target: &Target, options: &Options) -> Result<()> {
     let started = Instant::now();
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?
-        .block_on(publish(site, target, options, started))
-}
-
-async fn publish(site: &Site, target: &Target, options: &Options, started: Instant) -> Result<()> {
     let clients = Clients::from_env().await;
     let location = format!("s3://{}/{}", target.bucket, target.prefix);
     check_owner(&clients, target, options.force).await?;
