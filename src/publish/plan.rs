@@ -64,11 +64,6 @@ pub struct PublishPlan {
     pub unchanged: usize,
 }
 
-/// The MD5 of `bytes` in hex, as S3 shows it in the ETag of a single-part upload.
-pub fn md5_hex(bytes: &[u8]) -> String {
-    hex::encode(Md5::digest(bytes))
-}
-
 /// Whether a key is published last: HTML, so no page is live before what it links to.
 pub fn is_page(key: &str) -> bool {
     key.ends_with(".html") || key.ends_with(".htm")
@@ -187,7 +182,7 @@ mod tests {
             .iter()
             .map(|f| {
                 let object = RemoteObject {
-                    etag: md5_hex(&f.bytes),
+                    etag: hex::encode(Md5::digest(&f.bytes)),
                     meta: Some(RemoteMeta {
                         content_type: Some(f.content_type.to_owned()),
                         cache_control: Some(f.cache.header().to_owned()),

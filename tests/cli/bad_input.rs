@@ -121,12 +121,8 @@ fn missing_resume() {
     site.remove("content/resume.yaml");
     let run = site.build(&[]);
     assert_fails_cleanly(&run, "no resume");
-    assert!(
-        run.stderr.contains("content/resume.yaml not found in"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("gen init"), "{}", run.stderr);
+    assert_contains!(run.stderr, "content/resume.yaml not found in");
+    assert_contains!(run.stderr, "gen init");
 }
 
 #[test]
@@ -139,11 +135,7 @@ fn bad_counter_url_is_refused() {
     ] {
         let run = site.build(&["--counter-url", url]);
         assert_fails_cleanly(&run, url);
-        assert!(
-            run.stderr.contains("must be an https:// address"),
-            "{}",
-            run.stderr
-        );
+        assert_contains!(run.stderr, "must be an https:// address");
     }
 }
 
@@ -214,8 +206,14 @@ fn unknown_keys_warn_on_typos_and_still_build() {
     );
     let run = site.build(&[]);
     assert!(run.success(), "{}", run.stderr);
-    assert!(run.stderr.contains("content/resume.yaml:4:1: warning: `wrok` is not a JSON Resume field; did you mean `work`?"), "{}", run.stderr);
-    assert!(run.stderr.contains("content/resume.yaml:7:5: warning: `awards[0].titel` is not a JSON Resume field; did you mean `title`?"), "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "content/resume.yaml:4:1: warning: `wrok` is not a JSON Resume field; did you mean `work`?"
+    );
+    assert_contains!(
+        run.stderr,
+        "content/resume.yaml:7:5: warning: `awards[0].titel` is not a JSON Resume field; did you mean `title`?"
+    );
     assert!(
         !run.stderr.contains("x-pronouns"),
         "extra keys that are not typos are fine"

@@ -7,8 +7,8 @@ fn example_site_builds_and_reports() {
     let site = TestSite::new();
     let run = site.build(&[]);
     assert!(run.success(), "{}", run.stderr);
-    assert!(run.stderr.contains("built"), "{}", run.stderr);
-    assert!(run.stderr.contains("no visitor counter"), "{}", run.stderr);
+    assert_contains!(run.stderr, "built");
+    assert_contains!(run.stderr, "no visitor counter");
     assert!(site.html("index.html").contains("<h1>Ada Lovelace</h1>"));
     assert!(site.path("out/site/.gen-site").is_file());
 }
@@ -100,7 +100,7 @@ fn out_flag_and_foreign_folder_protection() {
     site.write("precious/notes.txt", b"keep me");
     let run = site.build(&["--out", site.path("precious").to_str().unwrap()]);
     assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("did not write"), "{}", run.stderr);
+    assert_contains!(run.stderr, "did not write");
     assert_eq!(
         std::fs::read(site.path("precious/notes.txt")).unwrap(),
         b"keep me"
@@ -149,13 +149,12 @@ fn theme_links_that_leave_the_site_are_refused() {
     let run = site.build(&[]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let resolved = std::fs::canonicalize(&credentials).unwrap();
-    assert!(
-        run.stderr.contains(&format!(
+    assert_contains!(
+        run.stderr,
+        &format!(
             "templates/x.bin: a link to {}, outside the site's folder",
             resolved.display()
-        )),
-        "{}",
-        run.stderr
+        )
     );
     assert_eq!(site.output(), before, "out/site is untouched");
 
@@ -164,10 +163,6 @@ fn theme_links_that_leave_the_site_are_refused() {
     std::os::unix::fs::symlink(secrets.path(), site.path("templates/assets")).unwrap();
     let run = site.build(&[]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("templates/assets: a link to"),
-        "{}",
-        run.stderr
-    );
+    assert_contains!(run.stderr, "templates/assets: a link to");
     assert_eq!(site.output(), before);
 }

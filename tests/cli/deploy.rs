@@ -84,11 +84,7 @@ fn deploys_from_nothing_then_changes_nothing() {
     );
     assert!(first.success(), "{}\n{}", first.stdout, first.stderr);
     for step in 1..=5 {
-        assert!(
-            first.stderr.contains(&format!("step {step}/5")),
-            "{}",
-            first.stderr
-        );
+        assert_contains!(first.stderr, &format!("step {step}/5"));
     }
 
     let outputs: serde_json::Value =
@@ -176,11 +172,7 @@ pub(crate) fn assert_changed_nothing(second: &Run) {
         "{}",
         second.stderr
     );
-    assert!(
-        second.stderr.contains("uploaded 0 (0 B), deleted 0"),
-        "{}",
-        second.stderr
-    );
+    assert_contains!(second.stderr, "uploaded 0 (0 B), deleted 0");
 }
 
 #[test]
@@ -197,7 +189,7 @@ fn deploy_stops_early_without_credentials() {
         .env("NO_COLOR", "1");
     let run = run(&mut command);
     assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("AWS credentials"), "{}", run.stderr);
+    assert_contains!(run.stderr, "AWS credentials");
     assert!(!site.path("out/infra").exists(), "nothing was written");
 }
 

@@ -424,7 +424,7 @@ fn bad_counter_zips_are_refused() {
     site.write("not-a-zip", b"hello");
     let run = site.infra(&["--counter-zip", site.path("not-a-zip").to_str().unwrap()]);
     assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("is not a zip file"), "{}", run.stderr);
+    assert_contains!(run.stderr, "is not a zip file");
     assert!(
         !site.path("out/infra").exists(),
         "nothing is written on failure"
@@ -449,7 +449,7 @@ fn bad_counter_zips_are_refused() {
         site.write(name, &zip.finish().unwrap().into_inner());
         let run = site.infra(&["--counter-zip", site.path(name).to_str().unwrap()]);
         assert_eq!(run.code, Some(1));
-        assert!(run.stderr.contains(expected), "{}", run.stderr);
+        assert_contains!(run.stderr, expected);
         assert!(!site.path("out/infra").exists());
     }
 }
@@ -469,13 +469,9 @@ fn a_counter_zip_must_match_its_checksum_file() {
     );
     let run = site.infra(&["--counter-zip", path]);
     assert_eq!(run.code, Some(1));
-    assert!(
-        run.stderr.contains(&format!(
-            "not the {} expected; it was not deployed",
-            "0".repeat(64)
-        )),
-        "{}",
-        run.stderr
+    assert_contains!(
+        run.stderr,
+        &format!("not the {} expected; it was not deployed", "0".repeat(64))
     );
     assert!(!site.path("out/infra").exists(), "nothing is written");
 
@@ -489,18 +485,14 @@ fn a_counter_zip_must_match_its_checksum_file() {
     );
     let run = site.infra(&["--counter-zip", path]);
     assert!(run.success(), "{}", run.stderr);
-    assert!(run.stderr.contains("matching"), "{}", run.stderr);
+    assert_contains!(run.stderr, "matching");
 }
 
 #[test]
 fn without_an_embedded_counter_or_cargo_lambda_infra_names_the_ways_out() {
     // The binary under test is a plain build: no counter zip inside.
     let version = run(Command::new(env!("CARGO_BIN_EXE_gen")).arg("--version"));
-    assert!(
-        version.stdout.contains("counter Lambda: not embedded"),
-        "{}",
-        version.stdout
-    );
+    assert_contains!(version.stdout, "counter Lambda: not embedded");
     let site = TestSite::new();
     let run = run(Command::new(env!("CARGO_BIN_EXE_gen"))
         .args(["infra", "--root"])

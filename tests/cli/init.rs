@@ -44,8 +44,8 @@ fn init_refuses_to_overwrite() {
     .unwrap();
     let run = gen_init(tmp.path());
     assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("never overwrites"), "{}", run.stderr);
-    assert!(run.stderr.contains("content/resume.yaml"), "{}", run.stderr);
+    assert_contains!(run.stderr, "never overwrites");
+    assert_contains!(run.stderr, "content/resume.yaml");
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("content/resume.yaml")).unwrap(),
         "basics: {name: Mine}\n"

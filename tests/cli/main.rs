@@ -3,6 +3,14 @@
 // A test that cannot go on panics with the reason: that is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+/// Fails, showing the whole text, unless `text` contains `part`.
+macro_rules! assert_contains {
+    ($text:expr, $part:expr $(,)?) => {{
+        let (text, part): (&str, &str) = (&$text, &$part);
+        assert!(text.contains(part), "expected {part:?} in:\n{text}");
+    }};
+}
+
 mod bad_input;
 mod build;
 mod deploy;

@@ -137,13 +137,12 @@ fn the_release_archive_deploys_a_new_site_without_rust() {
     // gen infra takes the embedded counter; then the test's stand-ins for AWS.
     let infra = gen_in(&site, &["infra"]);
     assert!(infra.success(), "{}", infra.stderr);
-    assert!(
-        infra.stderr.contains(&format!(
+    assert_contains!(
+        infra.stderr,
+        &format!(
             "counter embedded in this gen (sha256 {})",
             &counter_sha256[..16]
-        )),
-        "{}",
-        infra.stderr
+        )
     );
     let dir = site.join("out/infra");
     assert!(std::fs::read(dir.join("counter.zip")).unwrap() == counter_zip);

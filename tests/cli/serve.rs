@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use testkit::http::{self, Events, Reply};
+
 use crate::support::{Run, TestSite};
 
 /// A running `gen serve`, stopped on drop.
@@ -84,23 +86,7 @@ impl Serve {
     }
 
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
-        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
-            head.push_str(&format!("Host: 127.0.0.1:{}\r\n", self.port));
-        }
-        for (name, value) in headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-        stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(body).unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read the reply");
-        Reply::parse(&raw)
+        http::request(self.port, method, path, headers, body)
     }
 
     /// Waits until the terminal output contains `text` (it is read on another thread).
@@ -137,33 +123,7 @@ impl Serve {
     }
 
     fn events(&self) -> Events {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        write!(
-            stream,
-            "GET /_gen/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
-            self.port
-        )
-        .unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
-        let mut content_type = String::new();
-        loop {
-            line.clear();
-            reader.read_line(&mut line).unwrap();
-            if line == "\r\n" {
-                break;
-            }
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-type:") {
-                content_type = v.trim().to_owned();
-            }
-        }
-        assert_eq!(content_type, "text/event-stream");
-        Events { reader }
+        Events::open(self.port, "/_gen/events")
     }
 }
 
@@ -179,89 +139,6 @@ impl Drop for Serve {
             "gen serve panicked:\n{}",
             self.log()
         );
-    }
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn parse(raw: &[u8]) -> Reply {
-        let text = String::from_utf8_lossy(raw);
-        let (head, body) = text.split_once("\r\n\r\n").expect("a full HTTP reply");
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(n, v)| (n.to_ascii_lowercase(), v.trim().to_owned()))
-            .collect();
-        Reply {
-            status,
-            headers,
-            body: body.to_owned(),
-        }
-    }
-
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-}
-
-/// The page's build event stream, read as the browser's EventSource would.
-struct Events {
-    reader: BufReader<TcpStream>,
-}
-
-impl Events {
-    /// The next `state` event's data. Chunked transfer framing lines are skipped.
-    fn next(&mut self, timeout: Duration) -> Option<Value> {
-        self.reader
-            .get_ref()
-            .set_read_timeout(Some(timeout))
-            .unwrap();
-        let mut line = String::new();
-        loop {
-            line.clear();
-            match self.reader.read_line(&mut line) {
-                Ok(0) | Err(_) => return None,
-                Ok(_) => {}
-            }
-            if let Some(data) = line.trim_end().strip_prefix("data: ") {
-                return Some(serde_json::from_str(data).expect("event data is JSON"));
-            }
-        }
-    }
-
-    fn expect(&mut self) -> Value {
-        self.next(Duration::from_secs(10))
-            .expect("a state event within 10 s")
-    }
-
-    /// The first state event (within 10 s) for which `done` holds; earlier ones are skipped.
-    fn until(&mut self, what: &str, done: impl Fn(&Value) -> bool) -> Value {
-        let started = Instant::now();
-        loop {
-            let left = Duration::from_secs(10).saturating_sub(started.elapsed());
-            let state = self
-                .next(left.max(Duration::from_millis(1)))
-                .unwrap_or_else(|| panic!("no state event with {what} within 10 s"));
-            if done(&state) {
-                return state;
-            }
-        }
     }
 }
 
@@ -315,18 +192,14 @@ fn serves_the_site_from_memory_with_the_live_script_and_local_counter() {
     assert_eq!(page.status, 200);
     assert_eq!(page.header("content-type"), "text/html; charset=utf-8");
     assert_eq!(page.header("cache-control"), "no-store");
-    assert!(page.body.contains("<h1>Ada Lovelace</h1>"), "{}", page.body);
+    assert_contains!(page.body, "<h1>Ada Lovelace</h1>");
     assert!(
         page.body
             .contains("<script src=\"/_gen/live.js\" data-build=\""),
         "{}",
         page.body
     );
-    assert!(
-        page.body.contains("data-endpoint=\"/visits\""),
-        "{}",
-        page.body
-    );
+    assert_contains!(page.body, "data-endpoint=\"/visits\"");
     assert!(
         crate::support::unescape(&page.body).contains("connect-src 'self'; script-src 'self'"),
         "{}",
@@ -593,12 +466,9 @@ fn listening_refusals_and_explicit_bind() {
     let port = taken.local_addr().unwrap().port().to_string();
     let busy = refused(&site.root().to_string_lossy(), &["--port", &port]);
     assert_eq!(busy.code, Some(1));
-    assert!(
-        busy.stderr.contains(&format!(
-            "port {port} on 127.0.0.1 is in use: pick another with --port"
-        )),
-        "{}",
-        busy.stderr
+    assert_contains!(
+        busy.stderr,
+        &format!("port {port} on 127.0.0.1 is in use: pick another with --port")
     );
 
     let empty = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@
 // Test helpers panic with the reason when a service cannot start: that is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod http;
 mod moto;
 mod proxy;
 pub mod terraform;
