@@ -17,7 +17,8 @@ pub use crate::render::RenderOptions;
 /// Reads the site rooted at `root` and renders it; nothing is written.
 pub fn site(root: &Path, options: &RenderOptions) -> Result<Rendered> {
     let sources = Sources::read(root)?;
-    render::render(&sources, options)
+    let config = sources.config()?;
+    render::render(&sources, &config, options)
 }
 
 /// The site as it is written and published (no preview additions) with its page calling
@@ -34,6 +35,32 @@ pub fn published(root: &Path, counter_url: Option<String>) -> Result<Rendered> {
         term::warning(warning);
     }
     Ok(built)
+}
+
+/// Bytes of page paths the counter's environment holds: Lambda allows 4 KB of variables in
+/// all, and the table's name and the shard count need some.
+const MAX_PAGES_BYTES: usize = 3072;
+
+/// The site's page paths, from rendering it in memory: the counter counts these and answers
+/// 404 for anything else, so no one can add items to the table by inventing paths.
+pub fn page_paths(root: &Path) -> Result<Vec<String>> {
+    let rendered = site(
+        root,
+        &RenderOptions {
+            counter_url: None,
+            live_reload: false,
+        },
+    )
+    .context("rendering the site to learn its pages (the counter counts only those)")?;
+    let pages = rendered.site.page_paths();
+    let bytes: usize = pages.iter().map(|p| p.len() + 1).sum();
+    if bytes > MAX_PAGES_BYTES {
+        bail!(
+            "the site has {} pages ({bytes} bytes of paths); the counter's Lambda environment holds at most {MAX_PAGES_BYTES} bytes of them",
+            pages.len()
+        );
+    }
+    Ok(pages)
 }
 
 const NO_COUNTER: &str = "no visitor counter: deploy the stack (gen deploy), or pass --counter-url or set GEN_COUNTER_URL";

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, SourceFile, line_column};
 use crate::resume;
 
@@ -27,15 +28,31 @@ pub struct Sources {
     pub templates: BTreeMap<String, Vec<u8>>,
 }
 
+/// `gen.toml` of the site at `root`, when it has one.
+fn read_config_file(root: &Path) -> Result<Option<SourceFile>> {
+    let path = root.join(CONFIG_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(text_file(CONFIG_FILE, bytes)?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// The settings of the site at `root`, checked (the defaults when it has no `gen.toml`), for
+/// the commands that need only them (`gen infra`, `gen deploy`'s preflight).
+pub fn read_config(root: &Path) -> Result<Config> {
+    Ok(config::parse_or_default(read_config_file(root)?.as_ref())?)
+}
+
 impl Sources {
+    /// The site's settings, checked; the defaults when it has no `gen.toml`.
+    pub fn config(&self) -> Result<Config, Diagnostic> {
+        config::parse_or_default(self.config.as_ref())
+    }
+
     /// Reads the inputs of the site rooted at `root`.
     pub fn read(root: &Path) -> Result<Sources> {
-        let config_path = root.join(CONFIG_FILE);
-        let config = match std::fs::read(&config_path) {
-            Ok(bytes) => Some(text_file(CONFIG_FILE, bytes)?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| format!("reading {}", config_path.display())),
-        };
+        let config = read_config_file(root)?;
         let resume_path = root.join(RESUME_FILE);
         let size = match std::fs::metadata(&resume_path) {
             Ok(m) => m.len(),

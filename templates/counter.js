@@ -1,5 +1,6 @@
 // Visitor counter: counts this visit once per browser session, then shows the total.
 // Never blocks rendering (loaded with defer) and shows nothing when the API is unreachable.
+// When done it sets data-state="shown" or "failed" on the counter's element.
 (() => {
   const el = document.getElementById("visits");
   const endpoint = el && el.dataset.endpoint;
@@ -28,10 +29,11 @@
     .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
     .then((data) => {
       if (!counted) { try { sessionStorage.setItem(key, "1"); } catch (_) {} }
-      if (typeof data.count !== "number" || !isFinite(data.count)) return;
+      if (typeof data.count !== "number" || !isFinite(data.count)) return Promise.reject();
       el.firstElementChild.textContent = data.count.toLocaleString();
       el.lastChild.textContent = data.count === 1 ? " visit" : " visits";
       el.hidden = false;
+      el.dataset.state = "shown";
     })
-    .catch(() => {});
+    .catch(() => { el.dataset.state = "failed"; }); // the counter stays hidden
 })();

@@ -148,7 +148,7 @@ fn preflight(args: &DeployArgs, runtime: &tokio::runtime::Runtime) -> Result<()>
         missing.push(format!("{e:#}"));
     }
     // A broken gen.toml is reported as it is, located, rather than as one more missing piece.
-    let config = infra::read_config(&args.root)?;
+    let config = crate::sources::read_config(&args.root)?;
     if config.stack.counter.mode != CounterMode::Off
         && let Err(e) = counter_zip::locate(&args.root, args.counter_zip.as_deref())
     {

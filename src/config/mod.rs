@@ -62,6 +62,11 @@ impl Default for Config {
     }
 }
 
+/// Parses and checks `gen.toml` when there is one; the defaults otherwise.
+pub fn parse_or_default(source: Option<&SourceFile>) -> Result<Config, Diagnostic> {
+    source.map_or_else(|| Ok(Config::default()), parse)
+}
+
 /// Parses and checks `gen.toml`.
 pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
     let located = |span: Option<std::ops::Range<usize>>, message: String| {

@@ -1,8 +1,9 @@
 //! `gen infra`'s product: the whole AWS stack as Terraform JSON, built from typed values
-//! ([`tf`]) and the checked settings of `gen.toml`. No I/O here: [`generate`] returns the
-//! files and `cmd::infra` writes them.
+//! ([`tf`]) and the checked settings of `gen.toml`. [`generate`] returns the files without
+//! I/O; [`disk`] writes them.
 
 mod alerts;
+pub mod disk;
 mod dns;
 mod hosting;
 mod providers;

@@ -49,14 +49,7 @@ pub fn function(
             "server_side_encryption": [{ "enabled": true }]
         }),
     );
-    let logs = doc.resource(
-        "aws_cloudwatch_log_group",
-        "counter",
-        json!({
-            "name": lit(&format!("/aws/lambda/{function_name}")),
-            "retention_in_days": LOG_RETENTION_DAYS
-        }),
-    );
+    let logs = log_group(doc, "counter", &format!("/aws/lambda/{function_name}"));
     let assume = doc.data(
         "aws_iam_policy_document",
         "counter_assume",
@@ -204,14 +197,7 @@ pub fn endpoint(
         "max_age": 86400
     }]);
     let api = doc.resource("aws_apigatewayv2_api", "counter", api);
-    let api_logs = doc.resource(
-        "aws_cloudwatch_log_group",
-        "api",
-        json!({
-            "name": lit(&format!("/aws/apigateway/{function_name}")),
-            "retention_in_days": LOG_RETENTION_DAYS
-        }),
-    );
+    let api_logs = log_group(doc, "api", &format!("/aws/apigateway/{function_name}"));
     let integration = doc.resource(
         "aws_apigatewayv2_integration",
         "counter",
@@ -267,6 +253,15 @@ pub fn endpoint(
         api.attr("api_endpoint"),
         crate_route()
     ))
+}
+
+/// A log group kept [`LOG_RETENTION_DAYS`].
+fn log_group(doc: &mut Document, name: &str, path: &str) -> Ref {
+    doc.resource(
+        "aws_cloudwatch_log_group",
+        name,
+        json!({ "name": lit(path), "retention_in_days": LOG_RETENTION_DAYS }),
+    )
 }
 
 /// The counter's one route, `/visits`.

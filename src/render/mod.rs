@@ -12,7 +12,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::resume::{self, Resume};
 use crate::site::{CachePolicy, Site};
@@ -71,12 +71,8 @@ struct CounterContext {
     script: String,
 }
 
-/// Renders `sources` into a site.
-pub fn render(sources: &Sources, options: &RenderOptions) -> Result<Rendered> {
-    let config = match &sources.config {
-        Some(source) => config::parse(source)?,
-        None => Config::default(),
-    };
+/// Renders `sources`, whose settings are `config` (from [`Sources::config`]), into a site.
+pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Result<Rendered> {
     let loaded = resume::parse(&sources.resume)?;
     let resume = loaded.resume;
     let mut site = Site::default();

@@ -16,7 +16,7 @@ use anyhow::Result;
 use serde::Serialize;
 use tokio::sync::watch as channel;
 
-use crate::config::{self, CounterMode};
+use crate::config::CounterMode;
 use crate::diagnostic::Diagnostic;
 use crate::render::{self, RenderOptions, Rendered};
 use crate::resume::ResumeErrors;
@@ -214,15 +214,13 @@ fn changed_files<'a>(old: &Site, new: &'a Site) -> Vec<&'a str> {
 /// page's own `/visits` (unless the site turns it off) and room for the live-reload script.
 fn build(root: &Path) -> Result<Rendered> {
     let sources = Sources::read(root)?;
-    let counter_off = match &sources.config {
-        Some(source) => config::parse(source)?.stack.counter.mode == CounterMode::Off,
-        None => false,
-    };
+    let config = sources.config()?;
+    let counter_off = config.stack.counter.mode == CounterMode::Off;
     let options = RenderOptions {
         counter_url: (!counter_off).then(|| counter::api::ROUTE.to_owned()),
         live_reload: true,
     };
-    render::render(&sources, &options)
+    render::render(&sources, &config, &options)
 }
 
 /// The located problems in a build error, for the overlay.

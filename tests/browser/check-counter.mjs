@@ -58,12 +58,14 @@ async function shown(page, called) {
 
 // After a failed API call: the counter stays hidden, no script error, and the rest of the page is there.
 async function degraded(page) {
-  await page.waitForTimeout(300); // let the fetch promise chain settle
+  // The script marks the end of its promise chain on the element, success or not.
+  await page.locator("#visits[data-state]").waitFor({ state: "attached", timeout: 8000 }).catch(() => {});
+  const state = await page.locator("#visits").getAttribute("data-state");
   const name = (await page.locator("h1").textContent())?.trim();
   const hidden = !(await page.locator("#visits").isVisible());
   const rendered = (await page.locator("h1").isVisible()) && !!name && (await page.locator("main section").count()) > 0;
-  const ok = hidden && rendered && page.problems.length === 0;
-  return [ok, [`#visits hidden=${hidden}; h1="${name}" rendered=${rendered}; errors=${page.problems.length}`]];
+  const ok = state === "failed" && hidden && rendered && page.problems.length === 0;
+  return [ok, [`#visits data-state=${state} hidden=${hidden}; h1="${name}" rendered=${rendered}; errors=${page.problems.length}`]];
 }
 
 export async function checkCounter(report, siteDir, api) {
