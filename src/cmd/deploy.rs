@@ -10,7 +10,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::build;
-use crate::cli::{DeployArgs, InfraArgs};
+use crate::cli::DeployArgs;
 use crate::cmd::infra;
 use crate::config::CounterMode;
 use crate::counter_zip;
@@ -25,11 +25,7 @@ pub fn run(args: &DeployArgs) -> Result<()> {
     let dir = crate::infra::default_dir(&args.root);
 
     step(1, "gen infra: Terraform files and the counter Lambda");
-    infra::run(&InfraArgs {
-        root: args.root.clone(),
-        out: None,
-        counter_zip: args.counter_zip.clone(),
-    })?;
+    infra::write_stack(&args.root, &dir, args.counter_zip.as_deref())?;
 
     step(2, "terraform init");
     init_with_kept_lock(&args.root, &dir)?;

@@ -2,6 +2,8 @@
 //! `build::page_paths`) and the counter's Lambda zip (`counter_zip`), written into out/infra/
 //! by `infra::disk`.
 
+use std::path::Path;
+
 use anyhow::Result;
 
 use crate::build;
@@ -13,28 +15,39 @@ use crate::sources;
 use crate::term;
 
 pub fn run(args: &InfraArgs) -> Result<()> {
-    let config = sources::read_config(&args.root)?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| infra::default_dir(&args.root));
+    write_stack(&args.root, &out, args.counter_zip.as_deref())?;
+    let dir = out.display();
+    term::note(&format!(
+        "next: terraform -chdir={dir} init && terraform -chdir={dir} apply (or run gen deploy)"
+    ));
+    Ok(())
+}
+
+/// Writes the stack of the site at `root` into `out`, with the counter zip from
+/// `counter_zip` or wherever `counter_zip::locate` finds one.
+pub fn write_stack(root: &Path, out: &Path, counter_zip: Option<&Path>) -> Result<()> {
+    let config = sources::read_config(root)?;
     let pages = match config.stack.counter.mode {
         CounterMode::Off => Vec::new(),
-        _ => build::page_paths(&args.root)?,
+        _ => build::page_paths(root)?,
     };
     let options = StackOptions {
-        local_state_path: infra::disk::state_path(&args.root, &out)?,
+        local_state_path: infra::disk::state_path(root, out)?,
         pages,
     };
     let files = infra::generate(&config.stack, &options);
     let counter_zip = match config.stack.counter.mode {
         CounterMode::Off => None,
         _ => {
-            let origin = counter_zip::locate(&args.root, args.counter_zip.as_deref())?;
+            let origin = counter_zip::locate(root, counter_zip)?;
             Some(counter_zip::obtain(&origin)?)
         }
     };
-    infra::disk::write(&out, &files, counter_zip.as_deref())?;
+    infra::disk::write(out, &files, counter_zip.as_deref())?;
     term::status(
         "wrote",
         &format!(
@@ -48,9 +61,5 @@ pub fn run(args: &InfraArgs) -> Result<()> {
                 .join(", ")
         ),
     );
-    let dir = out.display();
-    term::note(&format!(
-        "next: terraform -chdir={dir} init && terraform -chdir={dir} apply (or run gen deploy)"
-    ));
     Ok(())
 }

@@ -89,33 +89,40 @@ pub fn value_at(text: &str, line: usize, column: usize) -> Option<(ValuePath, &'
     found
 }
 
+/// An open mapping or list while walking a document, and whether it added a path segment.
+enum Frame {
+    Map { key: Option<String>, pushed: bool },
+    Seq { index: usize, pushed: bool },
+}
+
+/// The segment of a value node about to start under the top frame; `None` while reading a key.
+fn child_segment(stack: &[Frame]) -> Option<Option<Segment>> {
+    match stack.last() {
+        None => Some(None),
+        Some(Frame::Map { key: None, .. }) => None,
+        Some(Frame::Map { key: Some(k), .. }) => Some(Some(Segment::Key(k.clone()))),
+        Some(Frame::Seq { index, .. }) => Some(Some(Segment::Index(*index))),
+    }
+}
+
+/// A value under the top frame is complete: the mapping waits for a key, the list moves on.
+fn finish_value(stack: &mut [Frame]) {
+    match stack.last_mut() {
+        Some(Frame::Map { key, .. }) => *key = None,
+        Some(Frame::Seq { index, .. }) => *index += 1,
+        None => {}
+    }
+}
+
 /// Calls `visit(path, part, (line, column), kind)` for every key and value in document order,
 /// until it returns true.
 fn for_each_node(
     text: &str,
     mut visit: impl FnMut(&ValuePath, Part, (usize, usize), &'static str) -> bool,
 ) {
-    enum Frame {
-        Map { key: Option<String>, pushed: bool },
-        Seq { index: usize, pushed: bool },
-    }
     let mut stack: Vec<Frame> = Vec::new();
     let mut current = ValuePath::default();
     let position = |marker: &serde_saphyr::granit_parser::Marker| (marker.line(), marker.col() + 1);
-    // The segment of a value node about to start under the top frame; `None` while reading a key.
-    let child_segment = |stack: &[Frame]| -> Option<Option<Segment>> {
-        match stack.last() {
-            None => Some(None),
-            Some(Frame::Map { key: None, .. }) => None,
-            Some(Frame::Map { key: Some(k), .. }) => Some(Some(Segment::Key(k.clone()))),
-            Some(Frame::Seq { index, .. }) => Some(Some(Segment::Index(*index))),
-        }
-    };
-    let finish_value = |stack: &mut Vec<Frame>| match stack.last_mut() {
-        Some(Frame::Map { key, .. }) => *key = None,
-        Some(Frame::Seq { index, .. }) => *index += 1,
-        None => {}
-    };
 
     for item in Parser::new_from_str(text) {
         let Ok((event, span)) = item else { return };
