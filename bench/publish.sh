@@ -28,6 +28,8 @@ import boto3
 s3 = boto3.client("s3")
 for b in ("bench-gen", "bench-sync"):
     s3.create_bucket(Bucket=b)
+# gen publishes only to a bucket its stack tagged (or with --force).
+s3.put_bucket_tagging(Bucket="bench-gen", Tagging={"TagSet": [{"Key": "ManagedBy", "Value": "gen"}]})
 PY
 
 "$gen" init "$work/site" >/dev/null 2>&1
