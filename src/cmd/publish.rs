@@ -11,22 +11,30 @@ use crate::stack;
 use crate::term;
 
 pub fn run(args: &PublishArgs) -> Result<()> {
-    let stack = stack::discover_in(&args.root);
+    // The stack's outputs are read (a terraform call) only when something is left to them.
+    let given = [&args.counter_url, &args.bucket, &args.distribution_id];
+    let stack = given
+        .iter()
+        .any(|value| value.is_none())
+        .then(|| stack::discover_in(&args.root));
     let (counter_url, counter_note) =
-        build::counter_url(args.counter_url.as_deref(), Some(&stack))?;
+        build::counter_url(args.counter_url.as_deref(), stack.as_ref())?;
     let built = build::published(&args.root, counter_url)?;
     if let Some(note) = counter_note {
         term::note(&note);
     }
     let bucket = match (&args.bucket, &stack) {
         (Some(bucket), _) => bucket.clone(),
-        (None, Ok(stack)) => stack.bucket.clone(),
-        (None, Err(e)) => bail!("which bucket? pass --bucket, or deploy the stack first ({e})"),
+        (None, Some(Ok(stack))) => stack.bucket.clone(),
+        (None, Some(Err(e))) => {
+            bail!("which bucket? pass --bucket, or deploy the stack first ({e})")
+        }
+        (None, None) => bail!("which bucket? pass --bucket"),
     };
     // The stack's distribution serves the stack's bucket, not one given by hand.
     let distribution_id = match (&args.distribution_id, &stack) {
         (Some(id), _) => Some(id.clone()),
-        (None, Ok(stack)) if bucket == stack.bucket => Some(stack.distribution_id.clone()),
+        (None, Some(Ok(stack))) if bucket == stack.bucket => Some(stack.distribution_id.clone()),
         _ => None,
     };
     let prefix = match args.prefix.trim_matches('/') {
