@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
+use crate::config::Config;
 use crate::links;
 use crate::render::{self, Rendered};
 use crate::sources::Sources;
@@ -14,54 +15,63 @@ use crate::term;
 
 pub use crate::render::RenderOptions;
 
-/// Reads the site rooted at `root` and renders it; nothing is written.
-pub fn site(root: &Path, options: &RenderOptions) -> Result<Rendered> {
-    let sources = Sources::read(root)?;
-    let config = sources.config()?;
-    render::render(&sources, &config, options)
+/// A site's sources, read from disk once, and its settings, checked: every render of one
+/// command comes from this one snapshot.
+pub struct Input {
+    pub sources: Sources,
+    pub config: Config,
 }
 
-/// The site as it is written and published (no preview additions) with its page calling
-/// `counter_url`; its warnings are printed.
-pub fn published(root: &Path, counter_url: Option<String>) -> Result<Rendered> {
-    let built = site(
-        root,
-        &RenderOptions {
+impl Input {
+    /// Reads the site rooted at `root`; nothing is written.
+    pub fn read(root: &Path) -> Result<Input> {
+        let sources = Sources::read(root)?;
+        let config = sources.config()?;
+        Ok(Input { sources, config })
+    }
+
+    /// Renders the site in memory.
+    pub fn render(&self, options: &RenderOptions) -> Result<Rendered> {
+        render::render(&self.sources, &self.config, options)
+    }
+
+    /// The site as it is written and published (no preview additions) with its page calling
+    /// `counter_url`; its warnings are printed.
+    pub fn published(&self, counter_url: Option<String>) -> Result<Rendered> {
+        let built = self.render(&RenderOptions {
             counter_url,
             live_reload: false,
-        },
-    )?;
-    for warning in &built.warnings {
-        term::warning(warning);
+        })?;
+        for warning in &built.warnings {
+            term::warning(warning);
+        }
+        Ok(built)
     }
-    Ok(built)
+
+    /// The site's page paths, from rendering it in memory: the counter counts these and
+    /// answers 404 for anything else, so no one can add items to the table by inventing paths.
+    pub fn page_paths(&self) -> Result<Vec<String>> {
+        let rendered = self
+            .render(&RenderOptions {
+                counter_url: None,
+                live_reload: false,
+            })
+            .context("rendering the site to learn its pages (the counter counts only those)")?;
+        let pages = rendered.site.page_paths();
+        let bytes: usize = pages.iter().map(|p| p.len() + 1).sum();
+        if bytes > MAX_PAGES_BYTES {
+            bail!(
+                "the site has {} pages ({bytes} bytes of paths); the counter's Lambda environment holds at most {MAX_PAGES_BYTES} bytes of them",
+                pages.len()
+            );
+        }
+        Ok(pages)
+    }
 }
 
 /// Bytes of page paths the counter's environment holds: Lambda allows 4 KB of variables in
 /// all, and the table's name and the shard count need some.
 const MAX_PAGES_BYTES: usize = 3072;
-
-/// The site's page paths, from rendering it in memory: the counter counts these and answers
-/// 404 for anything else, so no one can add items to the table by inventing paths.
-pub fn page_paths(root: &Path) -> Result<Vec<String>> {
-    let rendered = site(
-        root,
-        &RenderOptions {
-            counter_url: None,
-            live_reload: false,
-        },
-    )
-    .context("rendering the site to learn its pages (the counter counts only those)")?;
-    let pages = rendered.site.page_paths();
-    let bytes: usize = pages.iter().map(|p| p.len() + 1).sum();
-    if bytes > MAX_PAGES_BYTES {
-        bail!(
-            "the site has {} pages ({bytes} bytes of paths); the counter's Lambda environment holds at most {MAX_PAGES_BYTES} bytes of them",
-            pages.len()
-        );
-    }
-    Ok(pages)
-}
 
 const NO_COUNTER: &str = "no visitor counter: deploy the stack (gen deploy), or pass --counter-url or set GEN_COUNTER_URL";
 

@@ -19,40 +19,19 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render content/resume.yaml with templates/ into out/site/
-    #[command(
-        after_help = "Examples:\n  gen build\n  gen build --root my-site --out /tmp/preview\n  GEN_COUNTER_URL=https://api.example.com/visits gen build"
-    )]
     Build(BuildArgs),
-    /// Preview the site on this machine: rebuilt in memory on every save, live in the browser
-    #[command(
-        after_help = "Examples:\n  gen serve                      http://127.0.0.1:8000/ (or the next free port)\n  gen serve --open --port 3000\n  gen serve --bind 0.0.0.0       let other devices on your network see it"
-    )]
     Serve(ServeArgs),
-    /// Create a new site: gen.toml, content/resume.yaml and the default theme
-    #[command(
-        after_help = "Examples:\n  gen init              in the current folder\n  gen init my-site      in my-site/ (created if needed)"
-    )]
     Init(InitArgs),
-    /// Write Terraform JSON for the whole AWS stack into out/infra/, with the counter's Lambda zip
-    #[command(
-        after_help = "Examples:\n  gen infra\n  gen infra --counter-zip target/lambda/counter/bootstrap.zip\n  terraform -chdir=out/infra init && terraform -chdir=out/infra apply"
-    )]
     Infra(InfraArgs),
-    /// Render the site and upload it to S3 (changed files only), invalidating what changed in
-    /// CloudFront
-    #[command(
-        after_help = "Examples:\n  gen publish --dry-run --bucket resume-site-2026\n  gen publish --bucket resume-site-2026 --distribution-id E2QWRUHAPOMQZL\n  gen publish --bucket my-bucket --prefix resume --max-deletes 10 --yes"
-    )]
     Publish(PublishArgs),
-    /// Stand up or update the AWS stack, then build and publish the site: all in one go
-    #[command(
-        after_help = "Examples:\n  gen deploy                 shows terraform's plan and asks before applying\n  gen deploy --plan-only     only show what would change\n  gen deploy --auto-approve  apply without asking (CI)"
-    )]
     Deploy(DeployArgs),
 }
 
+/// Render content/resume.yaml with templates/ into out/site/
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen build\n  gen build --root my-site --out /tmp/preview\n  GEN_COUNTER_URL=https://api.example.com/visits gen build"
+)]
 pub struct BuildArgs {
     /// The site's folder (holds gen.toml, content/, templates/)
     #[arg(long, value_name = "DIR", default_value = ".")]
@@ -65,7 +44,11 @@ pub struct BuildArgs {
     pub counter_url: Option<String>,
 }
 
+/// Preview the site on this machine: rebuilt in memory on every save, live in the browser
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen serve                      http://127.0.0.1:8000/ (or the next free port)\n  gen serve --open --port 3000\n  gen serve --bind 0.0.0.0       let other devices on your network see it"
+)]
 pub struct ServeArgs {
     /// The site's folder (holds gen.toml, content/, templates/)
     #[arg(long, value_name = "DIR", default_value = ".")]
@@ -86,7 +69,11 @@ pub struct ServeArgs {
     pub open: bool,
 }
 
+/// Write Terraform JSON for the whole AWS stack into out/infra/, with the counter's Lambda zip
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen infra\n  gen infra --counter-zip target/lambda/counter/bootstrap.zip\n  terraform -chdir=out/infra init && terraform -chdir=out/infra apply"
+)]
 pub struct InfraArgs {
     /// The site's folder (holds gen.toml)
     #[arg(long, value_name = "DIR", default_value = ".")]
@@ -100,7 +87,12 @@ pub struct InfraArgs {
     pub counter_zip: Option<PathBuf>,
 }
 
+/// Render the site and upload it to S3 (changed files only), invalidating what changed in
+/// CloudFront
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen publish --dry-run --bucket resume-site-2026\n  gen publish --bucket resume-site-2026 --distribution-id E2QWRUHAPOMQZL\n  gen publish --bucket my-bucket --prefix resume --max-deletes 10 --yes"
+)]
 pub struct PublishArgs {
     /// The site's folder
     #[arg(long, value_name = "DIR", default_value = ".")]
@@ -134,7 +126,11 @@ pub struct PublishArgs {
     pub wait: bool,
 }
 
+/// Stand up or update the AWS stack, then build and publish the site: all in one go
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen deploy                 shows terraform's plan and asks before applying\n  gen deploy --plan-only     only show what would change\n  gen deploy --auto-approve  apply without asking (CI)"
+)]
 pub struct DeployArgs {
     /// The site's folder
     #[arg(long, value_name = "DIR", default_value = ".")]
@@ -158,7 +154,11 @@ pub struct DeployArgs {
 /// bucket's worth of someone else's files.
 pub const DEFAULT_MAX_DELETES: usize = 32;
 
+/// Create a new site: gen.toml, content/resume.yaml and the default theme
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen init              in the current folder\n  gen init my-site      in my-site/ (created if needed)"
+)]
 pub struct InitArgs {
     /// The folder to create the site in
     #[arg(value_name = "DIR", default_value = ".")]

@@ -2,7 +2,7 @@
 //! Everything after this works on memory only.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
@@ -38,12 +38,6 @@ fn read_config_file(root: &Path) -> Result<Option<SourceFile>> {
     }
 }
 
-/// The settings of the site at `root`, checked (the defaults when it has no `gen.toml`), for
-/// the commands that need only them (`gen infra`, `gen deploy`'s preflight).
-pub fn read_config(root: &Path) -> Result<Config> {
-    Ok(config::parse_or_default(read_config_file(root)?.as_ref())?)
-}
-
 impl Sources {
     /// The site's settings, checked; the defaults when it has no `gen.toml`.
     pub fn config(&self) -> Result<Config, Diagnostic> {
@@ -76,7 +70,7 @@ impl Sources {
             .with_context(|| format!("resolving {}", display_root(root)))?;
         check_link(&site, &templates_dir, TEMPLATES_DIR)?;
         let mut templates = BTreeMap::new();
-        read_dir(&site, &templates_dir, String::new(), &mut templates)?;
+        read_theme(&site, &templates_dir, &mut templates)?;
         Ok(Sources {
             config,
             resume,
@@ -171,45 +165,62 @@ fn check_link(site: &Path, path: &Path, shown: &str) -> Result<()> {
     Ok(())
 }
 
-fn read_dir(
-    site: &Path,
-    dir: &Path,
-    prefix: String,
-    out: &mut BTreeMap<String, Vec<u8>>,
-) -> Result<()> {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for entry in entries {
-        paths.push(
-            entry
-                .with_context(|| format!("reading {}", dir.display()))?
-                .path(),
-        );
-    }
-    for path in paths {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            bail!("{}: file names in templates/ must be UTF-8", path.display());
+/// Reads every theme file below `dir` into `out`, keyed by its path relative to `dir`. Each
+/// symbolic link is checked (`check_link`) before walkdir follows it.
+fn read_theme(site: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let walk = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_str().is_some_and(is_scratch_file));
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                // A link to nothing: say so in the site's words, not walkdir's.
+                if let Some(path) = e.path() {
+                    check_link(site, path, &shown(dir, path)?)?;
+                }
+                return Err(e).with_context(|| format!("reading {}", dir.display()));
+            }
         };
-        if is_scratch_file(name) {
+        let path = entry.path();
+        let shown = shown(dir, path)?;
+        if entry.path_is_symlink() {
+            check_link(site, path, &shown)?;
+        }
+        if entry.file_type().is_dir() {
             continue;
         }
-        let relative = format!("{prefix}{name}");
-        check_link(site, &path, &format!("{TEMPLATES_DIR}/{relative}"))?;
-        let meta =
-            std::fs::metadata(&path).with_context(|| format!("reading {}", path.display()))?;
-        if meta.is_dir() {
-            read_dir(site, &path, format!("{relative}/"), out)?;
-        } else if meta.len() > MAX_THEME_FILE {
+        let size = entry
+            .metadata()
+            .with_context(|| format!("reading {}", path.display()))?
+            .len();
+        if size > MAX_THEME_FILE {
             bail!(
                 "{}: {} MiB is too large for a theme file",
                 path.display(),
-                meta.len() >> 20
+                size >> 20
             );
-        } else {
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            out.insert(relative, bytes);
         }
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let relative = shown[TEMPLATES_DIR.len() + 1..].to_owned();
+        out.insert(relative, bytes);
     }
     Ok(())
+}
+
+/// `templates/…` for a path below the theme folder `dir`, with `/` separators.
+fn shown(dir: &Path, path: &Path) -> Result<String> {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    let mut shown = TEMPLATES_DIR.to_owned();
+    for part in relative.components() {
+        let Some(name) = part.as_os_str().to_str() else {
+            bail!("{}: file names in templates/ must be UTF-8", path.display());
+        };
+        shown.push('/');
+        shown.push_str(name);
+    }
+    Ok(shown)
 }

@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use crate::build;
 use crate::cli::DeployArgs;
 use crate::cmd::infra;
-use crate::config::CounterMode;
+use crate::config::{Config, CounterMode};
 use crate::counter_zip;
 use crate::output;
 use crate::publish::{self, Options, Target};
@@ -21,11 +21,14 @@ use crate::term;
 
 pub fn run(args: &DeployArgs) -> Result<()> {
     let runtime = super::runtime()?;
-    preflight(args, &runtime)?;
+    // The sources are read once: the stack counts the pages of the very site it publishes,
+    // and a broken resume or gen.toml stops here, located, before anything changes.
+    let input = build::Input::read(&args.root)?;
+    preflight(args, &input.config, &runtime)?;
     let dir = crate::infra::default_dir(&args.root);
 
     step(1, "gen infra: Terraform files and the counter Lambda");
-    infra::write_stack(&args.root, &dir, args.counter_zip.as_deref())?;
+    infra::write_stack(&args.root, &input, &dir, args.counter_zip.as_deref())?;
 
     step(2, "terraform init");
     init_with_kept_lock(&args.root, &dir)?;
@@ -60,12 +63,22 @@ pub fn run(args: &DeployArgs) -> Result<()> {
     }
 
     step(5, "gen build with the stack's outputs, and gen publish");
-    // One render: the site written to out/site is the site published.
+    build_and_publish(args, &input, &runtime)
+}
+
+/// Renders the site with the applied stack's counter, writes it to out/site and publishes
+/// that same value to the stack's bucket.
+fn build_and_publish(
+    args: &DeployArgs,
+    input: &build::Input,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<()> {
+    // One render with the stack's counter: the site written to out/site is the site published.
     let started = std::time::Instant::now();
     let stack = stack::discover_in(&args.root)
         .map_err(|e| anyhow::anyhow!("reading the stack's outputs after apply: {e}"))?;
     let (counter_url, _) = build::counter_url(None, Some(&Ok(stack.clone())))?;
-    let built = build::published(&args.root, counter_url)?;
+    let built = input.published(counter_url)?;
     let out = output::default_dir(&args.root);
     output::write_site(&built.site, &out)?;
     output::report(&built.site, &out, started);
@@ -130,7 +143,7 @@ fn step(number: u8, what: &str) {
 
 /// Checks everything the steps need before any of them changes anything, and names every
 /// missing piece with its fix at once.
-fn preflight(args: &DeployArgs, runtime: &tokio::runtime::Runtime) -> Result<()> {
+fn preflight(args: &DeployArgs, config: &Config, runtime: &tokio::runtime::Runtime) -> Result<()> {
     let mut missing = Vec::new();
     let version = terraform_in(&args.root).arg("version").output();
     if !version.is_ok_and(|o| o.status.success()) {
@@ -143,8 +156,6 @@ fn preflight(args: &DeployArgs, runtime: &tokio::runtime::Runtime) -> Result<()>
     if let Err(e) = check_credentials(runtime) {
         missing.push(format!("{e:#}"));
     }
-    // A broken gen.toml is reported as it is, located, rather than as one more missing piece.
-    let config = crate::sources::read_config(&args.root)?;
     if config.stack.counter.mode != CounterMode::Off
         && let Err(e) = counter_zip::locate(&args.root, args.counter_zip.as_deref())
     {

@@ -1,5 +1,5 @@
 //! `gen infra`: the stack's Terraform JSON (`infra::generate`, with the site's pages from
-//! `build::page_paths`) and the counter's Lambda zip (`counter_zip`), written into out/infra/
+//! `build::Input::page_paths`) and the counter's Lambda zip (`counter_zip`), written into out/infra/
 //! by `infra::disk`.
 
 use std::path::Path;
@@ -11,7 +11,6 @@ use crate::cli::InfraArgs;
 use crate::config::CounterMode;
 use crate::counter_zip;
 use crate::infra::{self, COUNTER_ZIP, StackOptions};
-use crate::sources;
 use crate::term;
 
 pub fn run(args: &InfraArgs) -> Result<()> {
@@ -19,7 +18,8 @@ pub fn run(args: &InfraArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| infra::default_dir(&args.root));
-    write_stack(&args.root, &out, args.counter_zip.as_deref())?;
+    let input = build::Input::read(&args.root)?;
+    write_stack(&args.root, &input, &out, args.counter_zip.as_deref())?;
     let dir = out.display();
     term::note(&format!(
         "next: terraform -chdir={dir} init && terraform -chdir={dir} apply (or run gen deploy)"
@@ -27,13 +27,18 @@ pub fn run(args: &InfraArgs) -> Result<()> {
     Ok(())
 }
 
-/// Writes the stack of the site at `root` into `out`, with the counter zip from
-/// `counter_zip` or wherever `counter_zip::locate` finds one.
-pub fn write_stack(root: &Path, out: &Path, counter_zip: Option<&Path>) -> Result<()> {
-    let config = sources::read_config(root)?;
+/// Writes the stack of the site at `root` into `out`: its counter counts the pages of `input`,
+/// and its zip comes from `counter_zip` or wherever `counter_zip::locate` finds one.
+pub fn write_stack(
+    root: &Path,
+    input: &build::Input,
+    out: &Path,
+    counter_zip: Option<&Path>,
+) -> Result<()> {
+    let config = &input.config;
     let pages = match config.stack.counter.mode {
         CounterMode::Off => Vec::new(),
-        _ => build::page_paths(root)?,
+        _ => input.page_paths()?,
     };
     let options = StackOptions {
         local_state_path: infra::disk::state_path(root, out)?,

@@ -101,17 +101,7 @@ pub fn document(
         }),
     );
 
-    let oac = doc.resource(
-        "aws_cloudfront_origin_access_control",
-        "site",
-        json!({
-            "name": lit(&names.of("site")),
-            "description": "CloudFront signs every request to the site bucket",
-            "origin_access_control_origin_type": "s3",
-            "signing_behavior": "always",
-            "signing_protocol": "sigv4"
-        }),
-    );
+    let oac = origin_access_control(doc, names, "site", "s3", "the site bucket");
     let headers = doc.resource(
         "aws_cloudfront_response_headers_policy",
         "site",
@@ -204,16 +194,12 @@ pub fn document(
         distribution["aliases"] = json!([lit(&domain.name)]);
     }
     if let Some(url) = counter_url {
-        let oac = doc.resource(
-            "aws_cloudfront_origin_access_control",
+        let oac = origin_access_control(
+            doc,
+            names,
             "counter",
-            json!({
-                "name": lit(&names.of("counter")),
-                "description": "CloudFront signs every request to the counter's function URL",
-                "origin_access_control_origin_type": "lambda",
-                "signing_behavior": "always",
-                "signing_protocol": "sigv4"
-            }),
+            "lambda",
+            "the counter's function URL",
         );
         let site_origin = distribution["origin"][0].take();
         distribution["origin"] = json!([site_origin, {
@@ -318,4 +304,26 @@ fn content_security_policy(settings: &StackSettings) -> String {
     }
     policy.push_str("; upgrade-insecure-requests");
     policy
+}
+
+/// An Origin Access Control with which CloudFront signs (SigV4) every request it sends to an
+/// origin of `origin_type`, so that the origin can refuse everyone else.
+fn origin_access_control(
+    doc: &mut Document,
+    names: &Names,
+    label: &str,
+    origin_type: &str,
+    origin: &str,
+) -> Ref {
+    doc.resource(
+        "aws_cloudfront_origin_access_control",
+        label,
+        json!({
+            "name": lit(&names.of(label)),
+            "description": format!("CloudFront signs every request to {origin}"),
+            "origin_access_control_origin_type": origin_type,
+            "signing_behavior": "always",
+            "signing_protocol": "sigv4"
+        }),
+    )
 }

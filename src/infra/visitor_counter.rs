@@ -36,8 +36,8 @@ pub fn function(
         "aws_dynamodb_table",
         "visits",
         json!({
-            "name": lit(&names.of("visits")),
             "billing_mode": "PAY_PER_REQUEST",
+            "name": lit(&names.of("visits")),
             "hash_key": counter::table::KEY_ATTRIBUTE,
             "attribute": [{ "name": counter::table::KEY_ATTRIBUTE, "type": "S" }],
             "on_demand_throughput": [{

@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use super::markdown::to_plain_text;
 use crate::links;
-use crate::resume::model::ResumeData;
+use crate::resume::model::{Location, ResumeData};
 
 /// `name — label`, or just the name.
 pub fn title(data: &ResumeData) -> String {
@@ -38,64 +38,40 @@ pub fn description(data: &ResumeData) -> String {
 /// The schema.org `Person` for search engines, as JSON safe to put inside `<script>`.
 pub fn person_json_ld(data: &ResumeData, page_url: Option<&str>) -> String {
     let basics = data.basics.clone().unwrap_or_default();
-    let present = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
     let mut person = Map::new();
     person.insert("@context".into(), json!("https://schema.org"));
     person.insert("@type".into(), json!("Person"));
-    let mut put = |key: &str, value: Option<String>| {
+    let texts = [
+        ("name", present(&basics.name)),
+        ("jobTitle", present(&basics.label)),
+        (
+            "description",
+            present(&basics.summary).map(|s| to_plain_text(&s)),
+        ),
+        (
+            "email",
+            present(&basics.email).map(|e| format!("mailto:{e}")),
+        ),
+        ("telephone", present(&basics.phone)),
+        ("url", present(&basics.url).or(page_url.map(str::to_owned))),
+        (
+            "image",
+            present(&basics.image).filter(|i| links::is_web_url(i)),
+        ),
+    ];
+    for (key, value) in texts {
         if let Some(v) = value {
             person.insert(key.into(), Value::String(v));
         }
-    };
-    put("name", present(&basics.name));
-    put("jobTitle", present(&basics.label));
-    put(
-        "description",
-        present(&basics.summary).map(|s| to_plain_text(&s)),
-    );
-    put(
-        "email",
-        present(&basics.email).map(|e| format!("mailto:{e}")),
-    );
-    put("telephone", present(&basics.phone));
-    put("url", present(&basics.url).or(page_url.map(str::to_owned)));
-    put(
-        "image",
-        present(&basics.image).filter(|i| links::is_web_url(i)),
-    );
-    if let Some(location) = &basics.location {
-        let mut address = Map::new();
-        address.insert("@type".into(), json!("PostalAddress"));
-        for (key, value) in [
-            ("streetAddress", &location.address),
-            ("postalCode", &location.postal_code),
-            ("addressLocality", &location.city),
-            ("addressRegion", &location.region),
-            ("addressCountry", &location.country_code),
-        ] {
-            if let Some(v) = present(value) {
-                address.insert(key.into(), Value::String(v));
-            }
-        }
-        if address.len() > 1 {
-            person.insert("address".into(), Value::Object(address));
-        }
     }
-    let same_as: Vec<Value> = basics
-        .profiles
-        .iter()
+    if let Some(address) = basics.location.as_ref().and_then(postal_address) {
+        person.insert("address".into(), address);
+    }
+    let same_as = (basics.profiles.iter())
         .filter_map(|p| present(&p.url))
         .filter(|u| links::is_web_url(u))
-        .map(Value::String)
-        .collect();
-    if !same_as.is_empty() {
-        person.insert("sameAs".into(), Value::Array(same_as));
-    }
+        .map(Value::String);
+    put_list(&mut person, "sameAs", same_as.collect());
     if let Some(job) = data
         .work
         .iter()
@@ -106,25 +82,49 @@ pub fn person_json_ld(data: &ResumeData, page_url: Option<&str>) -> String {
             json!({"@type": "Organization", "name": present(&job.name)}),
         );
     }
-    let alumni: Vec<Value> = data
-        .education
-        .iter()
+    let alumni = (data.education.iter())
         .filter_map(|e| present(&e.institution))
-        .map(|name| json!({"@type": "EducationalOrganization", "name": name}))
-        .collect();
-    if !alumni.is_empty() {
-        person.insert("alumniOf".into(), Value::Array(alumni));
-    }
-    let knows: Vec<Value> = data
-        .skills
-        .iter()
+        .map(|name| json!({"@type": "EducationalOrganization", "name": name}));
+    put_list(&mut person, "alumniOf", alumni.collect());
+    let knows = (data.skills.iter())
         .filter_map(|s| present(&s.name))
-        .map(Value::String)
-        .collect();
-    if !knows.is_empty() {
-        person.insert("knowsAbout".into(), Value::Array(knows));
-    }
+        .map(Value::String);
+    put_list(&mut person, "knowsAbout", knows.collect());
     script_safe_json(&Value::Object(person))
+}
+
+/// Adds a list unless it is empty.
+fn put_list(object: &mut Map<String, Value>, key: &str, list: Vec<Value>) {
+    if !list.is_empty() {
+        object.insert(key.into(), Value::Array(list));
+    }
+}
+
+/// A trimmed text, unless it is missing or blank.
+fn present(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// The schema.org `PostalAddress` of a location, unless it has no part.
+fn postal_address(location: &Location) -> Option<Value> {
+    let mut address = Map::new();
+    address.insert("@type".into(), json!("PostalAddress"));
+    for (key, value) in [
+        ("streetAddress", &location.address),
+        ("postalCode", &location.postal_code),
+        ("addressLocality", &location.city),
+        ("addressRegion", &location.region),
+        ("addressCountry", &location.country_code),
+    ] {
+        if let Some(v) = present(value) {
+            address.insert(key.into(), Value::String(v));
+        }
+    }
+    (address.len() > 1).then_some(Value::Object(address))
 }
 
 /// JSON that cannot close the `<script>` element it sits in.

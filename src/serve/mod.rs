@@ -16,12 +16,12 @@ use anyhow::Result;
 use serde::Serialize;
 use tokio::sync::watch as channel;
 
+use crate::build::{Input, RenderOptions};
 use crate::config::CounterMode;
 use crate::diagnostic::Diagnostic;
-use crate::render::{self, RenderOptions, Rendered};
+use crate::render::Rendered;
 use crate::resume::ResumeErrors;
 use crate::site::Site;
-use crate::sources::Sources;
 use crate::term;
 
 pub use http::{Server, ServerSettings, browser_url};
@@ -213,14 +213,12 @@ fn changed_files<'a>(old: &Site, new: &'a Site) -> Vec<&'a str> {
 /// One build of the preview: the site as `gen build` renders it, with the counter at the
 /// page's own `/visits` (unless the site turns it off) and room for the live-reload script.
 fn build(root: &Path) -> Result<Rendered> {
-    let sources = Sources::read(root)?;
-    let config = sources.config()?;
-    let counter_off = config.stack.counter.mode == CounterMode::Off;
-    let options = RenderOptions {
+    let input = Input::read(root)?;
+    let counter_off = input.config.stack.counter.mode == CounterMode::Off;
+    input.render(&RenderOptions {
         counter_url: (!counter_off).then(|| counter::api::ROUTE.to_owned()),
         live_reload: true,
-    };
-    render::render(&sources, &config, &options)
+    })
 }
 
 /// The located problems in a build error, for the overlay.
