@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use crate::config::Config;
 use crate::links;
 use crate::render::{self, Rendered};
+use crate::resume::{self, ResumeErrors};
 use crate::sources::Sources;
 use crate::stack::{OutputsError, StackOutputs};
 use crate::term;
@@ -36,14 +37,28 @@ impl Input {
     }
 
     /// The site as it is written and published (no preview additions) with its page calling
-    /// `counter_url`; its warnings are printed.
-    pub fn published(&self, counter_url: Option<String>) -> Result<Rendered> {
+    /// `counter_url`. Its warnings are printed, or, when `strict` (`--strict`, or `strict =
+    /// true` in gen.toml), they are the errors of a failed build.
+    pub fn published(&self, counter_url: Option<String>, strict: bool) -> Result<Rendered> {
         let built = self.render(&RenderOptions {
             counter_url,
             live_reload: false,
         })?;
-        for warning in &built.warnings {
-            term::warning(warning);
+        if (strict || self.config.strict) && !built.warnings.is_empty() {
+            let count = built.warnings.len();
+            let errors = built.warnings.into_iter().map(|w| w.diagnostic).collect();
+            return Err(anyhow::Error::new(ResumeErrors(errors)).context(format!(
+                "{count} warning{} made errors by {}: nothing was written",
+                if count == 1 { "" } else { "s" },
+                if strict {
+                    "--strict"
+                } else {
+                    "strict = true in gen.toml"
+                }
+            )));
+        }
+        for warning in resume::shown(&built.warnings) {
+            term::warning(&warning);
         }
         Ok(built)
     }

@@ -22,6 +22,7 @@ pub enum Command {
     Build(BuildArgs),
     Serve(ServeArgs),
     Init(InitArgs),
+    Import(ImportArgs),
     Infra(InfraArgs),
     Publish(PublishArgs),
     Deploy(DeployArgs),
@@ -42,6 +43,10 @@ pub struct BuildArgs {
     /// The visitor counter API the page calls (https, or http on 127.0.0.1 for testing)
     #[arg(long, value_name = "URL", env = "GEN_COUNTER_URL")]
     pub counter_url: Option<String>,
+    /// Fail on any warning about the resume, as errors at the same places, writing nothing
+    /// (for CI; `strict = true` in gen.toml does the same)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Preview the site on this machine: rebuilt in memory on every save, live in the browser
@@ -100,6 +105,10 @@ pub struct PublishArgs {
     /// The visitor counter API the page calls [default: the stack's counter_url output]
     #[arg(long, value_name = "URL", env = "GEN_COUNTER_URL")]
     pub counter_url: Option<String>,
+    /// Fail on any warning about the resume, as errors at the same places, writing nothing
+    /// (for CI; `strict = true` in gen.toml does the same)
+    #[arg(long)]
+    pub strict: bool,
     /// The S3 bucket (the stack's `bucket` output)
     #[arg(long, value_name = "NAME")]
     pub bucket: Option<String>,
@@ -138,6 +147,10 @@ pub struct DeployArgs {
     /// Apply terraform's plan without asking
     #[arg(long)]
     pub auto_approve: bool,
+    /// Fail on any warning about the resume, as errors at the same places, writing nothing
+    /// (for CI; `strict = true` in gen.toml does the same)
+    #[arg(long)]
+    pub strict: bool,
     /// Stop after showing terraform's plan
     #[arg(long, conflicts_with = "auto_approve")]
     pub plan_only: bool,
@@ -163,6 +176,24 @@ pub struct InitArgs {
     /// The folder to create the site in
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
+}
+
+/// Turn an existing resume.json (JSON Resume, any version) into content/resume.yaml, in a new
+/// or existing site
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen import ~/Downloads/resume.json            in the current folder (a new site if it is empty)\n  gen import resume.json --root my-site\n  gen import resume.json --force                replace content/resume.yaml"
+)]
+pub struct ImportArgs {
+    /// The resume to import (JSON, or YAML)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The site's folder; the default theme and settings are added when it has none
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Replace an existing content/resume.yaml
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[cfg(test)]

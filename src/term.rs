@@ -25,8 +25,12 @@ pub fn caution(message: &str) {
     eprintln!("{YELLOW}warning{YELLOW:#}: {message}");
 }
 
+/// A located warning: `file:line:column: warning: message`, then its snippet.
 pub fn warning(diagnostic: &Diagnostic) {
-    eprintln!("{YELLOW}{}{YELLOW:#}", diagnostic.headline());
+    eprintln!(
+        "{YELLOW}{}:{}:{}: warning:{YELLOW:#} {}",
+        diagnostic.file, diagnostic.line, diagnostic.column, diagnostic.message
+    );
     if !diagnostic.snippet.is_empty() {
         eprintln!("{}", diagnostic.snippet);
     }
@@ -38,6 +42,10 @@ pub fn error(err: &anyhow::Error) {
     if let Some(errors) = err.downcast_ref::<crate::resume::ResumeErrors>() {
         for d in &errors.0 {
             located(d);
+        }
+        // A context added around them (`--strict`'s), after the places.
+        if err.chain().count() > 1 {
+            eprintln!("{RED}error:{RED:#} {err}");
         }
     } else if let Some(d) = err.downcast_ref::<Diagnostic>() {
         located(d);

@@ -22,7 +22,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| output::default_dir(&args.root));
-    let built = build::Input::read(&args.root)?.published(counter_url)?;
+    let built = build::Input::read(&args.root)?.published(counter_url, args.strict)?;
     output::write_site(&built.site, &out)?;
     output::report(&built.site, &out, started);
     if let Some(note) = counter_note {

@@ -24,6 +24,10 @@ pub fn run(args: &DeployArgs) -> Result<()> {
     // The sources are read once: the stack counts the pages of the very site it publishes,
     // and a broken resume or gen.toml stops here, located, before anything changes.
     let input = build::Input::read(&args.root)?;
+    if args.strict || input.config.strict {
+        // Warnings about the resume stop the deploy before anything changes.
+        input.published(None, args.strict)?;
+    }
     preflight(args, &input.config, &runtime)?;
     let dir = crate::infra::default_dir(&args.root);
 
@@ -78,7 +82,7 @@ fn build_and_publish(
     let stack = stack::discover_in(&args.root)
         .map_err(|e| anyhow::anyhow!("reading the stack's outputs after apply: {e}"))?;
     let (counter_url, _) = build::counter_url(None, Some(&Ok(stack.clone())))?;
-    let built = input.published(counter_url)?;
+    let built = input.published(counter_url, args.strict)?;
     let out = output::default_dir(&args.root);
     output::write_site(&built.site, &out)?;
     output::report(&built.site, &out, started);

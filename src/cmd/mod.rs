@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod deploy;
+pub mod import;
 pub mod infra;
 pub mod init;
 pub mod publish;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Infra(args) => infra::run(&args),
         Command::Publish(args) => publish::run(&args),
         Command::Deploy(args) => deploy::run(&args),

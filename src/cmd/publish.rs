@@ -19,7 +19,7 @@ pub fn run(args: &PublishArgs) -> Result<()> {
         .then(|| stack::discover_in(&args.root));
     let (counter_url, counter_note) =
         build::counter_url(args.counter_url.as_deref(), stack.as_ref())?;
-    let built = build::Input::read(&args.root)?.published(counter_url)?;
+    let built = build::Input::read(&args.root)?.published(counter_url, args.strict)?;
     if let Some(note) = counter_note {
         term::note(&note);
     }

@@ -23,6 +23,9 @@ pub struct Config {
     pub title: Option<String>,
     /// The search-result description; the start of `basics.summary` unless set.
     pub description: Option<String>,
+    /// Every warning about the resume is an error (as `--strict`): for CI.
+    #[serde(default)]
+    pub strict: bool,
     #[serde(default, rename = "infra")]
     raw_infra: stack::RawInfra,
     #[serde(default, rename = "domain")]
@@ -49,6 +52,7 @@ impl Default for Config {
         Config {
             base_url: None,
             language: default_language(),
+            strict: false,
             title: None,
             description: None,
             raw_infra: Default::default(),

@@ -10,9 +10,13 @@ use crate::resume::model::{Location, ResumeData};
 pub fn title(data: &ResumeData) -> String {
     let basics = data.basics.clone().unwrap_or_default();
     let name = basics.name.unwrap_or_default();
+    let name = match name.trim() {
+        "" => "Resume",
+        name => name,
+    };
     match basics.label.filter(|l| !l.trim().is_empty()) {
-        Some(label) => format!("{} — {}", name.trim(), label.trim()),
-        None => name.trim().to_owned(),
+        Some(label) => format!("{name} — {}", label.trim()),
+        None => name.to_owned(),
     }
 }
 

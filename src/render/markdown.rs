@@ -1,7 +1,8 @@
 //! Markdown in summaries and highlights: inline formatting and safe links only.
 //!
-//! Raw HTML is shown as text, never passed through, and only http(s), mailto and tel links
-//! become links; anything else keeps its text and loses the link.
+//! Raw HTML is shown as text, never passed through, except `<br>` (a line break) and
+//! `<a href="…">` (a link, under the same rule as Markdown links). Only http(s), mailto and tel
+//! links become links; anything else keeps its text and loses the link.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -32,11 +33,23 @@ pub fn to_html(text: &str, flow: Flow) -> String {
                 escape_into(&mut out, &t);
                 out.push_str("</code>");
             }
+            Event::Html(t) | Event::InlineHtml(t) if in_image == 0 => {
+                raw_html(&mut out, &t, &mut open_links)
+            }
             Event::Html(t) | Event::InlineHtml(t) => escape_into(&mut out, &t),
             Event::SoftBreak => out.push(if block { '\n' } else { ' ' }),
             Event::HardBreak => out.push_str(if block { "<br>" } else { " " }),
             Event::Start(tag) => start(&mut out, tag, block, &mut open_links, &mut in_image),
-            Event::End(tag) => end(&mut out, tag, block, &mut open_links, &mut in_image),
+            Event::End(tag) => {
+                if matches!(
+                    tag,
+                    TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::CodeBlock
+                ) {
+                    // A raw `<a>` the author never closed ends with its block.
+                    close_links(&mut out, &mut open_links);
+                }
+                end(&mut out, tag, block, &mut open_links, &mut in_image)
+            }
             Event::FootnoteReference(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
                 escape_into(&mut out, &t)
             }
@@ -44,7 +57,97 @@ pub fn to_html(text: &str, flow: Flow) -> String {
         }
     }
     out.truncate(out.trim_end().len());
+    close_links(&mut out, &mut open_links);
     out
+}
+
+fn close_links(out: &mut String, open_links: &mut Vec<bool>) {
+    let end = out.trim_end().len();
+    let trailing = out.split_off(end);
+    for written in open_links.drain(..).rev() {
+        if written {
+            out.push_str("</a>");
+        }
+    }
+    out.push_str(&trailing);
+}
+
+/// A piece of raw HTML: text, or one tag from `<` to `>`.
+enum Piece<'a> {
+    Text(&'a str),
+    Tag(&'a str),
+}
+
+fn pieces(html: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        if lt > 0 {
+            pieces.push(Piece::Text(&rest[..lt]));
+        }
+        pieces.push(Piece::Tag(&rest[lt..=lt + gt]));
+        rest = &rest[lt + gt + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest));
+    }
+    pieces
+}
+
+/// Whether a tag is a line break: `<br>`, `<br/>`, `<br />`.
+fn is_break(tag: &str) -> bool {
+    let inner = tag[1..tag.len() - 1].trim_end_matches('/').trim();
+    inner.eq_ignore_ascii_case("br")
+}
+
+/// The `href` of an opening `<a …>` tag, unquoted; `None` for any other tag.
+fn anchor_href(tag: &str) -> Option<&str> {
+    let inner = &tag[1..tag.len() - 1];
+    let (name, attributes) = inner.split_once(char::is_whitespace)?;
+    if !name.eq_ignore_ascii_case("a") {
+        return None;
+    }
+    let lower = attributes.to_ascii_lowercase();
+    let at = lower.find("href")?;
+    let value = attributes[at + 4..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    Some(match value.chars().next()? {
+        quote @ ('"' | '\'') => value[1..].split(quote).next()?,
+        _ => value.split(char::is_whitespace).next()?,
+    })
+}
+
+/// Raw HTML in text: `<br>` is a line break and `<a href>` a link when its target is allowed
+/// (an `<a>` with another target keeps its text); every other tag is shown as text.
+fn raw_html(out: &mut String, html: &str, open_links: &mut Vec<bool>) {
+    for piece in pieces(html) {
+        match piece {
+            Piece::Text(text) => escape_into(out, text),
+            Piece::Tag(tag) if is_break(tag) => out.push_str("<br>"),
+            Piece::Tag(tag) if tag.eq_ignore_ascii_case("</a>") && !open_links.is_empty() => {
+                if open_links.pop() == Some(true) {
+                    out.push_str("</a>");
+                }
+            }
+            Piece::Tag(tag) => match anchor_href(tag) {
+                Some(href) => {
+                    let allowed = links::is_allowed_link(href);
+                    if allowed {
+                        out.push_str("<a href=\"");
+                        escape_into(out, href.trim());
+                        out.push_str("\">");
+                    }
+                    open_links.push(allowed);
+                }
+                None => escape_into(out, tag),
+            },
+        }
+    }
 }
 
 fn start(
@@ -123,8 +226,21 @@ pub fn to_plain_text(markdown: &str) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                out.push_str(&t)
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            // Raw HTML: its text; a line break or a link's tag is a space, other tags stay.
+            Event::Html(t) | Event::InlineHtml(t) => {
+                for piece in pieces(&t) {
+                    match piece {
+                        Piece::Tag(tag)
+                            if is_break(tag)
+                                || anchor_href(tag).is_some()
+                                || tag.eq_ignore_ascii_case("</a>") =>
+                        {
+                            out.push(' ')
+                        }
+                        Piece::Text(text) | Piece::Tag(text) => out.push_str(text),
+                    }
+                }
             }
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
             _ => {}
@@ -160,6 +276,52 @@ mod tests {
         assert_eq!(
             to_html("<img src=x onerror=alert(1)>", Flow::Block),
             "&lt;img src=x onerror=alert(1)&gt;"
+        );
+    }
+
+    #[test]
+    fn breaks_and_safe_anchors_in_raw_html() {
+        assert_eq!(
+            to_html("One<br>two<br/>three<BR />four", Flow::Inline),
+            "One<br>two<br>three<br>four"
+        );
+        assert_eq!(
+            to_html(
+                "See <a href='https://example.com/a?b=1&c=2'>my site</a>.",
+                Flow::Inline
+            ),
+            "See <a href=\"https://example.com/a?b=1&amp;c=2\">my site</a>."
+        );
+        assert_eq!(
+            to_html("<a href=\"javascript:alert(1)\">click</a> me", Flow::Inline),
+            "click me"
+        );
+        assert_eq!(
+            to_html(
+                "<a href=https://x.example onclick=alert(1)>x</a>",
+                Flow::Inline
+            ),
+            "<a href=\"https://x.example\">x</a>"
+        );
+        assert_eq!(
+            to_html("open <a href='https://x.example'>link", Flow::Inline),
+            "open <a href=\"https://x.example\">link</a>"
+        );
+        assert_eq!(
+            to_html("stray </a> tag", Flow::Inline),
+            "stray &lt;/a&gt; tag"
+        );
+        assert_eq!(
+            to_html("One <a href='https://x.example'>two\n\nThree", Flow::Block),
+            "<p>One <a href=\"https://x.example\">two</a></p>\n<p>Three</p>"
+        );
+        assert_eq!(
+            to_html("<a name=x>anchor</a>", Flow::Inline),
+            "&lt;a name=x&gt;anchor&lt;/a&gt;"
+        );
+        assert_eq!(
+            to_plain_text("One<br>two <a href='https://x.example'>site</a>"),
+            "One two site"
         );
     }
 

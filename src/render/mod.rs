@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::links;
 use crate::resume::{self, Resume};
 use crate::site::{CachePolicy, Site};
 use crate::sources::{Sources, TEMPLATES_DIR};
@@ -38,7 +39,7 @@ pub struct RenderOptions {
 pub struct Rendered {
     pub site: Site,
     pub resume: Resume,
-    pub warnings: Vec<Diagnostic>,
+    pub warnings: Vec<resume::Warning>,
 }
 
 /// What templates see as `site`.
@@ -74,8 +75,9 @@ struct CounterContext {
 /// Renders `sources`, whose settings are `config` (from [`Sources::config`]), into a site.
 pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Result<Rendered> {
     let loaded = resume::parse(&sources.resume)?;
-    let resume = loaded.resume;
+    let mut resume = loaded.resume;
     let mut site = Site::default();
+    photo_file(&mut resume, &mut site);
 
     let stylesheet = stylesheet(sources, &mut site)?;
     let counter = counter(sources, options, &mut site)?;
@@ -115,6 +117,21 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         resume,
         warnings: loaded.warnings,
     })
+}
+
+/// A photo given inline as a `data:` URL becomes a fingerprinted file of the site: the page
+/// stays small and its policy needs no `data:` images.
+fn photo_file(resume: &mut Resume, site: &mut Site) {
+    let Some(basics) = resume.data.basics.as_mut() else {
+        return;
+    };
+    let Some((extension, bytes)) = basics.image.as_deref().and_then(links::data_image) else {
+        return;
+    };
+    let path = fingerprinted(&format!("photo.{extension}"), &bytes);
+    site.add(path.clone(), bytes, CachePolicy::Immutable);
+    resume.document["basics"]["image"] = serde_json::Value::String(path.clone());
+    basics.image = Some(path);
 }
 
 /// `style.css`, minified: inlined in the page when small, else a fingerprinted file.

@@ -1,4 +1,5 @@
-//! Resume dates: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, shown as "Jan 2020".
+//! Resume dates: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, shown as "Jan 2020"; and the other ways
+//! people write them (`6/2019`, `2019-6`, `Jan 2020`, `present`), read with a note.
 
 /// A date with the precision the author gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +65,126 @@ impl Date {
     }
 }
 
+/// How a date as written was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Written as the schema says.
+    Exact(Date),
+    /// Written another common way, unambiguously.
+    Interpreted(Date),
+    /// A word for "still going" (`present`, `current`, `now`, ...).
+    Ongoing,
+    /// Not a date gen can read: it is shown as written.
+    Unknown,
+}
+
+/// Words that stand for no end date yet.
+const ONGOING: &[&str] = &[
+    "present",
+    "current",
+    "currently",
+    "now",
+    "ongoing",
+    "today",
+    "to date",
+    "till date",
+    "till now",
+    "to present",
+];
+
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Reads a date the way people write them. Day-first and month-first dates with a day
+/// (`03/04/2020`) are ambiguous and stay [`Reading::Unknown`].
+pub fn read(text: &str) -> Reading {
+    let text = text.trim();
+    if let Some(date) = Date::parse(text) {
+        return Reading::Exact(date);
+    }
+    let lower = text.to_lowercase();
+    if ONGOING.contains(&lower.trim_end_matches('.')) {
+        return Reading::Ongoing;
+    }
+    interpret(&lower).map_or(Reading::Unknown, Reading::Interpreted)
+}
+
+fn interpret(text: &str) -> Option<Date> {
+    // An RFC 3339 / ISO 8601 timestamp: its date.
+    if let Some((date, time)) = text.split_once('t')
+        && time.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return Date::parse(date);
+    }
+    let parts: Vec<&str> = text
+        .split(['-', '/', '.', ' ', ','])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let date = match parts.as_slice() {
+        // 2019-6, 2019/06, 2019.6.1
+        [y, m] if y.len() == 4 => ymd(y, m, None),
+        [y, m, d] if y.len() == 4 => ymd(y, m, Some(d)),
+        // 6/2019, 06-2019
+        [m, y] if y.len() == 4 && m.len() <= 2 => ymd(y, m, None),
+        _ => None,
+    };
+    date.or_else(|| month_name(&parts))
+}
+
+fn ymd(year: &str, month: &str, day: Option<&&str>) -> Option<Date> {
+    let short = |t: &str| (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit());
+    if !short(month) || day.is_some_and(|d| !short(d)) {
+        return None;
+    }
+    let iso = match day {
+        Some(d) => format!("{year}-{month:0>2}-{d:0>2}"),
+        None => format!("{year}-{month:0>2}"),
+    };
+    Date::parse(&iso)
+}
+
+/// `Jan 2020`, `January, 2020`, `Sept. 2020`, `2020 March`.
+fn month_name(parts: &[&str]) -> Option<Date> {
+    let (name, year) = match parts {
+        [name, year] if year.len() == 4 => (name, year),
+        [year, name] if year.len() == 4 => (name, year),
+        _ => return None,
+    };
+    if name.len() < 3 {
+        return None;
+    }
+    let month = MONTH_NAMES
+        .iter()
+        .position(|m| m.starts_with(*name) || (*name == "sept" && *m == "september"))?;
+    Date::parse(&format!("{year}-{:02}", month + 1))
+}
+
+/// Whether `end` lies before `start`, compared at the precision both have.
+pub fn is_before(end: &Date, start: &Date) -> bool {
+    let key = |d: &Date, month: bool, day: bool| {
+        (
+            d.year,
+            if month { d.month.unwrap_or(0) } else { 0 },
+            if day { d.day.unwrap_or(0) } else { 0 },
+        )
+    };
+    let month = end.month.is_some() && start.month.is_some();
+    let day = month && end.day.is_some() && start.day.is_some();
+    key(end, month, day) < key(start, month, day)
+}
+
 fn number(text: &str, digits: usize) -> Option<u16> {
     if text.len() != digits || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -101,6 +222,51 @@ mod tests {
             Date::parse("2024-02-29").map(|d| d.iso()),
             Some("2024-02-29".into())
         );
+    }
+
+    #[test]
+    fn reads_what_people_write() {
+        let read_as = |text: &str| match read(text) {
+            Reading::Interpreted(d) => d.iso(),
+            other => format!("{other:?}"),
+        };
+        for (text, iso) in [
+            ("2019-6", "2019-06"),
+            ("2019-6-3", "2019-06-03"),
+            ("6/2019", "2019-06"),
+            ("06/2019", "2019-06"),
+            ("2019/09", "2019-09"),
+            ("2019.09", "2019-09"),
+            ("Jan 2020", "2020-01"),
+            ("January, 2020", "2020-01"),
+            ("Sept. 2020", "2020-09"),
+            ("2021-03-04T10:00:00Z", "2021-03-04"),
+        ] {
+            assert_eq!(read_as(text), iso, "{text}");
+        }
+        for word in ["present", "Present", "CURRENT", "now", "ongoing"] {
+            assert_eq!(read(word), Reading::Ongoing, "{word}");
+        }
+        for unknown in [
+            "202X-09-01",
+            "<START_DATE>",
+            "03/04/2020",
+            "2019-13",
+            "soon",
+            "Ma 2020",
+        ] {
+            assert_eq!(read(unknown), Reading::Unknown, "{unknown}");
+        }
+        assert!(matches!(read("2019-06"), Reading::Exact(_)));
+    }
+
+    #[test]
+    fn order_at_the_common_precision() {
+        let d = |t: &str| Date::parse(t).unwrap();
+        assert!(is_before(&d("2019-01"), &d("2020-03")));
+        assert!(is_before(&d("2020-02"), &d("2020-03-15")));
+        assert!(!is_before(&d("2020"), &d("2020-03")));
+        assert!(!is_before(&d("2020-03"), &d("2020-03-15")));
     }
 
     #[test]

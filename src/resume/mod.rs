@@ -2,20 +2,20 @@
 //! problem located at `file:line:column`.
 
 pub mod date;
+pub mod lenient;
 pub mod model;
 pub mod path;
 pub mod schema;
+pub mod yaml;
 
 use std::fmt;
 
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::links;
-use date::Date;
+use lenient::Kind;
 use model::ResumeData;
-use path::{Part, ValuePath, locate};
-use schema::FieldKind;
+use path::locate;
 
 /// A resume larger than this is refused before parsing: no real resume comes close.
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -33,7 +33,10 @@ pub struct Resume {
 #[derive(Debug)]
 pub struct Loaded {
     pub resume: Resume,
-    pub warnings: Vec<Diagnostic>,
+    pub warnings: Vec<Warning>,
+    /// The document as read: the author's keys in the author's order, every known field in
+    /// the schema's shape (what `gen import` writes).
+    pub read: Value,
 }
 
 /// Every problem that stops the resume from being used, in document order.
@@ -72,16 +75,66 @@ pub fn too_large(name: &str, size: u64) -> Diagnostic {
     )
 }
 
-/// Parses and checks the resume in `source`.
+/// Something gen interpreted in the resume: a warning, or an error under `--strict`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub kind: Kind,
+    /// Where, as the author writes it: `work[4].endDate`.
+    pub path: String,
+    pub diagnostic: Diagnostic,
+}
+
+/// How many warnings of one kind are shown one by one before the rest are counted.
+pub const SHOWN_PER_KIND: usize = 3;
+
+/// The warnings as shown: the first few of each kind, then one line that counts the rest.
+pub fn shown(warnings: &[Warning]) -> Vec<Diagnostic> {
+    let mut shown = Vec::new();
+    let mut kinds: Vec<Kind> = warnings.iter().map(|w| w.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    for kind in kinds {
+        let of_kind: Vec<&Warning> = warnings.iter().filter(|w| w.kind == kind).collect();
+        shown.extend(
+            of_kind
+                .iter()
+                .take(SHOWN_PER_KIND)
+                .map(|w| w.diagnostic.clone()),
+        );
+        if let [first, rest @ ..] = &of_kind[of_kind.len().min(SHOWN_PER_KIND)..] {
+            let mut places: Vec<&str> = std::iter::once(first)
+                .chain(rest)
+                .take(4)
+                .map(|w| w.path.as_str())
+                .collect();
+            if rest.len() >= 4 {
+                places.push("…");
+            }
+            let mut more = first.diagnostic.clone();
+            more.message = format!(
+                "{} more like the above: {}",
+                rest.len() + 1,
+                places.join(", ")
+            );
+            more.snippet.clear();
+            shown.push(more);
+        }
+    }
+    shown.sort_by_key(|d| (d.line, d.column));
+    shown
+}
+
+/// Parses and checks the resume in `source`, reading what people write (see [`lenient`]).
 pub fn parse(source: &SourceFile) -> Result<Loaded, ResumeErrors> {
     if source.text.len() > MAX_BYTES {
         return Err(too_large(&source.name, source.text.len() as u64).into());
     }
-    if source
+    let first = source
         .text
         .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let Some((line, first)) = first else {
         return Err(Diagnostic::at(
             source,
             1,
@@ -89,32 +142,53 @@ pub fn parse(source: &SourceFile) -> Result<Loaded, ResumeErrors> {
             "the resume is empty: start with `basics:` and your `name` (run `gen init` in an empty folder for an example)",
         )
         .into());
-    }
-    let data: ResumeData = deserialize(source)?;
-    let raw: Value = deserialize(source)?;
-    let warnings = check(source, &raw)?;
-    if data
-        .basics
-        .as_ref()
-        .and_then(|b| b.name.as_deref())
-        .is_none_or(|n| n.trim().is_empty())
-    {
-        let basics = ValuePath::default().key("basics");
-        let (line, column) = locate(&source.text, &basics, Part::Key).unwrap_or((1, 1));
-        return Err(Diagnostic::at(
-            source,
-            line,
-            column,
-            "basics.name is missing: the page needs your name",
+    };
+    let raw = match deserialize::<Value>(source)? {
+        Value::Object(map) => map,
+        other => {
+            let found = if other.is_array() {
+                "a list"
+            } else {
+                "a single value"
+            };
+            let column = first.len() - first.trim_start().len() + 1;
+            return Err(Diagnostic::at(
+                source,
+                line + 1,
+                column,
+                format!("expected a mapping (`key: value` lines), found {found}"),
+            )
+            .into());
+        }
+    };
+    let (value, notes) = lenient::read(raw);
+    let warnings = notes
+        .into_iter()
+        .map(|note| {
+            let (line, column) = locate(&source.text, &note.path, note.part).unwrap_or((1, 1));
+            Warning {
+                kind: note.kind,
+                path: note.path.to_string(),
+                diagnostic: Diagnostic::at(source, line, column, note.message),
+            }
+        })
+        .collect();
+    let value = Value::Object(value);
+    // The reading above gives every known field the schema's shape, so this cannot fail; if
+    // it ever did, say so without the deserializer's words.
+    let data: ResumeData = serde_json::from_value(value.clone()).map_err(|_| {
+        Diagnostic::file(
+            &source.name,
+            "gen could not read this resume after interpreting it: please report this, with the file",
         )
-        .into());
-    }
+    })?;
     let mut document =
         serde_json::to_value(&data).map_err(|e| Diagnostic::file(&source.name, e.to_string()))?;
-    merge_extras(&mut document, &raw);
+    merge_extras(&mut document, &value);
     Ok(Loaded {
         resume: Resume { data, document },
         warnings,
+        read: value,
     })
 }
 
@@ -184,66 +258,6 @@ fn yaml_message(message: &str) -> String {
         .replace("struct ResumeData", "a resume")
         .replace("a sequence", "a list")
         .replace("sequence", "list")
-}
-
-/// Checks dates and links, and warns about likely typos of known keys.
-fn check(source: &SourceFile, raw: &Value) -> Result<Vec<Diagnostic>, ResumeErrors> {
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let at = |path: &ValuePath, part: Part| locate(&source.text, path, part).unwrap_or((1, 1));
-    schema::walk(
-        raw,
-        &ValuePath::default(),
-        &mut |parent, key, value, known| {
-            let path = parent.key(key);
-            if !known.contains(&key) {
-                if let Some(suggestion) = schema::suggest(key, known) {
-                    let (line, column) = at(&path, Part::Key);
-                    warnings.push(Diagnostic::at(
-                    source,
-                    line,
-                    column,
-                    format!("warning: `{path}` is not a JSON Resume field; did you mean `{suggestion}`?"),
-                ));
-                }
-                return;
-            }
-            let text = match value {
-                Value::String(s) => s.trim().to_owned(),
-                Value::Number(n) => n.to_string(),
-                _ => return,
-            };
-            if text.is_empty() {
-                return;
-            }
-            let problem = match schema::field_kind(key) {
-                FieldKind::Date if Date::parse(&text).is_none() => Some(format!(
-                    "{path}: {text:?} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
-                )),
-                FieldKind::Url if !links::is_web_url(&text) => Some(format!(
-                    "{path}: {text:?} is not a web address (use a full http:// or https:// address)"
-                )),
-                FieldKind::Image if !links::is_web_url(&text) && !links::is_site_path(&text) => {
-                    Some(format!(
-                        "{path}: {text:?} is not an image address (use https://... or a path inside the site such as photo.jpg)"
-                    ))
-                }
-                FieldKind::Email if !is_email(&text) => Some(format!(
-                    "{path}: {text:?} is not an email address (use name@example.com)"
-                )),
-                _ => None,
-            };
-            if let Some(message) = problem {
-                let (line, column) = at(&path, Part::Value);
-                errors.push(Diagnostic::at(source, line, column, message));
-            }
-        },
-    );
-    if errors.is_empty() {
-        Ok(warnings)
-    } else {
-        Err(ResumeErrors(errors))
-    }
 }
 
 fn is_email(text: &str) -> bool {

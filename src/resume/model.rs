@@ -84,6 +84,10 @@ macro_rules! schema_object {
             pub const FIELDS: &[&str] = &[
                 $(camel!($field),)* $($(camel!($list),)*)? $($(camel!($nfield),)*)?
             ];
+
+            /// The fields that hold a list of texts.
+            #[allow(dead_code)]
+            pub const LISTS: &[&str] = &[$($(camel!($list),)*)?];
         }
     };
 }

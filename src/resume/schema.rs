@@ -31,6 +31,46 @@ pub fn known_keys(path: &ValuePath) -> Option<&'static [&'static str]> {
     })
 }
 
+/// The fields whose value is a list of texts, in every object that has them.
+pub const TEXT_LISTS: &[&str] = &["highlights", "courses", "keywords", "roles"];
+
+/// The JSON type a known field must have once read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Text,
+    TextList,
+    Object,
+    ObjectList,
+}
+
+/// The shape of the known field `key` of the object at `parent`.
+pub fn shape(parent: &ValuePath, key: &str) -> Shape {
+    match (parent.keys().as_slice(), key) {
+        ([], "$schema") => Shape::Text,
+        ([], "basics" | "meta") => Shape::Object,
+        ([], _) => Shape::ObjectList,
+        (["basics"], "location") => Shape::Object,
+        (["basics"], "profiles") => Shape::ObjectList,
+        (_, key) if TEXT_LISTS.contains(&key) => Shape::TextList,
+        _ => Shape::Text,
+    }
+}
+
+/// The JSON Resume 1.0 name of a key that older resumes (schema 0.x, and the tools that wrote
+/// it) use in the object at `parent`.
+pub fn current_name(parent: &ValuePath, key: &str) -> Option<&'static str> {
+    let in_list = matches!(parent.0.last(), Some(super::path::Segment::Index(_)));
+    Some(match (parent.keys().as_slice(), in_list, key) {
+        (["basics"], false, "picture") => "image",
+        (["basics"], false, "website") => "url",
+        (["work"], true, "company") => "name",
+        (["work" | "volunteer" | "publications" | "projects"], true, "website") => "url",
+        (["education"], true, "gpa") => "score",
+        (["languages"], true, "name") => "language",
+        _ => return None,
+    })
+}
+
 /// What a known field holds, for the checks that go beyond its type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -124,6 +164,24 @@ mod tests {
         assert_eq!(suggest("wrok", SECTIONS), Some("work"));
         assert_eq!(suggest("hobbies", SECTIONS), None);
         assert_eq!(suggest("x-github-stars", Project::FIELDS), None);
+    }
+
+    #[test]
+    fn text_lists_are_the_models_lists() {
+        let lists = [
+            Work::LISTS,
+            Volunteer::LISTS,
+            Education::LISTS,
+            Skill::LISTS,
+            Interest::LISTS,
+            Project::LISTS,
+        ];
+        for list in lists.iter().flat_map(|l| l.iter()) {
+            assert!(TEXT_LISTS.contains(list), "{list}");
+        }
+        for list in TEXT_LISTS {
+            assert!(lists.iter().any(|l| l.contains(list)), "{list}");
+        }
     }
 
     #[test]

@@ -112,8 +112,8 @@ impl Preview {
         };
         match result {
             Ok(rendered) => {
-                for warning in &rendered.warnings {
-                    term::warning(warning);
+                for warning in crate::resume::shown(&rendered.warnings) {
+                    term::warning(&warning);
                 }
                 if rendered.site == *current.site && self.sequence > 0 {
                     if !current.problems.is_empty() {
