@@ -368,19 +368,22 @@ impl Reader {
                 Some(address)
             }
             links::Reading::Refused => {
-                let allowed = if image {
-                    "an https:// address, a path in the site such as photo.jpg, or a data:image"
+                let (what, allowed) = if image {
+                    (
+                        "image address",
+                        "https://…, a path in the site such as photo.jpg, or a data:image",
+                    )
                 } else if rich {
-                    "a web address, mailto: or tel:"
+                    ("link", "a web address, mailto: or tel:")
                 } else {
-                    "a web address"
+                    ("link", "a web address")
                 };
                 self.note(
                     at,
                     Part::Value,
                     Kind::AddressRefused,
                     format!(
-                        "{at}: {} is not {allowed}: left out of the page",
+                        "{at}: {} is not an allowed {what} ({allowed}): left out of the page",
                         shorten(trimmed)
                     ),
                 );

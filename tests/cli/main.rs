@@ -16,6 +16,7 @@ mod build;
 mod deploy;
 mod infra;
 mod init;
+mod lenient;
 mod publish;
 #[cfg(unix)]
 mod release;
