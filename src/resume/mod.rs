@@ -206,21 +206,6 @@ fn deserialize<T: serde::de::DeserializeOwned>(source: &SourceFile) -> Result<T,
             .location()
             .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
         let message = yaml_message(&e.without_snippet().to_string());
-        let message = match path::value_at(&source.text, line, column) {
-            Some((path, found)) if message.starts_with("expected ") => {
-                let found = if found == "text" {
-                    "a single value"
-                } else {
-                    found
-                };
-                if path.0.is_empty() {
-                    format!("{message}, found {found}")
-                } else {
-                    format!("{path}: {message}, found {found}")
-                }
-            }
-            _ => message,
-        };
         Diagnostic::at(source, line, column, message)
     })
 }
@@ -233,9 +218,6 @@ fn yaml_message(message: &str) -> String {
         None => message,
     };
     let message = message.trim_start_matches("error: ");
-    if message.contains("expected struct ResumeData") {
-        return "the resume must be a mapping of sections (`basics:`, `work:`, ...)".into();
-    }
     if message.starts_with("budget breached") {
         return "the document expands to too many values: check its anchors (`&name`) and aliases (`*name`)".into();
     }
@@ -246,18 +228,7 @@ fn yaml_message(message: &str) -> String {
         let key = rest.split(',').next().unwrap_or(rest);
         return format!("`{key}` appears twice in the same mapping: keep one");
     }
-    let message = match message {
-        "expected mapping start" => "expected a mapping (`key: value` lines)",
-        "expected list start" | "expected sequence start" => {
-            "expected a list (lines starting with `- `)"
-        }
-        "expected string scalar" => "expected text",
-        other => other,
-    };
-    message
-        .replace("struct ResumeData", "a resume")
-        .replace("a sequence", "a list")
-        .replace("sequence", "list")
+    message.replace("sequence", "list")
 }
 
 fn is_email(text: &str) -> bool {

@@ -76,19 +76,6 @@ pub fn locate(text: &str, path: &ValuePath, part: Part) -> Option<(usize, usize)
     found
 }
 
-/// The path of the value that starts at `line:column`, and what kind of value it is there.
-pub fn value_at(text: &str, line: usize, column: usize) -> Option<(ValuePath, &'static str)> {
-    let mut found = None;
-    for_each_node(text, |here, at, position, kind| {
-        if at == Part::Value && position == (line, column) {
-            found = Some((here.clone(), kind));
-            return true;
-        }
-        false
-    });
-    found
-}
-
 /// An open mapping or list while walking a document, and whether it added a path segment.
 enum Frame {
     Map { key: Option<String>, pushed: bool },
@@ -213,17 +200,6 @@ mod tests {
         assert_eq!(locate(YAML, &h, Part::Value), Some((7, 21)));
         let n = path(&[Segment::Key("basics".into()), Segment::Key("name".into())]);
         assert_eq!(locate(YAML, &n, Part::Value), Some((2, 9)));
-    }
-
-    #[test]
-    fn value_at_names_path_and_kind() {
-        let (path, kind) = value_at(YAML, 6, 16).unwrap();
-        assert_eq!(
-            (path.to_string(), kind),
-            ("work[1].startDate".into(), "text")
-        );
-        let (path, kind) = value_at(YAML, 4, 3).unwrap();
-        assert_eq!((path.to_string(), kind), ("work".into(), "a list"));
     }
 
     #[test]

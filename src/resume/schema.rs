@@ -1,8 +1,6 @@
 //! What the schema says about each place in the document: its known keys, which values are
 //! dates or links, and the likely typos of known keys.
 
-use serde_json::Value;
-
 use super::model::*;
 use super::path::ValuePath;
 
@@ -124,32 +122,6 @@ fn fold(key: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// Called with (parent path, key, value, the parent's known keys) for each entry.
-pub type Visit<'v, 'a> = dyn FnMut(&ValuePath, &str, &'a Value, &'static [&'static str]) + 'v;
-
-/// Calls `visit(path, key, value, known)` for every entry of every object the schema knows.
-pub fn walk<'a>(value: &'a Value, path: &ValuePath, visit: &mut Visit<'_, 'a>) {
-    match value {
-        Value::Object(map) => {
-            let known = known_keys(path);
-            for (key, child) in map {
-                if let Some(known) = known {
-                    visit(path, key, child, known);
-                    if known.contains(&key.as_str()) {
-                        walk(child, &path.key(key), visit);
-                    }
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                walk(item, &path.index(i), visit);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]
