@@ -18,6 +18,14 @@ pub const STARTER_FILES: &[(&str, &str)] = &[
     ),
     ("templates/404.html", include_str!("../templates/404.html")),
     (
+        "templates/post.html",
+        include_str!("../templates/post.html"),
+    ),
+    (
+        "templates/posts.html",
+        include_str!("../templates/posts.html"),
+    ),
+    (
         "templates/style.css",
         include_str!("../templates/style.css"),
     ),

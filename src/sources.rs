@@ -26,7 +26,22 @@ pub struct Sources {
     pub resume: SourceFile,
     /// Theme files by path relative to `templates/`, with `/` separators.
     pub templates: BTreeMap<String, Vec<u8>>,
+    /// The posts in `content/posts/`, in file-name order.
+    pub posts: Vec<PostSource>,
 }
+
+/// One post as read: `content/posts/<name>.md`, or `content/posts/<name>/index.md` with the
+/// files beside it.
+#[derive(Debug, Clone)]
+pub struct PostSource {
+    pub file: SourceFile,
+    /// The file's or folder's name, the post's slug unless its front matter sets one.
+    pub name: String,
+    /// The files beside a folder post's `index.md`, by path relative to its folder.
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+pub const POSTS_DIR: &str = "content/posts";
 
 /// `gen.toml` of the site at `root`, when it has one.
 fn read_config_file(root: &Path) -> Result<Option<SourceFile>> {
@@ -71,10 +86,12 @@ impl Sources {
         check_link(&site, &templates_dir, TEMPLATES_DIR)?;
         let mut templates = BTreeMap::new();
         read_theme(&site, &templates_dir, &mut templates)?;
+        let posts = read_posts(&site, &root.join(POSTS_DIR))?;
         Ok(Sources {
             config,
             resume,
             templates,
+            posts,
         })
     }
 }
@@ -165,9 +182,20 @@ fn check_link(site: &Path, path: &Path, shown: &str) -> Result<()> {
     Ok(())
 }
 
-/// Reads every theme file below `dir` into `out`, keyed by its path relative to `dir`. Each
-/// symbolic link is checked (`check_link`) before walkdir follows it.
+/// Reads every theme file below `dir` into `out`, keyed by its path relative to `dir`.
 fn read_theme(site: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
+    read_folder(site, dir, TEMPLATES_DIR, out)
+}
+
+/// Reads every file below `dir` (shown as `shown`) into `out`, keyed by its path relative to
+/// `dir`, leaving out scratch files. Each symbolic link is checked (`check_link`) before
+/// walkdir follows it.
+fn read_folder(
+    site: &Path,
+    dir: &Path,
+    shown_dir: &str,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<()> {
     let walk = walkdir::WalkDir::new(dir)
         .min_depth(1)
         .follow_links(true)
@@ -180,13 +208,13 @@ fn read_theme(site: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> R
             Err(e) => {
                 // A link to nothing: say so in the site's words, not walkdir's.
                 if let Some(path) = e.path() {
-                    check_link(site, path, &shown(dir, path)?)?;
+                    check_link(site, path, &shown(shown_dir, dir, path)?)?;
                 }
                 return Err(e).with_context(|| format!("reading {}", dir.display()));
             }
         };
         let path = entry.path();
-        let shown = shown(dir, path)?;
+        let shown = shown(shown_dir, dir, path)?;
         if entry.path_is_symlink() {
             check_link(site, path, &shown)?;
         }
@@ -205,19 +233,82 @@ fn read_theme(site: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> R
             );
         }
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let relative = shown[TEMPLATES_DIR.len() + 1..].to_owned();
+        let relative = shown[shown_dir.len() + 1..].to_owned();
         out.insert(relative, bytes);
     }
     Ok(())
 }
 
-/// `templates/…` for a path below the theme folder `dir`, with `/` separators.
-fn shown(dir: &Path, path: &Path) -> Result<String> {
+/// The posts in `dir` (`content/posts/`), when it exists.
+fn read_posts(site: &Path, dir: &Path) -> Result<Vec<PostSource>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    check_link(site, dir, POSTS_DIR)?;
+    let mut posts = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {POSTS_DIR}"))?
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("reading {POSTS_DIR}"))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            bail!(
+                "{}: file names in {POSTS_DIR}/ must be UTF-8",
+                path.display()
+            );
+        };
+        if is_scratch_file(&name) {
+            continue;
+        }
+        let shown = format!("{POSTS_DIR}/{name}");
+        check_link(site, &path, &shown)?;
+        if path.is_dir() {
+            let index = path.join("index.md");
+            if !index.is_file() {
+                continue;
+            }
+            let mut assets = BTreeMap::new();
+            read_folder(site, &path, &shown, &mut assets)?;
+            assets.remove("index.md");
+            posts.push(PostSource {
+                file: read_post(&index, format!("{shown}/index.md"))?,
+                name,
+                assets,
+            });
+        } else if let Some(stem) = name.strip_suffix(".md") {
+            posts.push(PostSource {
+                file: read_post(&path, shown)?,
+                name: stem.to_owned(),
+                assets: BTreeMap::new(),
+            });
+        }
+    }
+    Ok(posts)
+}
+
+fn read_post(path: &Path, shown: String) -> Result<SourceFile> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("reading {shown}"))?
+        .len();
+    if size > resume::MAX_BYTES as u64 {
+        return Err(resume::too_large(&shown, size).into());
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {shown}"))?;
+    text_file(&shown, bytes)
+}
+
+/// `shown_dir/…` for a path below the folder `dir`, with `/` separators.
+fn shown(shown_dir: &str, dir: &Path, path: &Path) -> Result<String> {
     let relative = path.strip_prefix(dir).unwrap_or(path);
-    let mut shown = TEMPLATES_DIR.to_owned();
+    let mut shown = shown_dir.to_owned();
     for part in relative.components() {
         let Some(name) = part.as_os_str().to_str() else {
-            bail!("{}: file names in templates/ must be UTF-8", path.display());
+            bail!(
+                "{}: file names in {shown_dir}/ must be UTF-8",
+                path.display()
+            );
         };
         shown.push('/');
         shown.push_str(name);

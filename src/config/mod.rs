@@ -26,6 +26,9 @@ pub struct Config {
     /// Every warning about the resume is an error (as `--strict`): for CI.
     #[serde(default)]
     pub strict: bool,
+    /// Raw HTML in posts is kept as HTML: for sites whose every author is trusted.
+    #[serde(default)]
+    pub unsafe_html: bool,
     #[serde(default, rename = "infra")]
     raw_infra: stack::RawInfra,
     #[serde(default, rename = "domain")]
@@ -53,6 +56,7 @@ impl Default for Config {
             base_url: None,
             language: default_language(),
             strict: false,
+            unsafe_html: false,
             title: None,
             description: None,
             raw_infra: Default::default(),

@@ -17,6 +17,10 @@ pub fn register(env: &mut Environment<'static>) {
         let t = text(&v);
         Date::parse(&t).map_or(t, |d| d.short())
     });
+    env.add_filter("day", |v: Value| {
+        let t = text(&v);
+        Date::parse(t.get(..10).unwrap_or(&t)).map_or(t, |d| d.long())
+    });
     env.add_filter("tel", |v: Value| {
         let digits: String = text(&v)
             .chars()

@@ -29,10 +29,15 @@ pub fn description(data: &ResumeData) -> String {
         .map(to_plain_text)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| title(data));
-    if text.chars().count() <= 160 {
-        return text;
+    cut(&text, 160)
+}
+
+/// `text` when it has at most `limit` characters, else cut at a word a little before, with `…`.
+pub fn cut(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_owned();
     }
-    let mut cut: String = text.chars().take(155).collect();
+    let mut cut: String = text.chars().take(limit.saturating_sub(5)).collect();
     if let Some(space) = cut.rfind(' ') {
         cut.truncate(space);
     }
@@ -132,7 +137,7 @@ fn postal_address(location: &Location) -> Option<Value> {
 }
 
 /// JSON that cannot close the `<script>` element it sits in.
-fn script_safe_json(value: &Value) -> String {
+pub(crate) fn script_safe_json(value: &Value) -> String {
     serde_json::to_string(value)
         .unwrap_or_default()
         .replace('<', "\\u003c")

@@ -2,8 +2,9 @@
 
 mod css;
 mod filters;
-mod head;
+pub(crate) mod head;
 pub mod markdown;
+mod posts;
 
 use anyhow::{Context, Result};
 use base64::Engine;
@@ -57,6 +58,8 @@ struct SiteContext {
     csp: String,
     /// schema.org `Person`, ready for `<script type="application/ld+json">`.
     json_ld: String,
+    /// The Atom feed's address, when the site has posts and a `base_url`.
+    feed: Option<String>,
     generator: &'static str,
 }
 
@@ -78,6 +81,19 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     let mut resume = loaded.resume;
     let mut site = Site::default();
     photo_file(&mut resume, &mut site);
+    let own_host = config
+        .base_url
+        .as_deref()
+        .and_then(links::web_url)
+        .and_then(|u| u.host_str().map(str::to_owned));
+    let posts = crate::posts::read(
+        &sources.posts,
+        &crate::posts::Options {
+            drafts: options.live_reload,
+            unsafe_html: config.unsafe_html,
+            own_host: own_host.as_deref(),
+        },
+    )?;
 
     let stylesheet = stylesheet(sources, &mut site)?;
     let counter = counter(sources, options, &mut site)?;
@@ -95,6 +111,9 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             .unwrap_or_else(|| head::description(&resume.data)),
         csp: content_security_policy(&stylesheet, counter.as_ref(), options.live_reload),
         json_ld: head::person_json_ld(&resume.data, canonical_url.as_deref()),
+        feed: (!posts.is_empty())
+            .then(|| config.base_url.as_ref().map(|b| format!("{b}atom.xml")))
+            .flatten(),
         base_url: config.base_url.clone(),
         canonical_url,
         stylesheet,
@@ -106,8 +125,17 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     let ctx = context! {
         resume => minijinja::Value::from_serialize(&resume.document),
         site => minijinja::Value::from_serialize(&site_context),
+        posts => minijinja::Value::from_serialize(&posts),
     };
     render_theme(sources, &env, &ctx, &mut site)?;
+    posts::render(
+        sources,
+        &env,
+        &ctx,
+        &posts,
+        config.base_url.as_deref(),
+        &mut site,
+    )?;
 
     let json = serde_json::to_vec_pretty(&resume.document).context("writing resume.json")?;
     site.add("resume.json", json, CachePolicy::Revalidate);
@@ -237,6 +265,10 @@ impl Kind {
         if file.starts_with('_') || name.split('/').any(|part| part.starts_with('_')) {
             return Kind::Partial;
         }
+        // Layouts the post pages are rendered with, not pages of their own.
+        if posts::LAYOUTS.iter().any(|(layout, _)| *layout == name) {
+            return Kind::Partial;
+        }
         match ext.as_str() {
             "html" | "htm" | "xml" | "txt" | "svg" | "webmanifest" => Kind::Page,
             "css" => Kind::Stylesheet,
@@ -279,6 +311,13 @@ fn environment(sources: &Sources) -> Result<Environment<'static>> {
                 .map_err(|e| template_error(sources, e))?;
         }
     }
+    // A theme from before posts gets the built-in post layouts.
+    for (name, text) in posts::LAYOUTS {
+        if !sources.templates.contains_key(*name) {
+            env.add_template(name, text)
+                .map_err(|e| template_error(sources, e))?;
+        }
+    }
     Ok(env)
 }
 
@@ -287,7 +326,7 @@ fn theme_text(name: &str, bytes: &[u8]) -> Result<SourceFile> {
 }
 
 /// A template error at `templates/<name>:<line>`, with the template's line shown.
-fn template_error(sources: &Sources, error: minijinja::Error) -> anyhow::Error {
+pub(crate) fn template_error(sources: &Sources, error: minijinja::Error) -> anyhow::Error {
     let message = match error.detail() {
         Some(detail) => format!("{}: {detail}", error.kind()),
         None => error.kind().to_string(),

@@ -55,6 +55,14 @@ impl Date {
         }
     }
 
+    /// "30 Nov 2026", or [`Date::short`] without a day.
+    pub fn long(&self) -> String {
+        match self.day {
+            Some(d) => format!("{d} {}", self.short()),
+            None => self.short(),
+        }
+    }
+
     /// The machine-readable form for `<time datetime>`.
     pub fn iso(&self) -> String {
         match (self.month, self.day) {

@@ -252,6 +252,7 @@ fn random_values_anywhere_are_read_and_rendered() {
                 config: None,
                 resume: source(&text),
                 templates: templates.clone(),
+                posts: Vec::new(),
             };
             let rendered = crate::render::render(
                 &sources,

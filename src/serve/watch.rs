@@ -1,6 +1,7 @@
-//! Turns file events under the site into rebuilds: watches gen.toml, content/ and templates/,
-//! ignores editors' scratch files, and waits for a short quiet spell so one save (often
-//! several writes, or a write to a temporary file and a rename) is one rebuild.
+//! Turns file events under the site into rebuilds: watches gen.toml, content/ (the resume and
+//! the posts) and templates/, ignores editors' scratch files, and waits for a short quiet
+//! spell so one save (often several writes, or a write to a temporary file and a rename) is
+//! one rebuild.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,9 @@ use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::Preview;
-use crate::sources::{CONFIG_FILE, CONTENT_DIR, RESUME_FILE, TEMPLATES_DIR, is_scratch_file};
+use crate::sources::{
+    CONFIG_FILE, CONTENT_DIR, POSTS_DIR, RESUME_FILE, TEMPLATES_DIR, is_scratch_file,
+};
 
 /// A save is over when no event has come for this long.
 const QUIET: Duration = Duration::from_millis(12);
@@ -143,7 +146,7 @@ fn input(root: &Path, path: &Path) -> Option<PathBuf> {
     if relative == Path::new(RESUME_FILE) {
         return Some(relative.into());
     }
-    if top != TEMPLATES_DIR {
+    if top != TEMPLATES_DIR && !relative.starts_with(POSTS_DIR) {
         return None;
     }
     let scratch = parts.any(|part| {

@@ -1,0 +1,157 @@
+//! Blog posts: Markdown files in `content/posts/` with front matter, read into [`Post`]s
+//! (newest first), every problem in every post reported at once.
+
+pub mod front;
+pub mod highlight;
+pub mod markdown;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::resume::ResumeErrors;
+use crate::sources::PostSource;
+use front::PostDate;
+use markdown::TocEntry;
+
+/// Words a reader reads in a minute, for the reading time.
+const WORDS_PER_MINUTE: usize = 230;
+
+/// Posts with more headings than this get a table of contents.
+const TOC_MIN_HEADINGS: usize = 4;
+
+/// One post, ready for the templates.
+#[derive(Debug, Clone, Serialize)]
+pub struct Post {
+    pub slug: String,
+    /// The page's path from the site's root: `posts/<slug>/`.
+    pub path: String,
+    pub title: String,
+    pub date: PostDate,
+    pub updated: Option<PostDate>,
+    /// The front matter's description, or the start of the first paragraph.
+    pub description: String,
+    pub tags: Vec<Tag>,
+    pub draft: bool,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub reading_minutes: usize,
+    /// The post's own files (beside its `index.md`), by name.
+    #[serde(skip)]
+    pub assets: BTreeMap<String, Vec<u8>>,
+    /// Where the post came from, for messages.
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// A tag as written, and its page's path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+}
+
+/// How posts are read.
+pub struct Options<'a> {
+    /// `gen serve` shows drafts; builds leave them out.
+    pub drafts: bool,
+    pub unsafe_html: bool,
+    pub own_host: Option<&'a str>,
+}
+
+/// Reads every post, newest first. A post with problems adds them all; so does a slug that
+/// two posts share.
+pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, ResumeErrors> {
+    let mut posts = Vec::new();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for source in sources {
+        match read_one(source, options) {
+            Ok(post) if post.draft && !options.drafts => {}
+            Ok(post) => posts.push(post),
+            Err(mut found) => problems.append(&mut found),
+        }
+    }
+    let mut by_slug: BTreeMap<&str, &Post> = BTreeMap::new();
+    for post in &posts {
+        if let Some(first) = by_slug.insert(&post.slug, post) {
+            problems.push(Diagnostic::file(
+                &post.file,
+                format!(
+                    "the slug {:?} is also {}'s: posts need different slugs (set `slug:` in one)",
+                    post.slug, first.file
+                ),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ResumeErrors(problems));
+    }
+    posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    Ok(posts)
+}
+
+fn read_one(source: &PostSource, options: &Options<'_>) -> Result<Post, Vec<Diagnostic>> {
+    let (front, body_line) = front::parse(&source.file)?;
+    let body_text: String = source
+        .file
+        .text
+        .lines()
+        .skip(body_line)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let body = markdown::render(
+        &body_text,
+        &markdown::Settings {
+            assets: &source.assets,
+            unsafe_html: options.unsafe_html,
+            own_host: options.own_host,
+        },
+    );
+    let slug = match front.slug.clone() {
+        Some(slug) => slug,
+        None => match markdown::slugify(&source.name) {
+            slug if slug.is_empty() => {
+                return Err(vec![Diagnostic::file(
+                    &source.file.name,
+                    "no slug can be made from this file's name: set `slug:` in its front matter",
+                )]);
+            }
+            slug => slug,
+        },
+    };
+    let description = front
+        .description
+        .clone()
+        .unwrap_or_else(|| crate::render::head::cut(&body.lead, 160));
+    let mut tags: Vec<Tag> = front
+        .tags
+        .iter()
+        .map(|name| Tag {
+            name: name.clone(),
+            slug: markdown::slugify(name),
+        })
+        .filter(|t| !t.slug.is_empty())
+        .collect();
+    tags.sort();
+    tags.dedup_by(|a, b| a.slug == b.slug);
+    Ok(Post {
+        path: format!("posts/{slug}/"),
+        slug,
+        title: front.title,
+        date: front.date,
+        updated: front.updated,
+        description,
+        tags,
+        draft: front.draft,
+        reading_minutes: body.words.div_ceil(WORDS_PER_MINUTE).max(1),
+        toc: if body.toc.len() >= TOC_MIN_HEADINGS {
+            body.toc
+        } else {
+            Vec::new()
+        },
+        html: body.html,
+        assets: source.assets.clone(),
+        file: source.file.name.clone(),
+    })
+}
