@@ -23,6 +23,7 @@ pub enum Command {
     Serve(ServeArgs),
     Init(InitArgs),
     Import(ImportArgs),
+    New(NewArgs),
     Infra(InfraArgs),
     Publish(PublishArgs),
     Deploy(DeployArgs),
@@ -194,6 +195,28 @@ pub struct ImportArgs {
     /// Replace an existing content/resume.yaml
     #[arg(long)]
     pub force: bool,
+}
+
+/// Start a new post: content/posts/<slug>.md with today's date, as a draft
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen new post \"Why I chose CloudFront OAC\"\n  gen new post \"Week one\" --root my-site"
+)]
+pub struct NewArgs {
+    /// What to create
+    #[arg(value_enum)]
+    pub kind: NewKind,
+    /// The post's title
+    #[arg(value_name = "TITLE")]
+    pub title: String,
+    /// The site's folder
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum NewKind {
+    Post,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod deploy;
 pub mod import;
 pub mod infra;
 pub mod init;
+pub mod new;
 pub mod publish;
 pub mod serve;
 
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Build(args) => build::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::New(args) => new::run(&args),
         Command::Infra(args) => infra::run(&args),
         Command::Publish(args) => publish::run(&args),
         Command::Deploy(args) => deploy::run(&args),

@@ -149,7 +149,7 @@ impl Located<'_> {
         let mut problems = Vec::new();
         let text = |key: &str, required: bool, problems: &mut Vec<Diagnostic>| match map.get(key) {
             Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-            None | Some(Value::Null) if !required => None,
+            None | Some(Value::Null) | Some(Value::String(_)) if !required => None,
             Some(Value::String(_)) | None | Some(Value::Null) => {
                 problems.push(self.at_key(
                     key,
