@@ -81,10 +81,11 @@ pub fn render(
             );
         }
     }
-    let mut tags: BTreeMap<&Tag, Vec<&Post>> = BTreeMap::new();
+    // One page per tag slug: `AWS` and `aws` are one tag, named as first written.
+    let mut tags: BTreeMap<&str, (&Tag, Vec<&Post>)> = BTreeMap::new();
     for post in posts {
         for tag in &post.tags {
-            tags.entry(tag).or_default().push(post);
+            tags.entry(&tag.slug).or_insert((tag, Vec::new())).1.push(post);
         }
     }
     let all = page(
@@ -92,7 +93,7 @@ pub fn render(
         context! { tag => (), listed => posts, ..globals.clone() },
     )?;
     site.add("posts/index.html", all, CachePolicy::Revalidate);
-    for (tag, tagged) in &tags {
+    for (tag, tagged) in tags.values() {
         let html = page(
             "posts.html",
             context! { tag => tag, listed => tagged, ..globals.clone() },
