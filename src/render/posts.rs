@@ -85,7 +85,10 @@ pub fn render(
     let mut tags: BTreeMap<&str, (&Tag, Vec<&Post>)> = BTreeMap::new();
     for post in posts {
         for tag in &post.tags {
-            tags.entry(&tag.slug).or_insert((tag, Vec::new())).1.push(post);
+            tags.entry(&tag.slug)
+                .or_insert((tag, Vec::new()))
+                .1
+                .push(post);
         }
     }
     let all = page(

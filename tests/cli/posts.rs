@@ -1,0 +1,180 @@
+//! Posts (tests/fixtures/posts-site): the pages, lists, tags, feed and sitemap a site with
+//! five posts builds (one a draft); what a changed post republishes and invalidates.
+
+use std::path::Path;
+
+use crate::support::TestSite;
+
+const POSTS_SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/posts-site");
+
+/// A site with the default theme and the fixture's settings, resume and posts.
+pub(crate) fn posts_site() -> TestSite {
+    let site = TestSite::new();
+    copy(Path::new(POSTS_SITE), "", &site);
+    site
+}
+
+fn copy(dir: &Path, relative: &str, site: &TestSite) {
+    for entry in std::fs::read_dir(dir.join(relative)).unwrap() {
+        let entry = entry.unwrap();
+        let name = format!("{relative}{}", entry.file_name().to_string_lossy());
+        if entry.path().is_dir() {
+            copy(dir, &format!("{name}/"), site);
+        } else {
+            site.write(&name, &std::fs::read(entry.path()).unwrap());
+        }
+    }
+}
+
+/// What a snapshot of a page shows: its head's page-specific lines, then its body.
+fn view(html: &str) -> String {
+    let head = &html[..html.find("<body>").unwrap_or(0)];
+    let mut lines: Vec<&str> = head
+        .lines()
+        .filter(|l| {
+            [
+                "<title>",
+                "name=\"description\"",
+                "rel=\"canonical\"",
+                "property=",
+                "ld+json",
+                "rel=\"alternate\"",
+                "name=\"robots\"",
+            ]
+            .iter()
+            .any(|k| l.contains(k))
+        })
+        .collect();
+    lines.push(&html[html.find("<body>").unwrap_or(0)..]);
+    lines.join("\n")
+}
+
+#[test]
+fn a_site_with_posts_builds_their_pages_lists_tags_feed_and_sitemap() {
+    let site = posts_site();
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    let files: Vec<String> = site.output().into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            ".gen-site",
+            "404.html",
+            "atom.xml",
+            "favicon.svg",
+            "index.html",
+            "posts/ci-cd/index.html",
+            "posts/dynamodb-counter/index.html",
+            "posts/index.html",
+            "posts/rust-lambda/architecture.png",
+            "posts/rust-lambda/index.html",
+            "posts/terraform-oac/index.html",
+            "resume.json",
+            "robots.txt",
+            "sitemap.xml",
+            "tags/aws/index.html",
+            "tags/ci/index.html",
+            "tags/rust/index.html",
+            "tags/terraform/index.html",
+        ],
+        "the draft has no page"
+    );
+    for page in [
+        "posts/terraform-oac",
+        "posts/rust-lambda",
+        "posts/ci-cd",
+        "posts/dynamodb-counter",
+        "posts",
+        "tags/aws",
+    ] {
+        insta::assert_snapshot!(
+            format!("posts_{}", page.replace('/', "_")),
+            view(&site.html(&format!("{page}/index.html")))
+        );
+    }
+    insta::assert_snapshot!("posts_atom", site.html("atom.xml"));
+    insta::assert_snapshot!("posts_sitemap", site.html("sitemap.xml"));
+
+    let index = site.html("index.html");
+    assert_contains!(index, "<h2 id=\"writing\">Writing</h2>");
+    assert_contains!(index, "<a href=\"/posts/\">All 4 posts</a>");
+    assert_contains!(
+        index,
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Ada Lovelace — Cloud Engineer\" href=\"https://ada.example/atom.xml\">"
+    );
+    for file in ["atom.xml", "sitemap.xml", "posts/index.html", "index.html"] {
+        assert!(
+            !site.html(file).contains("draft-notes"),
+            "{file} lists the draft"
+        );
+    }
+}
+
+#[test]
+fn a_resume_without_posts_has_no_writing_section_and_no_feed() {
+    let site = TestSite::new();
+    site.write("gen.toml", b"base_url = \"https://ada.example/\"\n");
+    assert!(site.build(&[]).success());
+    let index = site.html("index.html");
+    assert!(!index.contains("Writing"), "{index}");
+    assert!(!index.contains("atom+xml"), "{index}");
+    assert!(!site.path("out/site/atom.xml").exists());
+    assert!(!site.path("out/site/posts").exists());
+}
+
+#[test]
+fn raw_html_in_posts_is_text_unless_the_site_trusts_it() {
+    let site = TestSite::new();
+    site.write(
+        "content/posts/raw.md",
+        b"---\ntitle: Raw\ndate: 2026-11-30\n---\nHello <em onclick=\"x()\">there</em>.\n",
+    );
+    assert!(site.build(&[]).success());
+    assert_contains!(
+        site.html("posts/raw/index.html"),
+        "Hello &lt;em onclick=\"x()\"&gt;there&lt;/em&gt;."
+    );
+    site.write("gen.toml", b"unsafe_html = true\n");
+    assert!(site.build(&[]).success());
+    assert_contains!(
+        site.html("posts/raw/index.html"),
+        "Hello <em onclick=\"x()\">there</em>."
+    );
+}
+
+#[test]
+fn gen_new_post_writes_a_draft_that_builds() {
+    let site = TestSite::new();
+    let run = crate::support::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(["new", "post", "Why I chose CloudFront OAC", "--root"])
+            .arg(site.root())
+            .env("NO_COLOR", "1"),
+    );
+    assert!(run.success(), "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "created content/posts/why-i-chose-cloudfront-oac.md"
+    );
+    let text =
+        std::fs::read_to_string(site.path("content/posts/why-i-chose-cloudfront-oac.md")).unwrap();
+    assert!(
+        text.starts_with("---\ntitle: Why I chose CloudFront OAC\ndate: 20"),
+        "{text}"
+    );
+    assert_contains!(text, "draft: true\n---\n");
+    let built = site.build(&["--strict"]);
+    assert!(built.success(), "{}", built.stderr);
+    assert!(
+        !site.path("out/site/posts").exists(),
+        "a draft is not built"
+    );
+    let again = crate::support::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(["new", "post", "Why I chose CloudFront OAC", "--root"])
+            .arg(site.root())
+            .env("NO_COLOR", "1"),
+    );
+    assert_eq!(again.code, Some(1));
+    assert_contains!(again.stderr, "already exists");
+}
