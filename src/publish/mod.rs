@@ -117,7 +117,7 @@ pub async fn remote_state(
     let shared: Vec<String> = site
         .files
         .iter()
-        .map(|f| format!("{}{}", target.prefix, f.path))
+        .flat_map(|f| plan::keys(&target.prefix, &f.path))
         .filter(|k| match (remote.get_mut(k), known.get(k)) {
             (Some(object), Some(meta)) if meta.md5.as_deref() == Some(object.etag.as_str()) => {
                 object.meta = Some(meta.clone());

@@ -66,7 +66,20 @@ pub struct PublishPlan {
 
 /// Whether a key is published last: HTML, so no page is live before what it links to.
 pub fn is_page(key: &str) -> bool {
-    key.ends_with(".html") || key.ends_with(".htm")
+    key.ends_with(".html") || key.ends_with(".htm") || key.ends_with('/')
+}
+
+/// The keys a site file is published under: its path, and for a folder's `index.html` (other
+/// than the root's, which is CloudFront's default root object) also the folder's own key
+/// (`posts/oac/`), so that `/posts/oac/` is answered from S3 without a function at the edge.
+pub fn keys(prefix: &str, path: &str) -> Vec<String> {
+    let mut keys = vec![format!("{prefix}{path}")];
+    if let Some(folder) = path.strip_suffix("index.html")
+        && folder.ends_with('/')
+    {
+        keys.push(format!("{prefix}{folder}"));
+    }
+    keys
 }
 
 /// Compares the site with the bucket's objects under `prefix`.
@@ -79,33 +92,35 @@ pub fn plan(
     let mut plan = PublishPlan::default();
     let mut local = BTreeSet::new();
     for (index, file) in site.files.iter().enumerate() {
-        let key = format!("{prefix}{}", file.path);
-        local.insert(key.clone());
         let digest: [u8; 16] = Md5::digest(&file.bytes).into();
         let md5 = hex::encode(digest);
-        let reason = match remote.get(&key) {
-            None => Some(Reason::New),
-            Some(object) => {
-                let meta = object.meta.clone().unwrap_or_default();
-                let same_content = object.etag == md5 || meta.md5.as_deref() == Some(md5.as_str());
-                let same_headers = meta.content_type.as_deref() == Some(file.content_type)
-                    && meta.cache_control.as_deref() == Some(file.cache.header());
-                match (same_content, same_headers) {
-                    (false, _) => Some(Reason::Changed),
-                    (true, false) => Some(Reason::Metadata),
-                    (true, true) if force => Some(Reason::Forced),
-                    (true, true) => None,
+        for key in keys(prefix, &file.path) {
+            local.insert(key.clone());
+            let reason = match remote.get(&key) {
+                None => Some(Reason::New),
+                Some(object) => {
+                    let meta = object.meta.clone().unwrap_or_default();
+                    let same_content =
+                        object.etag == md5 || meta.md5.as_deref() == Some(md5.as_str());
+                    let same_headers = meta.content_type.as_deref() == Some(file.content_type)
+                        && meta.cache_control.as_deref() == Some(file.cache.header());
+                    match (same_content, same_headers) {
+                        (false, _) => Some(Reason::Changed),
+                        (true, false) => Some(Reason::Metadata),
+                        (true, true) if force => Some(Reason::Forced),
+                        (true, true) => None,
+                    }
                 }
+            };
+            match reason {
+                Some(reason) => plan.uploads.push(Upload {
+                    file: index,
+                    key,
+                    reason,
+                    md5: digest,
+                }),
+                None => plan.unchanged += 1,
             }
-        };
-        match reason {
-            Some(reason) => plan.uploads.push(Upload {
-                file: index,
-                key,
-                reason,
-                md5: digest,
-            }),
-            None => plan.unchanged += 1,
         }
     }
     // Assets, then pages; each group in key order.
@@ -254,6 +269,21 @@ mod tests {
         }
         assert_eq!(plan(&site, "", &remote, false).unchanged, 3);
         assert_eq!(plan(&site, "", &remote, true).uploads.len(), 3);
+    }
+
+    #[test]
+    fn folder_pages_are_also_published_under_their_folder() {
+        assert_eq!(keys("", "index.html"), ["index.html"]);
+        assert_eq!(
+            keys("", "posts/oac/index.html"),
+            ["posts/oac/index.html", "posts/oac/"]
+        );
+        assert_eq!(
+            keys("site/", "posts/index.html"),
+            ["site/posts/index.html", "site/posts/"]
+        );
+        assert_eq!(keys("", "posts/notindex.html"), ["posts/notindex.html"]);
+        assert!(is_page("posts/oac/"));
     }
 
     #[test]

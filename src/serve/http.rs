@@ -187,8 +187,8 @@ fn event(snapshot: &Snapshot) -> Bytes {
     Bytes::from(format!("retry: 300\nevent: state\ndata: {data}\n\n"))
 }
 
-/// A file of the site, `/` being `index.html`, and `404.html` (status 404) for anything
-/// else, as CloudFront answers. Pages get the live-reload script.
+/// A file of the site, a folder (`/`, `/posts/`) being its `index.html`, and `404.html`
+/// (status 404) for anything else, as CloudFront and the bucket answer. Pages get the live-reload script.
 fn page(snapshot: &Snapshot, method: &Method, path: &str) -> Response<Body> {
     if method != Method::GET && method != Method::HEAD {
         let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
@@ -199,7 +199,7 @@ fn page(snapshot: &Snapshot, method: &Method, path: &str) -> Response<Body> {
     }
     let site: &Site = &snapshot.site;
     let key = match percent_decode(path) {
-        Some(p) if p == "/" => "index.html".to_owned(),
+        Some(p) if p.ends_with('/') => format!("{}index.html", p.trim_start_matches('/')),
         Some(p) => p.trim_start_matches('/').to_owned(),
         None => String::new(),
     };

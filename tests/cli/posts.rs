@@ -178,3 +178,56 @@ fn gen_new_post_writes_a_draft_that_builds() {
     assert_eq!(again.code, Some(1));
     assert_contains!(again.stderr, "already exists");
 }
+
+/// Every folder page is also published under its folder's key (`posts/ci-cd/`), so that S3
+/// answers `/posts/ci-cd/`; a changed title republishes and invalidates exactly the pages
+/// that show it, never `/*`.
+#[test]
+fn a_changed_post_republishes_and_invalidates_only_the_pages_that_show_it() {
+    use crate::publish::{invalidations, objects, publish, stack};
+    let moto = testkit::Moto::start();
+    let distribution = stack(&moto);
+    let site = posts_site();
+    let run = publish(&site, &moto, &["--distribution-id", &distribution]);
+    assert!(run.success(), "{}", run.stderr);
+    let bucket = objects(&moto);
+    for key in [
+        "posts/ci-cd/",
+        "posts/",
+        "tags/aws/",
+        "posts/ci-cd/index.html",
+    ] {
+        let (_, content_type, _, _) = bucket
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} not in {:?}", bucket.keys()));
+        assert_eq!(content_type, "text/html; charset=utf-8", "{key}");
+    }
+    assert_eq!(bucket["posts/ci-cd/"], bucket["posts/ci-cd/index.html"]);
+    let again = publish(&site, &moto, &["--distribution-id", &distribution]);
+    assert_contains!(again.stderr, "uploaded 0 (0 B), deleted 0");
+
+    let post = std::fs::read_to_string(site.path("content/posts/terraform-oac.md")).unwrap();
+    site.write(
+        "content/posts/terraform-oac.md",
+        post.replace("with OAC\"", "with Origin Access Control\"")
+            .as_bytes(),
+    );
+    let run = publish(&site, &moto, &["--distribution-id", &distribution]);
+    assert!(run.success(), "{}", run.stderr);
+    let mut got = invalidations(&moto, &distribution).pop().unwrap();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "/atom.xml",
+            "/posts/",
+            "/posts/index.html",
+            "/posts/terraform-oac/",
+            "/posts/terraform-oac/index.html",
+            "/tags/aws/",
+            "/tags/aws/index.html",
+            "/tags/terraform/",
+            "/tags/terraform/index.html",
+        ]
+    );
+}

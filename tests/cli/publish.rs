@@ -12,7 +12,7 @@ const BUCKET: &str = "resume-site";
 
 /// A moto with the bucket (tagged as gen's stack tags it) and a distribution; returns the
 /// distribution's id.
-fn stack(moto: &Moto) -> String {
+pub(crate) fn stack(moto: &Moto) -> String {
     boto3(
         moto,
         &format!(
@@ -29,7 +29,7 @@ fn stack(moto: &Moto) -> String {
     )
 }
 
-fn publish(site: &TestSite, moto: &Moto, args: &[&str]) -> Run {
+pub(crate) fn publish(site: &TestSite, moto: &Moto, args: &[&str]) -> Run {
     publish_via(site, &moto.endpoint(), moto, args)
 }
 
@@ -51,7 +51,7 @@ fn publish_via(site: &TestSite, endpoint: &str, moto: &Moto, args: &[&str]) -> R
 }
 
 /// Every object under the bucket: key → (md5 metadata, Content-Type, Cache-Control, ETag).
-fn objects(moto: &Moto) -> BTreeMap<String, (String, String, String, String)> {
+pub(crate) fn objects(moto: &Moto) -> BTreeMap<String, (String, String, String, String)> {
     let out = boto3(
         moto,
         &format!(
@@ -67,7 +67,7 @@ fn objects(moto: &Moto) -> BTreeMap<String, (String, String, String, String)> {
 }
 
 /// The invalidations' path lists, oldest first.
-fn invalidations(moto: &Moto, distribution: &str) -> Vec<Vec<String>> {
+pub(crate) fn invalidations(moto: &Moto, distribution: &str) -> Vec<Vec<String>> {
     let out = boto3(
         moto,
         &format!(

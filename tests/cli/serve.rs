@@ -647,3 +647,62 @@ fn open_starts_the_browser_on_the_page() {
     let url = std::fs::read_to_string(&opened).expect("the browser opener ran");
     assert_eq!(url.trim(), format!("http://127.0.0.1:{}/", serve.port));
 }
+
+#[test]
+fn the_preview_shows_drafts_and_a_post_edit_replaces_only_that_posts_files() {
+    let site = crate::posts::posts_site();
+    let serve = Serve::start(&site, &["--port", "0"]);
+    let mut events = serve.events();
+    let first = events.expect();
+    assert_eq!(first["problems"], serde_json::json!([]));
+    let draft = serve.get("/posts/draft-notes/");
+    assert_eq!(draft.status, 200);
+    assert!(
+        draft
+            .body
+            .contains("<strong class=\"draft\">Draft</strong>"),
+        "{}",
+        draft.body
+    );
+    assert!(
+        draft
+            .body
+            .contains("<meta name=\"robots\" content=\"noindex\">")
+    );
+    assert!(serve.get("/posts/").body.contains("Notes for a later post"));
+
+    // A line deep in one post: its page and the feed (which carries the full text) change,
+    // nothing else, so no other open page reloads.
+    let post = std::fs::read_to_string(site.path("content/posts/ci-cd.md")).unwrap();
+    site.write(
+        "content/posts/ci-cd.md",
+        post.replace("smoke test the live counter", "smoke test the live site")
+            .as_bytes(),
+    );
+    let second = events.until("a new build", |s| s["build"] != first["build"]);
+    let mut replaced: Vec<&str> = second["replaced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    replaced.sort();
+    assert_eq!(replaced, ["atom.xml", "posts/ci-cd/index.html"], "{second}");
+    assert!(
+        serve
+            .get("/posts/ci-cd/")
+            .body
+            .contains("smoke test the live site")
+    );
+
+    // Broken front matter: the overlay names the post's line.
+    site.write(
+        "content/posts/ci-cd.md",
+        b"---\ntitle: CI\ndate: soon\n---\n",
+    );
+    let broken = events.until("a problem", |s| s["problems"] != serde_json::json!([]));
+    assert_eq!(
+        broken["problems"][0]["location"], "content/posts/ci-cd.md:3:7",
+        "{broken}"
+    );
+}
