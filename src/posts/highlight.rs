@@ -101,7 +101,8 @@ fn language(name: &str) -> Option<&'static HighlightConfiguration> {
 /// highlighted when gen knows the language.
 pub fn block(code: &str, language_name: &str) -> String {
     let mut html = String::with_capacity(code.len() * 2 + 64);
-    html.push_str("<pre><code");
+    // Focusable, so a block wider than the page can be scrolled from the keyboard.
+    html.push_str("<pre tabindex=\"0\"><code");
     if !language_name.is_empty() {
         html.push_str(" class=\"language-");
         escape_into(&mut html, language_name);
@@ -149,7 +150,7 @@ mod tests {
     fn each_language_is_highlighted_and_escaped() {
         let rust = block("fn main() { let s = \"<b>\"; } // done\n", "rust");
         assert!(
-            rust.starts_with("<pre><code class=\"language-rust\">"),
+            rust.starts_with("<pre tabindex=\"0\"><code class=\"language-rust\">"),
             "{rust}"
         );
         assert!(rust.contains("<span class=\"k\">fn</span>"), "{rust}");
@@ -176,7 +177,7 @@ mod tests {
         }
         assert_eq!(
             block("<x> & y", "cobol"),
-            "<pre><code class=\"language-cobol\">&lt;x&gt; &amp; y</code></pre>\n"
+            "<pre tabindex=\"0\"><code class=\"language-cobol\">&lt;x&gt; &amp; y</code></pre>\n"
         );
     }
 }

@@ -43,9 +43,9 @@ function summarize(lhr) {
   return CATEGORIES.map((id) => `${id} ${pct(lhr.categories[id].score)}`).join(", ");
 }
 
-export async function checkLighthouse(report, siteUrl) {
-  report.section("Lighthouse");
-  const url = siteUrl + "/";
+export async function checkLighthouse(report, siteUrl, pagePath = "/") {
+  report.section(`Lighthouse ${pagePath}`);
+  const url = siteUrl + pagePath;
   const runs = [];
   for (let i = 1; i <= MAX_RUNS; i++) {
     const lhr = await runOnce(url);
@@ -60,6 +60,6 @@ export async function checkLighthouse(report, siteUrl) {
   if (runs.length > 1) report.info(`scoring run ${runs.indexOf(best) + 1} (best performance of ${runs.length})`);
   for (const id of CATEGORIES) {
     const score = best.categories[id].score;
-    report.check(`lighthouse ${id}: ${pct(score)}`, score === 1, score === 1 ? [] : failingAudits(best, id));
+    report.check(`lighthouse ${pagePath} ${id}: ${pct(score)}`, score === 1, score === 1 ? [] : failingAudits(best, id));
   }
 }

@@ -12,7 +12,9 @@
 //      the fake API takes a free port and the site is built for it into a temp folder. The second
 //      argument may then be the word `counter`, which makes these two variables required.
 //
-// Environment: CHROME_PATH (default: chromium on PATH), SKIP_LIGHTHOUSE=1 to leave out step 3.
+// Environment: CHROME_PATH (default: chromium on PATH), SKIP_LIGHTHOUSE=1 to leave out step 3,
+// PAGES (comma-separated paths, default "/,/404.html") for axe and Lighthouse to check besides
+// "/" (Lighthouse takes every listed path but 404.html).
 // Prints a line per check and ends with "page checks: N passed, M failed"; exits 1 on any failure.
 import fs from "node:fs";
 import path from "node:path";
@@ -50,9 +52,14 @@ if (counterDir || buildCounter) {
 await report.guard("vnu", () => checkVnu(report, counter ? [siteDir, counter.siteDir] : [siteDir]));
 
 const { server, url } = await serveSite(siteDir);
-await report.guard("axe", () => checkAxe(report, url));
+const pages = (process.env.PAGES || "/,/404.html").split(",").filter(Boolean);
+await report.guard("axe", () => checkAxe(report, url, pages));
 if (process.env.SKIP_LIGHTHOUSE) console.log("\n(Lighthouse skipped: SKIP_LIGHTHOUSE is set)");
-else await report.guard("lighthouse", () => checkLighthouse(report, url));
+else {
+  for (const page of pages.filter((p) => !p.endsWith("404.html"))) {
+    await report.guard(`lighthouse ${page}`, () => checkLighthouse(report, url, page));
+  }
+}
 server.close();
 
 if (counter) {
