@@ -43,6 +43,7 @@ impl Input {
         let built = self.render(&RenderOptions {
             counter_url,
             live_reload: false,
+            cache: None,
         })?;
         if (strict || self.config.strict) && !built.warnings.is_empty() {
             let count = built.warnings.len();
@@ -70,6 +71,7 @@ impl Input {
             .render(&RenderOptions {
                 counter_url: None,
                 live_reload: false,
+                cache: None,
             })
             .context("rendering the site to learn its pages (the counter counts only those)")?;
         let pages = rendered.site.page_paths();

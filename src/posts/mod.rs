@@ -5,7 +5,9 @@ pub mod front;
 pub mod highlight;
 pub mod markdown;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -45,6 +47,56 @@ pub struct Post {
     pub file: String,
 }
 
+/// What lists show of a post (the resume's Writing section, `/posts/`, tag pages, the
+/// sitemap): everything but its body, so editing a body changes no list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub slug: String,
+    pub path: String,
+    pub title: String,
+    pub date: PostDate,
+    pub updated: Option<PostDate>,
+    pub description: String,
+    pub tags: Vec<Tag>,
+    pub draft: bool,
+    pub reading_minutes: usize,
+}
+
+impl Post {
+    pub fn summary(&self) -> Summary {
+        Summary {
+            slug: self.slug.clone(),
+            path: self.path.clone(),
+            title: self.title.clone(),
+            date: self.date.clone(),
+            updated: self.updated.clone(),
+            description: self.description.clone(),
+            tags: self.tags.clone(),
+            draft: self.draft,
+            reading_minutes: self.reading_minutes,
+        }
+    }
+}
+
+/// Posts read by an earlier build of the same preview, by a hash of everything they were
+/// read from: an edit re-reads one post, not all of them.
+#[derive(Debug, Default)]
+pub struct Cache(Mutex<HashMap<u64, Post>>);
+
+/// A hash of one post's inputs and the options that shape it.
+fn input_key(source: &PostSource, options: &Options<'_>) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (
+        &source.file.name,
+        &source.file.text,
+        &source.name,
+        &source.assets,
+    )
+        .hash(&mut hasher);
+    (options.drafts, options.unsafe_html, options.own_host).hash(&mut hasher);
+    hasher.finish()
+}
+
 /// A tag as written, and its page's path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Tag {
@@ -54,6 +106,8 @@ pub struct Tag {
 
 /// How posts are read.
 pub struct Options<'a> {
+    /// Posts read before, kept by `gen serve` between rebuilds.
+    pub cache: Option<&'a Cache>,
     /// `gen serve` shows drafts; builds leave them out.
     pub drafts: bool,
     pub unsafe_html: bool,
@@ -65,7 +119,25 @@ pub struct Options<'a> {
 pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, ResumeErrors> {
     let mut posts = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
-    for read in parallel_map(sources, |s| read_one(s, options)) {
+    let keys: Vec<u64> = sources.iter().map(|s| input_key(s, options)).collect();
+    let earlier = options
+        .cache
+        .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())))
+        .unwrap_or_default();
+    let indices: Vec<usize> = (0..sources.len()).collect();
+    let results = parallel_map(&indices, |&i| match earlier.get(&keys[i]) {
+        Some(post) => Ok(post.clone()),
+        None => read_one(&sources[i], options),
+    });
+    if let Some(cache) = options.cache {
+        let mut kept = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        for (key, result) in keys.iter().zip(&results) {
+            if let Ok(post) = result {
+                kept.insert(*key, post.clone());
+            }
+        }
+    }
+    for read in results {
         match read {
             Ok(post) if post.draft && !options.drafts => {}
             Ok(post) => posts.push(post),

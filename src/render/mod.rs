@@ -31,8 +31,18 @@ pub struct RenderOptions {
     /// An absolute URL, or a path (`/visits`) for a counter served by the page's own origin.
     pub counter_url: Option<String>,
     /// `gen serve`: the page's policy also lets it load the preview's live-reload script from
-    /// its own origin. The script itself is added by the server, never written to disk.
+    /// its own origin (the script itself is added by the server, never written to disk), and
+    /// drafts are shown.
     pub live_reload: bool,
+    /// What `gen serve` keeps between rebuilds, so one edit does not redo every post.
+    pub cache: Option<std::sync::Arc<RenderCache>>,
+}
+
+/// Posts and post pages from earlier builds of the same preview.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    pub posts: crate::posts::Cache,
+    pub pages: posts::PageCache,
 }
 
 /// A rendered site and what the author should know about it.
@@ -92,8 +102,10 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             drafts: options.live_reload,
             unsafe_html: config.unsafe_html,
             own_host: own_host.as_deref(),
+            cache: options.cache.as_deref().map(|c| &c.posts),
         },
     )?;
+    let summaries: Vec<crate::posts::Summary> = posts.iter().map(|p| p.summary()).collect();
 
     let stylesheet = stylesheet(sources, &mut site)?;
     let counter = counter(sources, options, &mut site)?;
@@ -125,13 +137,23 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     let ctx = context! {
         resume => minijinja::Value::from_serialize(&resume.document),
         site => minijinja::Value::from_serialize(&site_context),
-        posts => minijinja::Value::from_serialize(&posts),
+        posts => minijinja::Value::from_serialize(&summaries),
     };
     render_theme(sources, &env, &ctx, &mut site)?;
+    let globals_key = posts::key(&(
+        &resume.document,
+        &site_context,
+        &summaries,
+        &sources.templates,
+    ));
     posts::render(
-        sources,
-        &env,
-        &ctx,
+        &posts::Pages {
+            sources,
+            env: &env,
+            globals: &ctx,
+            globals_key,
+            cache: options.cache.as_deref().map(|c| &c.pages),
+        },
         &posts,
         config.base_url.as_deref(),
         &mut site,

@@ -1,14 +1,16 @@
 //! The pages posts add to a site: one per post (`post.html`), the list at `/posts/` and one
-//! per tag at `/tags/<tag>/` (`posts.html`), and the Atom feed `/atom.xml`.
+//! per tag at `/tags/<tag>/` (`posts.html`), and the Atom feed `/atom.xml` of the newest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
 
 use anyhow::Result;
 use minijinja::{Environment, context};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::posts::{Post, Tag};
+use crate::posts::{Post, Summary, Tag};
 use crate::render::markdown::escape_into;
 use crate::site::{CachePolicy, Site};
 use crate::sources::Sources;
@@ -18,6 +20,64 @@ pub const LAYOUTS: &[(&str, &str)] = &[
     ("post.html", include_str!("../../templates/post.html")),
     ("posts.html", include_str!("../../templates/posts.html")),
 ];
+
+/// The newest posts the feed carries, in full.
+const FEED_ENTRIES: usize = 20;
+
+/// Pages rendered by an earlier build of the same preview, by a hash of everything they show.
+#[derive(Debug, Default)]
+pub struct PageCache(Mutex<HashMap<u64, String>>);
+
+/// A hash of `value`'s JSON: what a template sees of it.
+pub fn key(value: &impl Serialize) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_vec(value)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+/// How post pages are rendered: the theme, what every page sees (and its hash), and the
+/// pages a preview rendered before.
+pub struct Pages<'a> {
+    pub sources: &'a Sources,
+    pub env: &'a Environment<'a>,
+    pub globals: &'a minijinja::Value,
+    pub globals_key: u64,
+    pub cache: Option<&'a PageCache>,
+}
+
+impl Pages<'_> {
+    /// `template` rendered with the globals and `name => value`, or the same page from an
+    /// earlier build when neither changed.
+    fn render(
+        &self,
+        template: &str,
+        extra: &[(&str, minijinja::Value)],
+        extra_key: u64,
+        used: &mut HashMap<u64, String>,
+        earlier: &HashMap<u64, String>,
+    ) -> Result<String> {
+        let page_key = key(&(self.globals_key, template, extra_key));
+        if let Some(html) = earlier.get(&page_key) {
+            used.insert(page_key, html.clone());
+            return Ok(html.clone());
+        }
+        let template = self
+            .env
+            .get_template(template)
+            .map_err(|e| super::template_error(self.sources, e))?;
+        let mut ctx: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+        for (name, value) in extra {
+            ctx.insert(name, value.clone());
+        }
+        let html = template
+            .render(context! { ..minijinja::Value::from(ctx), ..self.globals.clone() })
+            .map_err(|e| super::template_error(self.sources, e))?;
+        used.insert(page_key, html.clone());
+        Ok(html)
+    }
+}
 
 /// A post as its page sees it.
 #[derive(Debug, Serialize)]
@@ -32,9 +92,7 @@ struct PostPage<'a> {
 
 /// Adds the post pages, the lists and the feed to `site`.
 pub fn render(
-    sources: &Sources,
-    env: &Environment<'_>,
-    globals: &minijinja::Value,
+    pages: &Pages<'_>,
     posts: &[Post],
     base_url: Option<&str>,
     site: &mut Site,
@@ -42,21 +100,19 @@ pub fn render(
     if posts.is_empty() {
         return Ok(());
     }
-    let author = globals
-        .get_attr("resume")
-        .ok()
-        .and_then(|r| r.get_attr("basics").ok())
-        .and_then(|b| b.get_attr("name").ok())
-        .and_then(|n| n.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let page = |name: &str, ctx: minijinja::Value| -> Result<String> {
-        let template = env
-            .get_template(name)
-            .map_err(|e| super::template_error(sources, e))?;
-        template
-            .render(ctx)
-            .map_err(|e| super::template_error(sources, e))
+    let attr = |path: &[&str]| {
+        let mut value = pages.globals.clone();
+        for name in path {
+            value = value.get_attr(name).ok()?;
+        }
+        value.as_str().map(str::to_owned)
     };
+    let author = attr(&["resume", "basics", "name"]).unwrap_or_default();
+    let earlier = pages
+        .cache
+        .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())))
+        .unwrap_or_default();
+    let mut used = HashMap::new();
     for post in posts {
         let url = base_url.map(|base| format!("{base}{}", post.path));
         let view = PostPage {
@@ -64,9 +120,12 @@ pub fn render(
             json_ld: blog_posting(post, url.as_deref(), &author),
             url,
         };
-        let html = page(
+        let html = pages.render(
             "post.html",
-            context! { post => minijinja::Value::from_serialize(&view), ..globals.clone() },
+            &[("post", minijinja::Value::from_serialize(&view))],
+            key(&view),
+            &mut used,
+            &earlier,
         )?;
         site.add(
             format!("{}index.html", post.path),
@@ -82,24 +141,38 @@ pub fn render(
         }
     }
     // One page per tag slug: `AWS` and `aws` are one tag, named as first written.
-    let mut tags: BTreeMap<&str, (&Tag, Vec<&Post>)> = BTreeMap::new();
-    for post in posts {
-        for tag in &post.tags {
+    let summaries: Vec<Summary> = posts.iter().map(Post::summary).collect();
+    let mut tags: BTreeMap<&str, (&Tag, Vec<&Summary>)> = BTreeMap::new();
+    for summary in &summaries {
+        for tag in &summary.tags {
             tags.entry(&tag.slug)
                 .or_insert((tag, Vec::new()))
                 .1
-                .push(post);
+                .push(summary);
         }
     }
-    let all = page(
+    let none: Option<&Tag> = None;
+    let all = pages.render(
         "posts.html",
-        context! { tag => (), listed => posts, ..globals.clone() },
+        &[
+            ("tag", minijinja::Value::from_serialize(none)),
+            ("listed", minijinja::Value::from_serialize(&summaries)),
+        ],
+        key(&(none, &summaries)),
+        &mut used,
+        &earlier,
     )?;
     site.add("posts/index.html", all, CachePolicy::Revalidate);
     for (tag, tagged) in tags.values() {
-        let html = page(
+        let html = pages.render(
             "posts.html",
-            context! { tag => tag, listed => tagged, ..globals.clone() },
+            &[
+                ("tag", minijinja::Value::from_serialize(tag)),
+                ("listed", minijinja::Value::from_serialize(tagged)),
+            ],
+            key(&(tag, tagged)),
+            &mut used,
+            &earlier,
         )?;
         site.add(
             format!("tags/{}/index.html", tag.slug),
@@ -107,16 +180,19 @@ pub fn render(
             CachePolicy::Revalidate,
         );
     }
+    if let Some(cache) = pages.cache {
+        *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = used;
+    }
     if let Some(base) = base_url {
-        let title = globals
-            .get_attr("site")
-            .ok()
-            .and_then(|s| s.get_attr("title").ok())
-            .and_then(|t| t.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let title = attr(&["site", "title"]).unwrap_or_default();
         site.add(
             "atom.xml",
-            atom(posts, base, &title, &author),
+            atom(
+                &posts[..posts.len().min(FEED_ENTRIES)],
+                base,
+                &title,
+                &author,
+            ),
             CachePolicy::Revalidate,
         );
     }
@@ -143,7 +219,7 @@ fn blog_posting(post: &Post, url: Option<&str>, author: &str) -> String {
     super::head::script_safe_json(&posting)
 }
 
-/// The Atom feed (RFC 4287) of every post, newest first, with its full content.
+/// The Atom feed (RFC 4287) of `posts`, newest first, with their full content.
 fn atom(posts: &[Post], base: &str, title: &str, author: &str) -> String {
     let text = |value: &str| {
         let mut out = String::new();

@@ -260,6 +260,7 @@ fn random_values_anywhere_are_read_and_rendered() {
                 &crate::render::RenderOptions {
                     counter_url: None,
                     live_reload: false,
+                    cache: None,
                 },
             )
             .unwrap_or_else(|e| panic!("{place}: {e:#}\n{text}"));

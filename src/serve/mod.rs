@@ -210,6 +210,9 @@ fn changed_files<'a>(old: &Site, new: &'a Site) -> Vec<&'a str> {
         .collect()
 }
 
+/// What the preview keeps between its rebuilds (one preview per process).
+static CACHE: std::sync::OnceLock<Arc<crate::render::RenderCache>> = std::sync::OnceLock::new();
+
 /// One build of the preview: the site as `gen build` renders it, with the counter at the
 /// page's own `/visits` (unless the site turns it off) and room for the live-reload script.
 fn build(root: &Path) -> Result<Rendered> {
@@ -218,6 +221,7 @@ fn build(root: &Path) -> Result<Rendered> {
     input.render(&RenderOptions {
         counter_url: (!counter_off).then(|| counter::api::ROUTE.to_owned()),
         live_reload: true,
+        cache: Some(CACHE.get_or_init(Default::default).clone()),
     })
 }
 

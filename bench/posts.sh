@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds a site of 1,000 posts (about 1,000 words each, a Rust and an HCL code block, two
+# tags) with gen and with Hugo, the same Markdown, code highlighted at build time by both,
+# and prints the median wall time of RUNS builds of each and their ratio. Then the
+# incremental case: one post edited while `gen serve` runs, the rebuild time gen reports.
+# Hugo is Debian's package (installed with apt when missing); its theme, in bench/posts/,
+# renders the same pages (posts, lists, tag pages, an Atom feed, a sitemap).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-10}
+POSTS=${POSTS:-1000}
+
+cargo build --release --locked --quiet --bin gen
+gen=$PWD/target/release/gen
+if ! command -v hugo >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hugo >/dev/null
+fi
+work=$(mktemp -d)
+serve_pid=
+trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
+
+"$gen" init "$work/gen" >/dev/null 2>&1
+printf 'base_url = "https://ada.example/"\n' >"$work/gen/gen.toml"
+python3 bench/posts/generate.py "$work/gen" "$POSTS"
+mkdir -p "$work/hugo"
+cp bench/posts/hugo.toml "$work/hugo/"
+cp -r bench/posts/hugo-theme/layouts "$work/hugo/layouts"
+cp -r "$work/gen/content/posts" "$work/hugo/content/" 2>/dev/null || { mkdir -p "$work/hugo/content"; cp -r "$work/gen/content/posts" "$work/hugo/content/"; }
+
+median() {  # microseconds in, "median min max" in milliseconds out
+  local sorted=($(printf '%s\n' "$@" | sort -n)) n=$#
+  local mid=$(( n / 2 )) m
+  if (( n % 2 )); then m=${sorted[$mid]}; else m=$(( (sorted[mid - 1] + sorted[mid]) / 2 )); fi
+  printf '%d.%03d ms (min %d.%03d, max %d.%03d)' $((m / 1000)) $((m % 1000)) \
+    $((sorted[0] / 1000)) $((sorted[0] % 1000)) $((sorted[n - 1] / 1000)) $((sorted[n - 1] % 1000))
+  echo "$m" >"$work/last-median"
+}
+time_runs() {  # command... → microseconds of each run, after one warm-up run
+  "$@" >/dev/null 2>&1
+  local times=()
+  for _ in $(seq "$RUNS"); do
+    local start end
+    start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(date +%s%N)
+    times+=($(( (end - start) / 1000 )))
+  done
+  echo "${times[@]}"
+}
+
+gen_times=$(time_runs "$gen" build --root "$work/gen")
+hugo_times=$(time_runs hugo --source "$work/hugo" --destination "$work/hugo/public" --quiet)
+printf 'gen build, %d posts, %d runs: median %s\n' "$POSTS" "$RUNS" "$(median $gen_times)"
+gen_median=$(cat "$work/last-median")
+printf 'hugo %s, same posts, %d runs: median %s\n' "$(hugo version | awk '{print $2}')" "$RUNS" "$(median $hugo_times)"
+hugo_median=$(cat "$work/last-median")
+python3 -c "print(f'hugo / gen: {$hugo_median / $gen_median:.2f}x')"
+printf 'pages: gen %d, hugo %d\n' "$(find "$work/gen/out/site" -name '*.html' | wc -l)" \
+  "$(find "$work/hugo/public" -name '*.html' | wc -l)"
+
+# Incremental: gen serve reports each rebuild's time on its terminal.
+NO_COLOR=1 "$gen" serve --root "$work/gen" --port 0 2>"$work/serve.log" &
+serve_pid=$!
+for _ in $(seq 300); do grep -q 'serving http' "$work/serve.log" && break; sleep 0.1; done
+rebuilds=()
+for i in $(seq "$RUNS"); do
+  before=$(grep -c 'rebuilt' "$work/serve.log" || true)
+  printf '\nEdited %d.\n' "$i" >>"$work/gen/content/posts/post-0500.md"
+  for _ in $(seq 300); do
+    (( $(grep -c 'rebuilt' "$work/serve.log" || true) > before )) && break
+    sleep 0.05
+  done
+  ms=$(grep 'rebuilt' "$work/serve.log" | tail -1 | sed -E 's/.* in ([0-9]+) ms.*/\1/')
+  rebuilds+=($(( ms * 1000 )))
+done
+printf 'gen serve, one post edited among %d, %d edits: rebuild median %s\n' "$POSTS" "$RUNS" "$(median "${rebuilds[@]}")"
