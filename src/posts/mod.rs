@@ -45,6 +45,9 @@ pub struct Post {
     /// Where the post came from, for messages.
     #[serde(skip)]
     pub file: String,
+    /// A hash of everything the post was read from: the same key, the same post.
+    #[serde(skip)]
+    pub key: u64,
 }
 
 /// What lists show of a post (the resume's Writing section, `/posts/`, tag pages, the
@@ -124,18 +127,31 @@ pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, 
         .cache
         .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())))
         .unwrap_or_default();
-    let indices: Vec<usize> = (0..sources.len()).collect();
-    let results = parallel_map(&indices, |&i| match earlier.get(&keys[i]) {
-        Some(post) => Ok(post.clone()),
-        None => read_one(&sources[i], options),
-    });
-    if let Some(cache) = options.cache {
-        let mut kept = cache.0.lock().unwrap_or_else(|e| e.into_inner());
-        for (key, result) in keys.iter().zip(&results) {
-            if let Ok(post) = result {
-                kept.insert(*key, post.clone());
-            }
+    let indices: Vec<usize> = (0..sources.len())
+        .filter(|i| !earlier.contains_key(&keys[*i]))
+        .collect();
+    let mut fresh: HashMap<u64, Result<Post, Vec<Diagnostic>>> = keys_of(&indices, &keys)
+        .zip(parallel_map(&indices, |&i| {
+            read_one(&sources[i], options).map(|post| Post {
+                key: keys[i],
+                ..post
+            })
+        }))
+        .collect();
+    let mut kept = HashMap::new();
+    let mut results = Vec::with_capacity(sources.len());
+    for key in &keys {
+        let result = match earlier.get(key) {
+            Some(post) => Ok(post.clone()),
+            None => fresh.remove(key).unwrap_or_else(|| Err(Vec::new())),
+        };
+        if let (Some(_), Ok(post)) = (options.cache, &result) {
+            kept.insert(*key, post.clone());
         }
+        results.push(result);
+    }
+    if let Some(cache) = options.cache {
+        *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = kept;
     }
     for read in results {
         match read {
@@ -161,6 +177,10 @@ pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, 
     }
     posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     Ok(posts)
+}
+
+fn keys_of<'a>(indices: &'a [usize], keys: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
+    indices.iter().map(|&i| keys[i])
 }
 
 /// `f` over `items` on every core, in order: posts are independent, and highlighting is the
@@ -248,5 +268,6 @@ fn read_one(source: &PostSource, options: &Options<'_>) -> Result<Post, Vec<Diag
         html: body.html,
         assets: source.assets.clone(),
         file: source.file.name.clone(),
+        key: 0,
     })
 }

@@ -59,10 +59,20 @@ impl Pages<'_> {
         earlier: &HashMap<u64, String>,
     ) -> Result<String> {
         let page_key = key(&(self.globals_key, template, extra_key));
-        if let Some(html) = earlier.get(&page_key) {
-            used.insert(page_key, html.clone());
-            return Ok(html.clone());
+        if self.cache.is_none() {
+            return self.render_now(template, extra);
         }
+        if let Some(html) = earlier.get(&page_key) {
+            let html = html.clone();
+            used.insert(page_key, html.clone());
+            return Ok(html);
+        }
+        let html = self.render_now(template, extra)?;
+        used.insert(page_key, html.clone());
+        Ok(html)
+    }
+
+    fn render_now(&self, template: &str, extra: &[(&str, minijinja::Value)]) -> Result<String> {
         let template = self
             .env
             .get_template(template)
@@ -71,11 +81,9 @@ impl Pages<'_> {
         for (name, value) in extra {
             ctx.insert(name, value.clone());
         }
-        let html = template
+        template
             .render(context! { ..minijinja::Value::from(ctx), ..self.globals.clone() })
-            .map_err(|e| super::template_error(self.sources, e))?;
-        used.insert(page_key, html.clone());
-        Ok(html)
+            .map_err(|e| super::template_error(self.sources, e))
     }
 }
 
@@ -120,10 +128,13 @@ pub fn render(
             json_ld: blog_posting(post, url.as_deref(), &author),
             url,
         };
+        // The view is made from the post (its key covers all it was read from), its
+        // address and its author: hashing those is enough, and far cheaper than the view.
+        let view_key = key(&(post.key, &view.url, &author));
         let html = pages.render(
             "post.html",
             &[("post", minijinja::Value::from_serialize(&view))],
-            key(&view),
+            view_key,
             &mut used,
             &earlier,
         )?;
