@@ -12,7 +12,9 @@
 //     pinned by the page's CSP) and the new style applies;
 //  6. the visitor counter shows a number, and a new browser session increments it; the count
 //     is kept in out/visits.json;
-//  7. 100 saves in a tight loop: the server lives, and the page ends up with the last one.
+//  7. a draft post is shown with its "Draft" badge; an edit of it shows up on its open page
+//     without a reload, and the resume's open page is not reloaded either;
+//  8. 100 saves in a tight loop: the server lives, and the page ends up with the last one.
 // Prints a line per check and ends with "serve checks: N passed, M failed"; exits 1 on a failure.
 import fs from "node:fs";
 import path from "node:path";
@@ -129,6 +131,34 @@ try {
       before >= 1 && after === before + 1 && stored["/"] === after,
       [`first session: ${before}, new session: ${after}, out/visits.json: ${JSON.stringify(stored)}`]);
     await second.close();
+  });
+
+  await report.guard("post edit", async () => {
+    const postPath = path.join(root, "content", "posts", "e2e.md");
+    const post = (line) => `---\ntitle: An end-to-end post\ndate: 2026-11-30\ndraft: true\n---\n${line}\n`;
+    fs.mkdirSync(path.dirname(postPath), { recursive: true });
+    fs.writeFileSync(postPath, post("First version."));
+    const postPage = await browser.context.newPage();
+    watch(postPage);
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(server.url + "posts/e2e/");
+      if (res.ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await postPage.goto(server.url + "posts/e2e/");
+    await waitText(postPage, "First version.");
+    const badge = await postPage.locator("strong.draft").textContent();
+    report.check("a draft post is shown with its Draft badge", badge === "Draft", [`badge: ${badge}`]);
+    await postPage.evaluate(() => { window.__notReloaded = true; });
+    await page.evaluate(() => { window.__notReloaded = true; });
+    fs.writeFileSync(postPath, post("Second version."));
+    await waitText(postPage, "Second version.");
+    report.check("a post edit is visible on its page without a reload",
+      await postPage.evaluate(() => window.__notReloaded === true));
+    await new Promise((r) => setTimeout(r, 300));
+    report.check("the resume's open page is not reloaded by a post edit",
+      await page.evaluate(() => window.__notReloaded === true));
+    await postPage.close();
   });
 
   await report.guard("rapid saves", async () => {
