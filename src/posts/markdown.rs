@@ -28,12 +28,16 @@ pub struct Body {
     pub words: usize,
     /// The text of the first paragraph.
     pub lead: String,
+    /// The post's own files its images show (by their names beside `index.md`).
+    pub shown: std::collections::BTreeSet<String>,
 }
 
 /// How to render a body.
 pub struct Settings<'a> {
     /// The files beside a post's `index.md`, by name: images get their width and height.
     pub assets: &'a BTreeMap<String, Vec<u8>>,
+    /// The fingerprinted name each of those files is published under when a page shows it.
+    pub fingerprinted: &'a BTreeMap<String, String>,
     pub unsafe_html: bool,
     /// The site's own host (from `base_url`): links elsewhere are external.
     pub own_host: Option<&'a str>,
@@ -52,6 +56,7 @@ pub fn render(markdown: &str, settings: &Settings<'_>) -> Body {
     let mut lead = String::new();
     let mut in_first_paragraph = None;
     let mut open_links: Vec<bool> = Vec::new();
+    let mut shown = std::collections::BTreeSet::new();
     let mut i = 0;
     while i < events.len() {
         let event = events[i].clone();
@@ -106,7 +111,9 @@ pub fn render(markdown: &str, settings: &Settings<'_>) -> Body {
             }) => {
                 let end = find_end(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
                 let alt = plain(&events[i..end]);
-                out.push(Event::Html(image(&dest_url, &alt, &title, settings).into()));
+                out.push(Event::Html(
+                    image(&dest_url, &alt, &title, settings, &mut shown).into(),
+                ));
                 i = end + 1;
             }
             Event::Start(Tag::Link {
@@ -176,6 +183,7 @@ pub fn render(markdown: &str, settings: &Settings<'_>) -> Body {
         toc,
         words,
         lead: lead.trim().to_owned(),
+        shown,
     }
 }
 
@@ -270,15 +278,26 @@ fn is_external(url: &str, own_host: Option<&str>) -> bool {
 }
 
 /// An `<img>` with lazy loading, and its size when it is one of the post's own files.
-fn image(src: &CowStr<'_>, alt: &str, title: &str, settings: &Settings<'_>) -> String {
+fn image(
+    src: &CowStr<'_>,
+    alt: &str,
+    title: &str,
+    settings: &Settings<'_>,
+    shown: &mut std::collections::BTreeSet<String>,
+) -> String {
     let src = src.trim();
     if !(crate::links::is_web_url(src) || crate::links::is_site_path(src)) {
         let mut text = String::new();
         escape_into(&mut text, alt);
         return text;
     }
+    let local = src.trim_start_matches("./");
+    let published = settings.fingerprinted.get(local);
+    if published.is_some() {
+        shown.insert(local.to_owned());
+    }
     let mut tag = String::from("<img src=\"");
-    escape_into(&mut tag, src);
+    escape_into(&mut tag, published.map_or(src, String::as_str));
     tag.push_str("\" alt=\"");
     escape_into(&mut tag, alt);
     tag.push('"');
@@ -287,7 +306,6 @@ fn image(src: &CowStr<'_>, alt: &str, title: &str, settings: &Settings<'_>) -> S
         escape_into(&mut tag, title);
         tag.push('"');
     }
-    let local = src.trim_start_matches("./");
     if let Some(size) = settings
         .assets
         .get(local)
@@ -312,6 +330,7 @@ mod tests {
             markdown,
             &Settings {
                 assets: &assets,
+                fingerprinted: &assets_names(),
                 unsafe_html: false,
                 own_host: Some("ada.example"),
             },
@@ -326,6 +345,7 @@ mod tests {
             "Intro text here.\n\n## Why OAC?\n\n### Why OAC?\n\n## `gen` & you\n",
             &Settings {
                 assets: &assets,
+                fingerprinted: &assets_names(),
                 unsafe_html: false,
                 own_host: None,
             },
@@ -371,6 +391,10 @@ mod tests {
                 "<span class=\"task done\" role=\"img\" aria-label=\"done\">☑</span> done"
             )
         );
+    }
+
+    fn assets_names() -> BTreeMap<String, String> {
+        BTreeMap::new()
     }
 
     #[test]

@@ -23,25 +23,20 @@ const WORDS_PER_MINUTE: usize = 230;
 /// Posts with more headings than this get a table of contents.
 const TOC_MIN_HEADINGS: usize = 4;
 
-/// One post, ready for the templates.
+/// One post, ready for the templates: what lists show of it, and its body.
 #[derive(Debug, Clone, Serialize)]
 pub struct Post {
-    pub slug: String,
-    /// The page's path from the site's root: `posts/<slug>/`.
-    pub path: String,
-    pub title: String,
-    pub date: PostDate,
-    pub updated: Option<PostDate>,
-    /// The front matter's description, or the start of the first paragraph.
-    pub description: String,
-    pub tags: Vec<Tag>,
-    pub draft: bool,
+    #[serde(flatten)]
+    pub summary: Summary,
     pub html: String,
     pub toc: Vec<TocEntry>,
-    pub reading_minutes: usize,
     /// The post's own files (beside its `index.md`), by name.
     #[serde(skip)]
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// The fingerprinted names of the files its images show, and the files' names: published
+    /// to be cached for good, since a new version gets a new name.
+    #[serde(skip)]
+    pub fingerprinted: Vec<(String, String)>,
     /// Where the post came from, for messages.
     #[serde(skip)]
     pub file: String,
@@ -55,29 +50,23 @@ pub struct Post {
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub slug: String,
+    /// The page's path from the site's root: `posts/<slug>/`.
     pub path: String,
     pub title: String,
     pub date: PostDate,
     pub updated: Option<PostDate>,
+    /// The front matter's description, or the start of the first paragraph.
     pub description: String,
     pub tags: Vec<Tag>,
     pub draft: bool,
     pub reading_minutes: usize,
 }
 
-impl Post {
-    pub fn summary(&self) -> Summary {
-        Summary {
-            slug: self.slug.clone(),
-            path: self.path.clone(),
-            title: self.title.clone(),
-            date: self.date.clone(),
-            updated: self.updated.clone(),
-            description: self.description.clone(),
-            tags: self.tags.clone(),
-            draft: self.draft,
-            reading_minutes: self.reading_minutes,
-        }
+impl std::ops::Deref for Post {
+    type Target = Summary;
+
+    fn deref(&self) -> &Summary {
+        &self.summary
     }
 }
 
@@ -215,10 +204,16 @@ fn read_one(source: &PostSource, options: &Options<'_>) -> Result<Post, Vec<Diag
         .skip(body_line)
         .map(|l| format!("{l}\n"))
         .collect();
+    let names: BTreeMap<String, String> = source
+        .assets
+        .iter()
+        .map(|(name, bytes)| (name.clone(), crate::render::fingerprinted(name, bytes)))
+        .collect();
     let body = markdown::render(
         &body_text,
         &markdown::Settings {
             assets: &source.assets,
+            fingerprinted: &names,
             unsafe_html: options.unsafe_html,
             own_host: options.own_host,
         },
@@ -251,21 +246,28 @@ fn read_one(source: &PostSource, options: &Options<'_>) -> Result<Post, Vec<Diag
     tags.sort();
     tags.dedup_by(|a, b| a.slug == b.slug);
     Ok(Post {
-        path: format!("posts/{slug}/"),
-        slug,
-        title: front.title,
-        date: front.date,
-        updated: front.updated,
-        description,
-        tags,
-        draft: front.draft,
-        reading_minutes: body.words.div_ceil(WORDS_PER_MINUTE).max(1),
+        summary: Summary {
+            path: format!("posts/{slug}/"),
+            slug,
+            title: front.title,
+            date: front.date,
+            updated: front.updated,
+            description,
+            tags,
+            draft: front.draft,
+            reading_minutes: body.words.div_ceil(WORDS_PER_MINUTE).max(1),
+        },
         toc: if body.toc.len() >= TOC_MIN_HEADINGS {
             body.toc
         } else {
             Vec::new()
         },
         html: body.html,
+        fingerprinted: body
+            .shown
+            .iter()
+            .filter_map(|name| Some((names.get(name)?.clone(), name.clone())))
+            .collect(),
         assets: source.assets.clone(),
         file: source.file.name.clone(),
         key: 0,

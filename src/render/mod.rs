@@ -105,7 +105,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             cache: options.cache.as_deref().map(|c| &c.posts),
         },
     )?;
-    let summaries: Vec<crate::posts::Summary> = posts.iter().map(|p| p.summary()).collect();
+    let summaries: Vec<crate::posts::Summary> = posts.iter().map(|p| p.summary.clone()).collect();
 
     let stylesheet = stylesheet(sources, &mut site)?;
     let counter = counter(sources, options, &mut site)?;
@@ -378,7 +378,7 @@ pub(crate) fn template_error(sources: &Sources, error: minijinja::Error) -> anyh
 }
 
 /// `style.css` → `style.1a2b3c4d5e.css`: the name changes whenever the content does.
-fn fingerprinted(name: &str, bytes: &[u8]) -> String {
+pub(crate) fn fingerprinted(name: &str, bytes: &[u8]) -> String {
     let hash = hex::encode(&Sha256::digest(bytes)[..5]);
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),

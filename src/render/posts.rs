@@ -150,9 +150,18 @@ pub fn render(
                 CachePolicy::Revalidate,
             );
         }
+        for (published, name) in &post.fingerprinted {
+            if let Some(bytes) = post.assets.get(name) {
+                site.add(
+                    format!("{}{published}", post.path),
+                    bytes.clone(),
+                    CachePolicy::Immutable,
+                );
+            }
+        }
     }
     // One page per tag slug: `AWS` and `aws` are one tag, named as first written.
-    let summaries: Vec<Summary> = posts.iter().map(Post::summary).collect();
+    let summaries: Vec<Summary> = posts.iter().map(|p| p.summary.clone()).collect();
     let mut tags: BTreeMap<&str, (&Tag, Vec<&Summary>)> = BTreeMap::new();
     for summary in &summaries {
         for tag in &summary.tags {

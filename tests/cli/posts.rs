@@ -66,6 +66,7 @@ fn a_site_with_posts_builds_their_pages_lists_tags_feed_and_sitemap() {
             "posts/ci-cd/index.html",
             "posts/dynamodb-counter/index.html",
             "posts/index.html",
+            "posts/rust-lambda/architecture.59b77c0944.png",
             "posts/rust-lambda/architecture.png",
             "posts/rust-lambda/index.html",
             "posts/terraform-oac/index.html",
