@@ -147,77 +147,31 @@ impl Located<'_> {
 
     fn check(&self, map: &Map<String, Value>) -> Result<Front, Vec<Diagnostic>> {
         let mut problems = Vec::new();
-        let text = |key: &str, required: bool, problems: &mut Vec<Diagnostic>| match map.get(key) {
-            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-            None | Some(Value::Null) | Some(Value::String(_)) if !required => None,
-            Some(Value::String(_)) | None | Some(Value::Null) => {
-                problems.push(self.at_key(
-                    key,
-                    if map.contains_key(key) {
-                        Part::Value
-                    } else {
-                        Part::Key
-                    },
-                    format!("{key} is missing: every post needs a {key}"),
-                ));
-                None
-            }
-            Some(other) => {
-                problems.push(self.at_key(
-                    key,
-                    Part::Value,
-                    format!("{key}: expected text, found {}", kind(other)),
-                ));
-                None
-            }
-        };
-        let title = text("title", true, &mut problems);
-        let date =
-            text("date", true, &mut problems).and_then(|d| self.date("date", &d, &mut problems));
-        let updated = text("updated", false, &mut problems)
-            .and_then(|d| self.date("updated", &d, &mut problems));
-        let description = text("description", false, &mut problems);
-        let slug = text("slug", false, &mut problems);
+        let p = &mut problems;
+        let title = self.text(map, "title", true, p);
+        let date = self
+            .text(map, "date", true, p)
+            .and_then(|d| self.date("date", &d, p));
+        let updated = self
+            .text(map, "updated", false, p)
+            .and_then(|d| self.date("updated", &d, p));
+        let description = self.text(map, "description", false, p);
+        let slug = self.text(map, "slug", false, p);
         if let Some(slug) = &slug
             && !is_slug(slug)
         {
-            problems.push(self.at_key(
+            p.push(self.at_key(
                 "slug",
                 Part::Value,
                 format!("slug: {slug:?} may hold only lower-case letters, digits and `-`"),
             ));
         }
-        let tags = match map.get("tags") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items))
-                if items
-                    .iter()
-                    .all(|t| t.as_str().is_some_and(|t| !t.trim().is_empty())) =>
-            {
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(|t| t.trim().to_owned())
-                    .collect()
-            }
-            Some(_) => {
-                problems.push(self.at_key(
-                    "tags",
-                    Part::Value,
-                    "tags: expected a list of words, e.g. [aws, rust]".into(),
-                ));
-                Vec::new()
-            }
-        };
+        let tags = self.tags(map, p);
         let draft = match map.get("draft") {
             None | Some(Value::Null) => false,
             Some(Value::Bool(b)) => *b,
             Some(_) => {
-                problems.push(self.at_key(
-                    "draft",
-                    Part::Value,
-                    "draft: expected true or false".into(),
-                ));
+                p.push(self.at_key("draft", Part::Value, "draft: expected true or false".into()));
                 false
             }
         };
@@ -225,7 +179,7 @@ impl Located<'_> {
             if let Some(known) = crate::resume::schema::suggest(key, KEYS)
                 && known != key
             {
-                problems.push(self.at_key(
+                p.push(self.at_key(
                     key,
                     Part::Key,
                     format!("`{key}` is not a front matter field; did you mean `{known}`?"),
@@ -245,6 +199,67 @@ impl Located<'_> {
             _ => {
                 problems.sort_by_key(|d| (d.line, d.column));
                 Err(problems)
+            }
+        }
+    }
+
+    /// The text at `key`, trimmed; a problem when it is required and missing, or not text.
+    fn text(
+        &self,
+        map: &Map<String, Value>,
+        key: &str,
+        required: bool,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
+        match map.get(key) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            None | Some(Value::Null) | Some(Value::String(_)) if !required => None,
+            Some(Value::String(_)) | None | Some(Value::Null) => {
+                let part = if map.contains_key(key) {
+                    Part::Value
+                } else {
+                    Part::Key
+                };
+                problems.push(self.at_key(
+                    key,
+                    part,
+                    format!("{key} is missing: every post needs a {key}"),
+                ));
+                None
+            }
+            Some(other) => {
+                problems.push(self.at_key(
+                    key,
+                    Part::Value,
+                    format!("{key}: expected text, found {}", kind(other)),
+                ));
+                None
+            }
+        }
+    }
+
+    fn tags(&self, map: &Map<String, Value>, problems: &mut Vec<Diagnostic>) -> Vec<String> {
+        let words = |items: &[Value]| -> Option<Vec<String>> {
+            items
+                .iter()
+                .map(|t| {
+                    t.as_str()
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_owned)
+                })
+                .collect()
+        };
+        match map.get("tags") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) if words(items).is_some() => words(items).unwrap_or_default(),
+            Some(_) => {
+                problems.push(self.at_key(
+                    "tags",
+                    Part::Value,
+                    "tags: expected a list of words, e.g. [aws, rust]".into(),
+                ));
+                Vec::new()
             }
         }
     }
@@ -340,85 +355,5 @@ fn toml_to_json(value: toml::Value) -> Value {
                 .map(|(k, v)| (k, toml_to_json(v)))
                 .collect(),
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn post(text: &str) -> SourceFile {
-        SourceFile {
-            name: "content/posts/oac.md".into(),
-            text: text.into(),
-        }
-    }
-
-    fn errors(text: &str) -> Vec<String> {
-        parse(&post(text))
-            .expect_err("should fail")
-            .iter()
-            .map(Diagnostic::headline)
-            .collect()
-    }
-
-    #[test]
-    fn yaml_and_toml_front_matter() {
-        let (front, body) = parse(&post(
-            "---\ntitle: Hello\ndate: 2026-11-30\ntags: [aws, rust]\n---\nBody\n",
-        ))
-        .unwrap();
-        assert_eq!(front.title, "Hello");
-        assert_eq!(front.date.rfc3339, "2026-11-30T00:00:00Z");
-        assert_eq!(front.tags, ["aws", "rust"]);
-        assert_eq!(body, 5);
-        let (front, _) = parse(&post(
-            "+++\ntitle = \"Hello\"\ndate = 2026-11-30T09:30:00+01:00\ndraft = true\n+++\nBody\n",
-        ))
-        .unwrap();
-        assert_eq!(front.date.rfc3339, "2026-11-30T09:30:00+01:00");
-        assert_eq!(front.date.day, "2026-11-30");
-        assert!(front.draft);
-    }
-
-    #[test]
-    fn every_problem_is_located_at_once() {
-        assert_eq!(
-            errors("---\ntitle: Hi\ndate: next week\ndraft: maybe\nslug: Not OK\n---\n"),
-            [
-                "content/posts/oac.md:3:7: date: \"next week\" is not a date (YYYY-MM-DD, or RFC 3339 such as 2026-11-30T09:00:00Z)",
-                "content/posts/oac.md:4:8: draft: expected true or false",
-                "content/posts/oac.md:5:7: slug: \"Not OK\" may hold only lower-case letters, digits and `-`",
-            ]
-        );
-        assert_eq!(
-            errors("---\ndate: 2026-11-30\ntitel: Hi\n---\n"),
-            [
-                "content/posts/oac.md:2:1: title is missing: every post needs a title",
-                "content/posts/oac.md:3:1: `titel` is not a front matter field; did you mean `title`?",
-            ]
-        );
-    }
-
-    #[test]
-    fn dates() {
-        for good in [
-            "2026-11-30",
-            "2026-11-30T09:00:00Z",
-            "2026-11-30 09:00+02:00",
-            "2026-11-30T09:00:00.5-05:30",
-        ] {
-            assert!(parse_date(good).is_some(), "{good}");
-        }
-        for bad in [
-            "2026-11",
-            "2026-13-01",
-            "2026-11-30T25:00Z",
-            "2026-11-30T09:00",
-            "tomorrow",
-            "2026-11-30Z",
-        ] {
-            assert!(parse_date(bad).is_none(), "{bad}");
-        }
     }
 }

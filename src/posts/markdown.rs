@@ -3,9 +3,9 @@
 //! size and lazy loading; only safe links, with `rel="noopener"` on external ones; raw HTML
 //! shown as text unless the site trusts its authors (`unsafe_html = true`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use super::highlight;
@@ -29,7 +29,7 @@ pub struct Body {
     /// The text of the first paragraph.
     pub lead: String,
     /// The post's own files its images show (by their names beside `index.md`).
-    pub shown: std::collections::BTreeSet<String>,
+    pub shown: BTreeSet<String>,
 }
 
 /// How to render a body.
@@ -49,100 +49,144 @@ pub fn render(markdown: &str, settings: &Settings<'_>) -> Body {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options).collect();
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    let mut toc = Vec::new();
-    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
-    let mut words = 0;
-    let mut lead = String::new();
-    let mut in_first_paragraph = None;
-    let mut open_links: Vec<bool> = Vec::new();
-    let mut shown = std::collections::BTreeSet::new();
+    let mut writer = Writer {
+        settings,
+        out: Vec::with_capacity(events.len()),
+        toc: Vec::new(),
+        ids: BTreeMap::new(),
+        words: 0,
+        lead: String::new(),
+        first_paragraph: None,
+        open_links: Vec::new(),
+        shown: BTreeSet::new(),
+    };
     let mut i = 0;
     while i < events.len() {
         let event = events[i].clone();
         i += 1;
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                let end = find_end(&events, i, |e| matches!(e, Event::End(TagEnd::Heading(_))));
-                let text = plain(&events[i..end]);
-                words += count_words(&text);
-                let id = unique_id(&slugify(&text), &mut ids);
-                let n = heading_number(level);
-                if (2..=3).contains(&n) {
-                    toc.push(TocEntry {
-                        level: n,
-                        id: id.clone(),
-                        text: text.clone(),
-                    });
-                }
-                out.push(Event::Html(format!("<h{n} id=\"{id}\">").into()));
-                out.extend(
-                    events[i..end]
-                        .iter()
-                        .cloned()
-                        .map(|e| raw_as_text(e, settings)),
-                );
-                out.push(Event::Html(
-                    format!(
-                        " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
-                    )
-                    .into(),
-                ));
-                i = end + 1;
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let end = find_end(&events, i, |e| matches!(e, Event::End(TagEnd::CodeBlock)));
-                let code: String = events[i..end]
-                    .iter()
-                    .filter_map(|e| match e {
-                        Event::Text(t) => Some(t.as_ref()),
-                        _ => None,
-                    })
-                    .collect();
-                let language = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
-                    CodeBlockKind::Indented => "",
-                };
-                out.push(Event::Html(highlight::block(&code, language).into()));
-                i = end + 1;
-            }
+        i = match event {
+            Event::Start(Tag::Heading { level, .. }) => writer.heading(&events, i, level),
+            Event::Start(Tag::CodeBlock(kind)) => writer.code_block(&events, i, &kind),
             Event::Start(Tag::Image {
                 dest_url, title, ..
-            }) => {
-                let end = find_end(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
-                let alt = plain(&events[i..end]);
-                out.push(Event::Html(
-                    image(&dest_url, &alt, &title, settings, &mut shown).into(),
-                ));
-                i = end + 1;
+            }) => writer.image(&events, i, &dest_url, &title),
+            other => {
+                writer.event(other);
+                i
             }
+        };
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, writer.out.into_iter());
+    Body {
+        html,
+        toc: writer.toc,
+        words: writer.words,
+        lead: writer.lead.trim().to_owned(),
+        shown: writer.shown,
+    }
+}
+
+/// The events of a body as they are written out, and what is learnt on the way.
+struct Writer<'s, 'e> {
+    settings: &'s Settings<'s>,
+    out: Vec<Event<'e>>,
+    toc: Vec<TocEntry>,
+    /// How often each heading id has been given, to keep them unique.
+    ids: BTreeMap<String, usize>,
+    words: usize,
+    lead: String,
+    /// `Some(true)` inside the first paragraph, `Some(false)` after it.
+    first_paragraph: Option<bool>,
+    /// Per open link: whether its `<a>` was written.
+    open_links: Vec<bool>,
+    shown: BTreeSet<String>,
+}
+
+impl<'e> Writer<'_, 'e> {
+    /// A heading whose content starts at `from`: an id, an anchor, a table of contents entry.
+    /// Returns where reading goes on.
+    fn heading(&mut self, events: &[Event<'e>], from: usize, level: HeadingLevel) -> usize {
+        let end = find_end(events, from, |e| {
+            matches!(e, Event::End(TagEnd::Heading(_)))
+        });
+        let text = plain(&events[from..end]);
+        self.words += count_words(&text);
+        let id = unique_id(&slugify(&text), &mut self.ids);
+        let n = heading_number(level);
+        if (2..=3).contains(&n) {
+            self.toc.push(TocEntry {
+                level: n,
+                id: id.clone(),
+                text,
+            });
+        }
+        self.out
+            .push(Event::Html(format!("<h{n} id=\"{id}\">").into()));
+        let settings = self.settings;
+        self.out.extend(
+            events[from..end]
+                .iter()
+                .cloned()
+                .map(|e| raw_as_text(e, settings)),
+        );
+        self.out.push(Event::Html(
+            format!(
+                " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
+            )
+            .into(),
+        ));
+        end + 1
+    }
+
+    /// A code block whose text starts at `from`, highlighted.
+    fn code_block(&mut self, events: &[Event<'e>], from: usize, kind: &CodeBlockKind<'_>) -> usize {
+        let end = find_end(events, from, |e| matches!(e, Event::End(TagEnd::CodeBlock)));
+        let code: String = events[from..end]
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let language = match kind {
+            CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
+            CodeBlockKind::Indented => "",
+        };
+        self.out
+            .push(Event::Html(highlight::block(&code, language).into()));
+        end + 1
+    }
+
+    /// An image whose alt text starts at `from`.
+    fn image(&mut self, events: &[Event<'e>], from: usize, src: &str, title: &str) -> usize {
+        let end = find_end(events, from, |e| matches!(e, Event::End(TagEnd::Image)));
+        let alt = plain(&events[from..end]);
+        let tag = image(src, &alt, title, self.settings, &mut self.shown);
+        self.out.push(Event::Html(tag.into()));
+        end + 1
+    }
+
+    /// Any other event: links checked, task markers as symbols, words counted, the first
+    /// paragraph's text kept.
+    fn event(&mut self, event: Event<'e>) {
+        match event {
             Event::Start(Tag::Link {
                 dest_url, title, ..
             }) => {
                 let allowed = is_allowed(&dest_url);
                 if allowed {
-                    let mut tag = String::from("<a href=\"");
-                    escape_into(&mut tag, dest_url.trim());
-                    tag.push('"');
-                    if !title.is_empty() {
-                        tag.push_str(" title=\"");
-                        escape_into(&mut tag, &title);
-                        tag.push('"');
-                    }
-                    if is_external(&dest_url, settings.own_host) {
-                        tag.push_str(" rel=\"noopener\"");
-                    }
-                    tag.push('>');
-                    out.push(Event::Html(tag.into()));
+                    let tag = link(&dest_url, &title, self.settings.own_host);
+                    self.out.push(Event::Html(tag.into()));
                 }
-                open_links.push(allowed);
+                self.open_links.push(allowed);
             }
             Event::End(TagEnd::Link) => {
-                if open_links.pop() == Some(true) {
-                    out.push(Event::Html("</a>".into()));
+                if self.open_links.pop() == Some(true) {
+                    self.out.push(Event::Html("</a>".into()));
                 }
             }
-            Event::TaskListMarker(done) => out.push(Event::Html(
+            Event::TaskListMarker(done) => self.out.push(Event::Html(
                 if done {
                     "<span class=\"task done\" role=\"img\" aria-label=\"done\">☑</span> "
                 } else {
@@ -151,40 +195,46 @@ pub fn render(markdown: &str, settings: &Settings<'_>) -> Body {
                 .into(),
             )),
             Event::Start(Tag::Paragraph) => {
-                if in_first_paragraph.is_none() {
-                    in_first_paragraph = Some(true);
-                }
-                out.push(event);
+                self.first_paragraph.get_or_insert(true);
+                self.out.push(event);
             }
             Event::End(TagEnd::Paragraph) => {
-                if in_first_paragraph == Some(true) {
-                    in_first_paragraph = Some(false);
+                if self.first_paragraph == Some(true) {
+                    self.first_paragraph = Some(false);
                 }
-                out.push(event);
+                self.out.push(event);
             }
             Event::Text(ref text) | Event::Code(ref text) => {
-                words += count_words(text);
-                if in_first_paragraph == Some(true) {
-                    lead.push_str(text);
+                self.words += count_words(text);
+                if self.first_paragraph == Some(true) {
+                    self.lead.push_str(text);
                 }
-                out.push(event);
+                self.out.push(event);
             }
-            Event::SoftBreak if in_first_paragraph == Some(true) => {
-                lead.push(' ');
-                out.push(event);
+            Event::SoftBreak if self.first_paragraph == Some(true) => {
+                self.lead.push(' ');
+                self.out.push(event);
             }
-            other => out.push(raw_as_text(other, settings)),
+            other => self.out.push(raw_as_text(other, self.settings)),
         }
     }
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Body {
-        html,
-        toc,
-        words,
-        lead: lead.trim().to_owned(),
-        shown,
+}
+
+/// The opening `<a>` of an allowed link, `rel="noopener"` when it leaves the site.
+fn link(url: &str, title: &str, own_host: Option<&str>) -> String {
+    let mut tag = String::from("<a href=\"");
+    escape_into(&mut tag, url.trim());
+    tag.push('"');
+    if !title.is_empty() {
+        tag.push_str(" title=\"");
+        escape_into(&mut tag, title);
+        tag.push('"');
     }
+    if is_external(url, own_host) {
+        tag.push_str(" rel=\"noopener\"");
+    }
+    tag.push('>');
+    tag
 }
 
 /// The index of the end event matching the start just before `from`, nesting included.
@@ -279,11 +329,11 @@ fn is_external(url: &str, own_host: Option<&str>) -> bool {
 
 /// An `<img>` with lazy loading, and its size when it is one of the post's own files.
 fn image(
-    src: &CowStr<'_>,
+    src: &str,
     alt: &str,
     title: &str,
     settings: &Settings<'_>,
-    shown: &mut std::collections::BTreeSet<String>,
+    shown: &mut BTreeSet<String>,
 ) -> String {
     let src = src.trim();
     if !(crate::links::is_web_url(src) || crate::links::is_site_path(src)) {
@@ -318,89 +368,4 @@ fn image(
     }
     tag.push_str(" loading=\"lazy\" decoding=\"async\">");
     tag
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn html(markdown: &str) -> String {
-        let assets = BTreeMap::new();
-        render(
-            markdown,
-            &Settings {
-                assets: &assets,
-                fingerprinted: &assets_names(),
-                unsafe_html: false,
-                own_host: Some("ada.example"),
-            },
-        )
-        .html
-    }
-
-    #[test]
-    fn headings_get_ids_anchors_and_a_toc() {
-        let assets = BTreeMap::new();
-        let body = render(
-            "Intro text here.\n\n## Why OAC?\n\n### Why OAC?\n\n## `gen` & you\n",
-            &Settings {
-                assets: &assets,
-                fingerprinted: &assets_names(),
-                unsafe_html: false,
-                own_host: None,
-            },
-        );
-        assert!(
-            body.html
-                .contains("<h2 id=\"why-oac\">Why OAC? <a class=\"anchor\" href=\"#why-oac\""),
-            "{}",
-            body.html
-        );
-        assert!(body.html.contains("<h3 id=\"why-oac-1\">"), "{}", body.html);
-        assert!(
-            body.html
-                .contains("<h2 id=\"gen-you\"><code>gen</code> &amp; you"),
-            "{}",
-            body.html
-        );
-        assert_eq!(body.toc.len(), 3);
-        assert_eq!(body.lead, "Intro text here.");
-        assert_eq!(body.words, 10);
-    }
-
-    #[test]
-    fn links_images_and_raw_html() {
-        assert_eq!(
-            html(
-                "[a](https://other.example) [b](https://ada.example/x) [c](/posts/) [d](javascript:alert(1))"
-            ),
-            "<p><a href=\"https://other.example\" rel=\"noopener\">a</a> <a href=\"https://ada.example/x\">b</a> <a href=\"/posts/\">c</a> d</p>\n"
-        );
-        assert_eq!(
-            html("![A \"cat\"](cat.png) ![x](javascript:alert(1))"),
-            "<p><img src=\"cat.png\" alt=\"A &quot;cat&quot;\" loading=\"lazy\" decoding=\"async\"> x</p>\n"
-        );
-        assert_eq!(
-            html("<script>alert(1)</script>\n\nHi <b>there</b>"),
-            "&lt;script&gt;alert(1)&lt;/script&gt;\n<p>Hi &lt;b&gt;there&lt;/b&gt;</p>\n"
-        );
-        assert!(html("| a | b |\n|---|---|\n| 1 | 2 |\n").contains("<table>"));
-        assert!(html("Note[^1].\n\n[^1]: Here.\n").contains("footnote-definition"));
-        assert!(
-            html("- [x] done\n- [ ] not yet\n").contains(
-                "<span class=\"task done\" role=\"img\" aria-label=\"done\">☑</span> done"
-            )
-        );
-    }
-
-    fn assets_names() -> BTreeMap<String, String> {
-        BTreeMap::new()
-    }
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slugify("Why OAC, not OAI?"), "why-oac-not-oai");
-        assert_eq!(slugify("Größe & Ökonomie"), "größe-ökonomie");
-        assert_eq!(slugify("!!!"), "");
-    }
 }

@@ -273,3 +273,6 @@ fn read_one(source: &PostSource, options: &Options<'_>) -> Result<Post, Vec<Diag
         key: 0,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -5,16 +5,18 @@ mod filters;
 pub(crate) mod head;
 pub mod markdown;
 mod posts;
+mod theme;
+
+use theme::{environment, render_theme, theme_text};
 
 use anyhow::{Context, Result};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
+use minijinja::context;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::links;
 use crate::resume::{self, Resume};
 use crate::site::{CachePolicy, Site};
@@ -91,20 +93,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     let mut resume = loaded.resume;
     let mut site = Site::default();
     photo_file(&mut resume, &mut site);
-    let own_host = config
-        .base_url
-        .as_deref()
-        .and_then(links::web_url)
-        .and_then(|u| u.host_str().map(str::to_owned));
-    let posts = crate::posts::read(
-        &sources.posts,
-        &crate::posts::Options {
-            drafts: options.live_reload,
-            unsafe_html: config.unsafe_html,
-            own_host: own_host.as_deref(),
-            cache: options.cache.as_deref().map(|c| &c.posts),
-        },
-    )?;
+    let posts = posts::read(sources, config, options)?;
     let summaries: Vec<crate::posts::Summary> = posts.iter().map(|p| p.summary.clone()).collect();
 
     let stylesheet = stylesheet(sources, &mut site)?;
@@ -140,24 +129,19 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         posts => minijinja::Value::from_serialize(&summaries),
     };
     render_theme(sources, &env, &ctx, &mut site)?;
-    let globals_key = posts::key(&(
-        &resume.document,
-        &site_context,
-        &summaries,
-        &sources.templates,
-    ));
-    posts::render(
-        &posts::Pages {
-            sources,
-            env: &env,
-            globals: &ctx,
-            globals_key,
-            cache: options.cache.as_deref().map(|c| &c.pages),
-        },
-        &posts,
-        config.base_url.as_deref(),
-        &mut site,
-    )?;
+    let pages = posts::Pages {
+        sources,
+        env: &env,
+        globals: &ctx,
+        globals_key: posts::key(&(
+            &resume.document,
+            &site_context,
+            &summaries,
+            &sources.templates,
+        )),
+        cache: options.cache.as_deref().map(|c| &c.pages),
+    };
+    posts::render(&pages, &posts, config.base_url.as_deref(), &mut site)?;
 
     let json = serde_json::to_vec_pretty(&resume.document).context("writing resume.json")?;
     site.add("resume.json", json, CachePolicy::Revalidate);
@@ -226,157 +210,6 @@ fn counter(
     }))
 }
 
-/// Every file of the theme: pages rendered, extra stylesheets minified, assets copied.
-fn render_theme(
-    sources: &Sources,
-    env: &Environment<'_>,
-    ctx: &minijinja::Value,
-    site: &mut Site,
-) -> Result<()> {
-    for name in sources.templates.keys() {
-        match Kind::of(name) {
-            Kind::Page => {
-                let template = env
-                    .get_template(name)
-                    .map_err(|e| template_error(sources, e))?;
-                let output = template
-                    .render(ctx)
-                    .map_err(|e| template_error(sources, e))?;
-                if !output.trim().is_empty() {
-                    site.add(name.clone(), output, CachePolicy::Revalidate);
-                }
-            }
-            Kind::Stylesheet if name != "style.css" => {
-                let css = css::minify(&theme_text(name, &sources.templates[name])?)?;
-                site.add(name.clone(), css, CachePolicy::Revalidate);
-            }
-            Kind::Asset => site.add(
-                name.clone(),
-                sources.templates[name].clone(),
-                CachePolicy::Revalidate,
-            ),
-            Kind::Partial | Kind::Stylesheet | Kind::Script => {}
-        }
-    }
-
-    Ok(())
-}
-
-/// What the build does with a file of the theme.
-#[derive(Debug, PartialEq, Eq)]
-enum Kind {
-    /// Rendered with the resume into a file of the same name.
-    Page,
-    /// `_name.html` or anything under `_partials/`: included by pages, not output.
-    Partial,
-    /// Minified; `style.css` is inlined or fingerprinted.
-    Stylesheet,
-    /// `counter.js`: output (fingerprinted) only when the site has a counter.
-    Script,
-    /// Copied as is.
-    Asset,
-}
-
-impl Kind {
-    fn of(name: &str) -> Kind {
-        let file = name.rsplit('/').next().unwrap_or(name);
-        let ext = file
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_ascii_lowercase())
-            .unwrap_or_default();
-        if file.starts_with('_') || name.split('/').any(|part| part.starts_with('_')) {
-            return Kind::Partial;
-        }
-        // Layouts the post pages are rendered with, not pages of their own.
-        if posts::LAYOUTS.iter().any(|(layout, _)| *layout == name) {
-            return Kind::Partial;
-        }
-        match ext.as_str() {
-            "html" | "htm" | "xml" | "txt" | "svg" | "webmanifest" => Kind::Page,
-            "css" => Kind::Stylesheet,
-            _ if name == "counter.js" => Kind::Script,
-            _ => Kind::Asset,
-        }
-    }
-}
-
-fn environment(sources: &Sources) -> Result<Environment<'static>> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Chainable);
-    env.set_auto_escape_callback(|name| {
-        let ext = name
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_ascii_lowercase())
-            .unwrap_or_default();
-        match ext.as_str() {
-            "html" | "htm" | "xml" | "svg" => AutoEscape::Html,
-            _ => AutoEscape::None,
-        }
-    });
-    // Escapes the five HTML-significant characters only, so URLs stay readable (no `&#x2f;`).
-    env.set_formatter(|out, state, value| match value.as_str() {
-        Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
-            let mut escaped = String::with_capacity(text.len());
-            markdown::escape_into(&mut escaped, text);
-            out.write_str(&escaped).map_err(minijinja::Error::from)
-        }
-        _ => minijinja::escape_formatter(out, state, value),
-    });
-    env.set_keep_trailing_newline(true);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    filters::register(&mut env);
-    for (name, bytes) in &sources.templates {
-        if matches!(Kind::of(name), Kind::Page | Kind::Partial) {
-            let text = theme_text(name, bytes)?.text;
-            env.add_template_owned(name.clone(), text)
-                .map_err(|e| template_error(sources, e))?;
-        }
-    }
-    // A theme from before posts gets the built-in post layouts.
-    for (name, text) in posts::LAYOUTS {
-        if !sources.templates.contains_key(*name) {
-            env.add_template(name, text)
-                .map_err(|e| template_error(sources, e))?;
-        }
-    }
-    Ok(env)
-}
-
-fn theme_text(name: &str, bytes: &[u8]) -> Result<SourceFile> {
-    crate::sources::text_file(&format!("{TEMPLATES_DIR}/{name}"), bytes.to_vec())
-}
-
-/// A template error at `templates/<name>:<line>`, with the template's line shown.
-pub(crate) fn template_error(sources: &Sources, error: minijinja::Error) -> anyhow::Error {
-    let message = match error.detail() {
-        Some(detail) => format!("{}: {detail}", error.kind()),
-        None => error.kind().to_string(),
-    };
-    match (error.name(), error.line()) {
-        (Some(name), Some(line)) => {
-            let text = sources
-                .templates
-                .get(name)
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default();
-            let source = SourceFile {
-                name: format!("{TEMPLATES_DIR}/{name}"),
-                text,
-            };
-            let column = error
-                .range()
-                .and_then(|r| {
-                    let before = &source.text.get(..r.start)?;
-                    Some(before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1)
-                })
-                .unwrap_or(1);
-            Diagnostic::at(&source, line, column, message).into()
-        }
-        _ => anyhow::anyhow!("{TEMPLATES_DIR}: {message}"),
-    }
-}
-
 /// `style.css` → `style.1a2b3c4d5e.css`: the name changes whenever the content does.
 pub(crate) fn fingerprinted(name: &str, bytes: &[u8]) -> String {
     let hash = hex::encode(&Sha256::digest(bytes)[..5]);
@@ -422,6 +255,7 @@ mod tests {
 
     #[test]
     fn kinds() {
+        use super::theme::Kind;
         assert_eq!(Kind::of("index.html"), Kind::Page);
         assert_eq!(Kind::of("_base.html"), Kind::Partial);
         assert_eq!(Kind::of("_partials/x.html"), Kind::Partial);

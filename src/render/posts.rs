@@ -48,6 +48,15 @@ pub struct Pages<'a> {
 }
 
 impl Pages<'_> {
+    /// A text every page sees, e.g. `["site", "title"]`.
+    fn global(&self, path: &[&str]) -> Option<String> {
+        let mut value = self.globals.clone();
+        for name in path {
+            value = value.get_attr(name).ok()?;
+        }
+        value.as_str().map(str::to_owned)
+    }
+
     /// `template` rendered with the globals and `name => value`, or the same page from an
     /// earlier build when neither changed.
     fn render(
@@ -76,15 +85,38 @@ impl Pages<'_> {
         let template = self
             .env
             .get_template(template)
-            .map_err(|e| super::template_error(self.sources, e))?;
+            .map_err(|e| super::theme::template_error(self.sources, e))?;
         let mut ctx: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
         for (name, value) in extra {
             ctx.insert(name, value.clone());
         }
         template
             .render(context! { ..minijinja::Value::from(ctx), ..self.globals.clone() })
-            .map_err(|e| super::template_error(self.sources, e))
+            .map_err(|e| super::theme::template_error(self.sources, e))
     }
+}
+
+/// The site's posts as this build shows them: drafts in the preview only, read again only
+/// when changed there.
+pub fn read(
+    sources: &Sources,
+    config: &crate::config::Config,
+    options: &super::RenderOptions,
+) -> Result<Vec<Post>> {
+    let own_host = config
+        .base_url
+        .as_deref()
+        .and_then(crate::links::web_url)
+        .and_then(|u| u.host_str().map(str::to_owned));
+    Ok(crate::posts::read(
+        &sources.posts,
+        &crate::posts::Options {
+            drafts: options.live_reload,
+            unsafe_html: config.unsafe_html,
+            own_host: own_host.as_deref(),
+            cache: options.cache.as_deref().map(|c| &c.posts),
+        },
+    )?)
 }
 
 /// A post as its page sees it.
@@ -108,59 +140,96 @@ pub fn render(
     if posts.is_empty() {
         return Ok(());
     }
-    let attr = |path: &[&str]| {
-        let mut value = pages.globals.clone();
-        for name in path {
-            value = value.get_attr(name).ok()?;
-        }
-        value.as_str().map(str::to_owned)
-    };
-    let author = attr(&["resume", "basics", "name"]).unwrap_or_default();
     let earlier = pages
         .cache
         .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())))
         .unwrap_or_default();
     let mut used = HashMap::new();
+    let mut made = Made {
+        earlier: &earlier,
+        used: &mut used,
+        site,
+    };
+    let author = pages
+        .global(&["resume", "basics", "name"])
+        .unwrap_or_default();
     for post in posts {
-        let url = base_url.map(|base| format!("{base}{}", post.path));
-        let view = PostPage {
-            post,
-            json_ld: blog_posting(post, url.as_deref(), &author),
-            url,
-        };
-        // The view is made from the post (its key covers all it was read from), its
-        // address and its author: hashing those is enough, and far cheaper than the view.
-        let view_key = key(&(post.key, &view.url, &author));
-        let html = pages.render(
-            "post.html",
-            &[("post", minijinja::Value::from_serialize(&view))],
-            view_key,
-            &mut used,
-            &earlier,
-        )?;
+        post_page(pages, post, base_url, &author, &mut made)?;
+    }
+    lists(pages, posts, &mut made)?;
+    if let Some(cache) = pages.cache {
+        *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = used;
+    }
+    if let Some(base) = base_url {
+        let title = pages.global(&["site", "title"]).unwrap_or_default();
+        let newest = &posts[..posts.len().min(FEED_ENTRIES)];
         site.add(
-            format!("{}index.html", post.path),
-            html,
+            "atom.xml",
+            atom(newest, base, &title, &author),
             CachePolicy::Revalidate,
         );
-        for (name, bytes) in &post.assets {
+    }
+    Ok(())
+}
+
+/// Where pages go, and the cache of a preview's earlier build they may come from.
+struct Made<'a> {
+    earlier: &'a HashMap<u64, String>,
+    used: &'a mut HashMap<u64, String>,
+    site: &'a mut Site,
+}
+
+/// A post's page, its files, and the fingerprinted copies of the images it shows.
+fn post_page(
+    pages: &Pages<'_>,
+    post: &Post,
+    base_url: Option<&str>,
+    author: &str,
+    made: &mut Made<'_>,
+) -> Result<()> {
+    let url = base_url.map(|base| format!("{base}{}", post.path));
+    // The view is made from the post (its key covers all it was read from), its address and
+    // its author: hashing those is enough, and far cheaper than hashing the view.
+    let view_key = key(&(post.key, &url, author));
+    let view = PostPage {
+        post,
+        json_ld: blog_posting(post, url.as_deref(), author),
+        url,
+    };
+    let html = pages.render(
+        "post.html",
+        &[("post", minijinja::Value::from_serialize(&view))],
+        view_key,
+        made.used,
+        made.earlier,
+    )?;
+    let site = &mut *made.site;
+    site.add(
+        format!("{}index.html", post.path),
+        html,
+        CachePolicy::Revalidate,
+    );
+    for (name, bytes) in &post.assets {
+        site.add(
+            format!("{}{name}", post.path),
+            bytes.clone(),
+            CachePolicy::Revalidate,
+        );
+    }
+    for (published, name) in &post.fingerprinted {
+        if let Some(bytes) = post.assets.get(name) {
             site.add(
-                format!("{}{name}", post.path),
+                format!("{}{published}", post.path),
                 bytes.clone(),
-                CachePolicy::Revalidate,
+                CachePolicy::Immutable,
             );
         }
-        for (published, name) in &post.fingerprinted {
-            if let Some(bytes) = post.assets.get(name) {
-                site.add(
-                    format!("{}{published}", post.path),
-                    bytes.clone(),
-                    CachePolicy::Immutable,
-                );
-            }
-        }
     }
-    // One page per tag slug: `AWS` and `aws` are one tag, named as first written.
+    Ok(())
+}
+
+/// `/posts/`, and one page per tag slug (`AWS` and `aws` are one tag, named as first written).
+fn lists(pages: &Pages<'_>, posts: &[Post], made: &mut Made<'_>) -> Result<()> {
     let summaries: Vec<Summary> = posts.iter().map(|p| p.summary.clone()).collect();
     let mut tags: BTreeMap<&str, (&Tag, Vec<&Summary>)> = BTreeMap::new();
     for summary in &summaries {
@@ -179,10 +248,11 @@ pub fn render(
             ("listed", minijinja::Value::from_serialize(&summaries)),
         ],
         key(&(none, &summaries)),
-        &mut used,
-        &earlier,
+        made.used,
+        made.earlier,
     )?;
-    site.add("posts/index.html", all, CachePolicy::Revalidate);
+    made.site
+        .add("posts/index.html", all, CachePolicy::Revalidate);
     for (tag, tagged) in tags.values() {
         let html = pages.render(
             "posts.html",
@@ -191,28 +261,12 @@ pub fn render(
                 ("listed", minijinja::Value::from_serialize(tagged)),
             ],
             key(&(tag, tagged)),
-            &mut used,
-            &earlier,
+            made.used,
+            made.earlier,
         )?;
-        site.add(
+        made.site.add(
             format!("tags/{}/index.html", tag.slug),
             html,
-            CachePolicy::Revalidate,
-        );
-    }
-    if let Some(cache) = pages.cache {
-        *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = used;
-    }
-    if let Some(base) = base_url {
-        let title = attr(&["site", "title"]).unwrap_or_default();
-        site.add(
-            "atom.xml",
-            atom(
-                &posts[..posts.len().min(FEED_ENTRIES)],
-                base,
-                &title,
-                &author,
-            ),
             CachePolicy::Revalidate,
         );
     }
