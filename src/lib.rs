@@ -10,6 +10,7 @@ pub mod files;
 pub mod infra;
 pub mod links;
 pub mod output;
+pub mod parallel;
 pub mod posts;
 pub mod publish;
 pub mod render;

@@ -245,47 +245,54 @@ fn read_posts(site: &Path, dir: &Path) -> Result<Vec<PostSource>> {
         return Ok(Vec::new());
     }
     check_link(site, dir, POSTS_DIR)?;
-    let mut posts = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {POSTS_DIR}"))?
         .collect::<std::io::Result<_>>()
         .with_context(|| format!("reading {POSTS_DIR}"))?;
     entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-            bail!(
-                "{}: file names in {POSTS_DIR}/ must be UTF-8",
-                path.display()
-            );
-        };
-        if is_scratch_file(&name) {
-            continue;
-        }
-        let shown = format!("{POSTS_DIR}/{name}");
-        check_link(site, &path, &shown)?;
-        if path.is_dir() {
-            let index = path.join("index.md");
-            if !index.is_file() {
-                continue;
-            }
-            let mut assets = BTreeMap::new();
-            read_folder(site, &path, &shown, &mut assets)?;
-            assets.remove("index.md");
-            posts.push(PostSource {
-                file: read_post(&index, format!("{shown}/index.md"))?,
-                name,
-                assets,
-            });
-        } else if let Some(stem) = name.strip_suffix(".md") {
-            posts.push(PostSource {
-                file: read_post(&path, shown)?,
-                name: stem.to_owned(),
-                assets: BTreeMap::new(),
-            });
-        }
+    // Many small files: read on every core.
+    crate::parallel::map(&entries, |entry| read_post_entry(site, entry))
+        .into_iter()
+        .filter_map(Result::transpose)
+        .collect()
+}
+
+/// The post at one entry of `content/posts/`, if it is one.
+fn read_post_entry(site: &Path, entry: &std::fs::DirEntry) -> Result<Option<PostSource>> {
+    let path = entry.path();
+    let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+        bail!(
+            "{}: file names in {POSTS_DIR}/ must be UTF-8",
+            path.display()
+        );
+    };
+    if is_scratch_file(&name) {
+        return Ok(None);
     }
-    Ok(posts)
+    let shown = format!("{POSTS_DIR}/{name}");
+    check_link(site, &path, &shown)?;
+    if path.is_dir() {
+        let index = path.join("index.md");
+        if !index.is_file() {
+            return Ok(None);
+        }
+        let mut assets = BTreeMap::new();
+        read_folder(site, &path, &shown, &mut assets)?;
+        assets.remove("index.md");
+        return Ok(Some(PostSource {
+            file: read_post(&index, format!("{shown}/index.md"))?,
+            name,
+            assets,
+        }));
+    }
+    Ok(match name.strip_suffix(".md") {
+        Some(stem) => Some(PostSource {
+            file: read_post(&path, shown)?,
+            name: stem.to_owned(),
+            assets: BTreeMap::new(),
+        }),
+        None => None,
+    })
 }
 
 fn read_post(path: &Path, shown: String) -> Result<SourceFile> {

@@ -111,7 +111,7 @@ pub struct Options<'a> {
 pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, ResumeErrors> {
     let mut posts = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
-    let keys: Vec<u64> = sources.iter().map(|s| input_key(s, options)).collect();
+    let keys: Vec<u64> = crate::parallel::map(sources, |s| input_key(s, options));
     let earlier = options
         .cache
         .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())))
@@ -120,7 +120,7 @@ pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, 
         .filter(|i| !earlier.contains_key(&keys[*i]))
         .collect();
     let mut fresh: HashMap<u64, Result<Post, Vec<Diagnostic>>> = keys_of(&indices, &keys)
-        .zip(parallel_map(&indices, |&i| {
+        .zip(crate::parallel::map(&indices, |&i| {
             read_one(&sources[i], options).map(|post| Post {
                 key: keys[i],
                 ..post
@@ -170,29 +170,6 @@ pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, 
 
 fn keys_of<'a>(indices: &'a [usize], keys: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
     indices.iter().map(|&i| keys[i])
-}
-
-/// `f` over `items` on every core, in order: posts are independent, and highlighting is the
-/// slow part of a build with many.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads <= 1 || items.len() < 16 {
-        return items.iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
 }
 
 fn read_one(source: &PostSource, options: &Options<'_>) -> Result<Post, Vec<Diagnostic>> {
