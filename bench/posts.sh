@@ -23,10 +23,10 @@ trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
 "$gen" init "$work/gen" >/dev/null 2>&1
 printf 'base_url = "https://ada.example/"\n' >"$work/gen/gen.toml"
 python3 bench/posts/generate.py "$work/gen" "$POSTS"
-mkdir -p "$work/hugo"
+mkdir -p "$work/hugo/content"
 cp bench/posts/hugo.toml "$work/hugo/"
 cp -r bench/posts/hugo-theme/layouts "$work/hugo/layouts"
-cp -r "$work/gen/content/posts" "$work/hugo/content/" 2>/dev/null || { mkdir -p "$work/hugo/content"; cp -r "$work/gen/content/posts" "$work/hugo/content/"; }
+cp -r "$work/gen/content/posts" "$work/hugo/content/"
 
 median() {  # microseconds in, "median min max" in milliseconds out
   local sorted=($(printf '%s\n' "$@" | sort -n)) n=$#

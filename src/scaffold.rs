@@ -49,3 +49,21 @@ pub const STARTER_FILES: &[(&str, &str)] = &[
 
 /// The `.gitignore` of a new site: the generated output stays out of version control.
 pub const GITIGNORE: &str = "/out/\n# Terraform state (gen infra): may hold secrets; back it up, never commit it.\n/terraform.tfstate\n/terraform.tfstate.backup\n";
+
+/// Writes the starter files (and `.gitignore`) that `dir` does not have yet, leaving out the
+/// paths in `except`; never touches an existing file.
+pub fn write_missing(dir: &std::path::Path, except: &[&str]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    for (path, contents) in STARTER_FILES.iter().chain([&(".gitignore", GITIGNORE)]) {
+        let target = dir.join(path);
+        if except.contains(path) || target.exists() {
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        crate::files::write(&target, contents.as_bytes())?;
+    }
+    Ok(())
+}

@@ -62,18 +62,15 @@ impl Sources {
     /// Reads the inputs of the site rooted at `root`.
     pub fn read(root: &Path) -> Result<Sources> {
         let config = read_config_file(root)?;
-        let resume_path = root.join(RESUME_FILE);
-        let size = match std::fs::metadata(&resume_path) {
-            Ok(m) => m.len(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(not_a_site(root)),
-            Err(e) => return Err(e).with_context(|| format!("reading {}", resume_path.display())),
+        let resume = match read_text(&root.join(RESUME_FILE), RESUME_FILE.to_owned()) {
+            Err(e)
+                if e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
+            {
+                return Err(not_a_site(root));
+            }
+            read => read?,
         };
-        if size > resume::MAX_BYTES as u64 {
-            return Err(resume::too_large(RESUME_FILE, size).into());
-        }
-        let bytes = std::fs::read(&resume_path)
-            .with_context(|| format!("reading {}", resume_path.display()))?;
-        let resume = text_file(RESUME_FILE, bytes)?;
         let templates_dir = root.join(TEMPLATES_DIR);
         if !templates_dir.is_dir() {
             bail!(
@@ -280,14 +277,14 @@ fn read_post_entry(site: &Path, entry: &std::fs::DirEntry) -> Result<Option<Post
         read_folder(site, &path, &shown, &mut assets)?;
         assets.remove("index.md");
         return Ok(Some(PostSource {
-            file: read_post(&index, format!("{shown}/index.md"))?,
+            file: read_text(&index, format!("{shown}/index.md"))?,
             name,
             assets,
         }));
     }
     Ok(match name.strip_suffix(".md") {
         Some(stem) => Some(PostSource {
-            file: read_post(&path, shown)?,
+            file: read_text(&path, shown)?,
             name: stem.to_owned(),
             assets: BTreeMap::new(),
         }),
@@ -295,7 +292,9 @@ fn read_post_entry(site: &Path, entry: &std::fs::DirEntry) -> Result<Option<Post
     })
 }
 
-fn read_post(path: &Path, shown: String) -> Result<SourceFile> {
+/// A text file of the site (the resume, a post), refused over the resume's size limit before
+/// it is read.
+fn read_text(path: &Path, shown: String) -> Result<SourceFile> {
     let size = std::fs::metadata(path)
         .with_context(|| format!("reading {shown}"))?
         .len();

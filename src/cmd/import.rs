@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use crate::cli::ImportArgs;
 use crate::files;
 use crate::resume::{self, yaml};
-use crate::scaffold::{GITIGNORE, STARTER_FILES};
+use crate::scaffold;
 use crate::sources::{self, CONFIG_FILE, RESUME_FILE, TEMPLATES_DIR};
 use crate::term;
 
@@ -48,13 +48,7 @@ pub fn run(args: &ImportArgs) -> Result<()> {
     }
     let new_site = !args.root.join(TEMPLATES_DIR).exists() && !args.root.join(CONFIG_FILE).exists();
     if new_site {
-        for (path, contents) in STARTER_FILES.iter().chain([&(".gitignore", GITIGNORE)]) {
-            let file = args.root.join(path);
-            if *path != RESUME_FILE && !file.exists() {
-                create_parent(&file)?;
-                files::write(&file, contents.as_bytes())?;
-            }
-        }
+        scaffold::write_missing(&args.root, &[RESUME_FILE])?;
     }
     create_parent(&target)?;
     files::write(&target, text.as_bytes())?;

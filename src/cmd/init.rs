@@ -1,23 +1,16 @@
 //! `gen init`: scaffold a new site without ever overwriting a file.
 
-use std::fs;
-
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::cli::InitArgs;
-use crate::scaffold::{GITIGNORE, STARTER_FILES};
+use crate::scaffold::{self, STARTER_FILES};
 use crate::term;
 
 pub fn run(args: &InitArgs) -> Result<()> {
-    let files: Vec<(&str, &str)> = STARTER_FILES
-        .iter()
-        .copied()
-        .chain([(".gitignore", GITIGNORE)])
-        .collect();
-    let existing: Vec<&str> = files
+    let existing: Vec<&str> = STARTER_FILES
         .iter()
         .map(|(path, _)| *path)
-        .filter(|path| *path != ".gitignore" && args.dir.join(path).exists())
+        .filter(|path| args.dir.join(path).exists())
         .collect();
     if !existing.is_empty() {
         bail!(
@@ -26,16 +19,8 @@ pub fn run(args: &InitArgs) -> Result<()> {
             existing.join(", ")
         );
     }
-    for (path, contents) in files {
-        let target = args.dir.join(path);
-        if target.exists() {
-            continue; // an existing .gitignore is the user's
-        }
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        fs::write(&target, contents).with_context(|| format!("writing {}", target.display()))?;
-    }
+    // An existing .gitignore is the user's, and stays.
+    scaffold::write_missing(&args.dir, &[])?;
     term::status("created", &format!("a new site in {}", args.dir.display()));
     let (root, site) = if args.dir.as_os_str() == "." {
         (String::new(), "out/site".to_owned())

@@ -313,13 +313,7 @@ fn unique_id(base: &str, ids: &mut BTreeMap<String, usize>) -> String {
 /// fragments within the site.
 fn is_allowed(url: &str) -> bool {
     let url = url.trim();
-    crate::links::is_allowed_link(url)
-        || ((url.starts_with('/')
-            || url.starts_with('#')
-            || url.starts_with('.')
-            || !url.contains(':'))
-            && !url.starts_with("//")
-            && !url.chars().any(|c| c.is_whitespace() || c.is_control()))
+    crate::links::is_allowed_link(url) || crate::links::is_site_path(url)
 }
 
 fn is_external(url: &str, own_host: Option<&str>) -> bool {

@@ -116,30 +116,17 @@ pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, 
         .cache
         .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())))
         .unwrap_or_default();
-    let indices: Vec<usize> = (0..sources.len())
-        .filter(|i| !earlier.contains_key(&keys[*i]))
-        .collect();
-    let mut fresh: HashMap<u64, Result<Post, Vec<Diagnostic>>> = keys_of(&indices, &keys)
-        .zip(crate::parallel::map(&indices, |&i| {
-            read_one(&sources[i], options).map(|post| Post {
-                key: keys[i],
-                ..post
-            })
-        }))
-        .collect();
-    let mut kept = HashMap::new();
-    let mut results = Vec::with_capacity(sources.len());
-    for key in &keys {
-        let result = match earlier.get(key) {
-            Some(post) => Ok(post.clone()),
-            None => fresh.remove(key).unwrap_or_else(|| Err(Vec::new())),
-        };
-        if let (Some(_), Ok(post)) = (options.cache, &result) {
-            kept.insert(*key, post.clone());
-        }
-        results.push(result);
-    }
+    let indices: Vec<usize> = (0..sources.len()).collect();
+    let results = crate::parallel::map(&indices, |&i| match earlier.get(&keys[i]) {
+        Some(post) => Ok(post.clone()),
+        None => read_one(&sources[i], keys[i], options),
+    });
     if let Some(cache) = options.cache {
+        let kept = keys
+            .iter()
+            .zip(&results)
+            .filter_map(|(key, read)| Some((*key, read.as_ref().ok()?.clone())))
+            .collect();
         *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = kept;
     }
     for read in results {
@@ -168,11 +155,7 @@ pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, 
     Ok(posts)
 }
 
-fn keys_of<'a>(indices: &'a [usize], keys: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
-    indices.iter().map(|&i| keys[i])
-}
-
-fn read_one(source: &PostSource, options: &Options<'_>) -> Result<Post, Vec<Diagnostic>> {
+fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post, Vec<Diagnostic>> {
     let (front, body_line) = front::parse(&source.file)?;
     let body_text: String = source
         .file
@@ -247,7 +230,7 @@ fn read_one(source: &PostSource, options: &Options<'_>) -> Result<Post, Vec<Diag
             .collect(),
         assets: source.assets.clone(),
         file: source.file.name.clone(),
-        key: 0,
+        key,
     })
 }
 

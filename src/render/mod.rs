@@ -133,12 +133,14 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         sources,
         env: &env,
         globals: &ctx,
-        globals_key: posts::key(&(
-            &resume.document,
-            &site_context,
-            &summaries,
-            &sources.templates,
-        )),
+        globals_key: options.cache.as_ref().map_or(0, |_| {
+            posts::key(&(
+                &resume.document,
+                &site_context,
+                &summaries,
+                &sources.templates,
+            ))
+        }),
         cache: options.cache.as_deref().map(|c| &c.pages),
     };
     posts::render(&pages, &posts, config.base_url.as_deref(), &mut site)?;

@@ -43,6 +43,7 @@ pub struct Pages<'a> {
     pub sources: &'a Sources,
     pub env: &'a Environment<'a>,
     pub globals: &'a minijinja::Value,
+    /// A hash of what every page sees; only a preview with a cache needs it.
     pub globals_key: u64,
     pub cache: Option<&'a PageCache>,
 }
@@ -63,14 +64,15 @@ impl Pages<'_> {
         &self,
         template: &str,
         extra: &[(&str, minijinja::Value)],
-        extra_key: u64,
+        extra_key: impl FnOnce() -> u64,
         used: &mut HashMap<u64, String>,
         earlier: &HashMap<u64, String>,
     ) -> Result<String> {
-        let page_key = key(&(self.globals_key, template, extra_key));
+        // Keys are worth their hashing only to a preview.
         if self.cache.is_none() {
             return self.render_now(template, extra);
         }
+        let page_key = key(&(self.globals_key, template, extra_key()));
         if let Some(html) = earlier.get(&page_key) {
             let html = html.clone();
             used.insert(page_key, html.clone());
@@ -190,7 +192,6 @@ fn post_page(
     let url = base_url.map(|base| format!("{base}{}", post.path));
     // The view is made from the post (its key covers all it was read from), its address and
     // its author: hashing those is enough, and far cheaper than hashing the view.
-    let view_key = key(&(post.key, &url, author));
     let view = PostPage {
         post,
         json_ld: blog_posting(post, url.as_deref(), author),
@@ -199,7 +200,7 @@ fn post_page(
     let html = pages.render(
         "post.html",
         &[("post", minijinja::Value::from_serialize(&view))],
-        view_key,
+        || key(&(post.key, &view.url, author)),
         made.used,
         made.earlier,
     )?;
@@ -247,7 +248,7 @@ fn lists(pages: &Pages<'_>, posts: &[Post], made: &mut Made<'_>) -> Result<()> {
             ("tag", minijinja::Value::from_serialize(none)),
             ("listed", minijinja::Value::from_serialize(&summaries)),
         ],
-        key(&(none, &summaries)),
+        || key(&(none, &summaries)),
         made.used,
         made.earlier,
     )?;
@@ -260,7 +261,7 @@ fn lists(pages: &Pages<'_>, posts: &[Post], made: &mut Made<'_>) -> Result<()> {
                 ("tag", minijinja::Value::from_serialize(tag)),
                 ("listed", minijinja::Value::from_serialize(tagged)),
             ],
-            key(&(tag, tagged)),
+            || key(&(tag, tagged)),
             made.used,
             made.earlier,
         )?;

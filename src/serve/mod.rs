@@ -62,6 +62,8 @@ pub struct Preview {
     run: String,
     sequence: u64,
     state: channel::Sender<Arc<Snapshot>>,
+    /// Posts and post pages kept between rebuilds, so one edit does not redo every post.
+    cache: Arc<crate::render::RenderCache>,
 }
 
 impl Preview {
@@ -82,6 +84,7 @@ impl Preview {
             run,
             sequence: 0,
             state,
+            cache: Arc::default(),
         }
     }
 
@@ -93,7 +96,7 @@ impl Preview {
     /// Builds the site once more, without showing the result yet.
     pub fn attempt(&self) -> Attempt {
         let started = Instant::now();
-        let result = build(&self.root);
+        let result = build(&self.root, &self.cache);
         Attempt {
             result,
             took: started.elapsed().as_millis(),
@@ -210,18 +213,15 @@ fn changed_files<'a>(old: &Site, new: &'a Site) -> Vec<&'a str> {
         .collect()
 }
 
-/// What the preview keeps between its rebuilds (one preview per process).
-static CACHE: std::sync::OnceLock<Arc<crate::render::RenderCache>> = std::sync::OnceLock::new();
-
 /// One build of the preview: the site as `gen build` renders it, with the counter at the
 /// page's own `/visits` (unless the site turns it off) and room for the live-reload script.
-fn build(root: &Path) -> Result<Rendered> {
+fn build(root: &Path, cache: &Arc<crate::render::RenderCache>) -> Result<Rendered> {
     let input = Input::read(root)?;
     let counter_off = input.config.stack.counter.mode == CounterMode::Off;
     input.render(&RenderOptions {
         counter_url: (!counter_off).then(|| counter::api::ROUTE.to_owned()),
         live_reload: true,
-        cache: Some(CACHE.get_or_init(Default::default).clone()),
+        cache: Some(Arc::clone(cache)),
     })
 }
 
