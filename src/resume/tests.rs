@@ -269,7 +269,18 @@ fn random_values_anywhere_are_read_and_rendered() {
                 for inside in ["serde", "Option<", "deserialize", "struct", "Value", "Vec<"] {
                     assert!(!message.contains(inside), "{place}: {message}");
                 }
-                assert!(warning.diagnostic.line >= 1, "{place}: {message}");
+            }
+            // Every note points at the key or value it is about, not at the top of the file
+            // (only a missing `basics` has no place of its own).
+            let raw: serde_json::Map<String, Value> = serde_json::from_str(&text).unwrap();
+            for note in lenient::read(raw).1 {
+                let located = path::locate(&text, &note.path, note.part).is_some();
+                assert!(
+                    located || note.kind == lenient::Kind::MissingName,
+                    "{place}: {} is not in the file, for {:?}",
+                    note.path,
+                    note.message
+                );
             }
             assert!(rendered.site.get("index.html").is_some(), "{place}");
             cases += 1;
