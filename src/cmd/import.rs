@@ -12,19 +12,19 @@ use crate::sources::{self, CONFIG_FILE, RESUME_FILE, TEMPLATES_DIR};
 use crate::term;
 
 pub fn run(args: &ImportArgs) -> Result<()> {
-    let shown = args.file.display().to_string();
-    let bytes = std::fs::read(&args.file).with_context(|| format!("reading {shown}"))?;
-    let source = sources::text_file(&shown, bytes)?;
-    let loaded = resume::parse(&source)?;
-    for warning in resume::shown(&loaded.warnings) {
-        term::warning(&warning);
-    }
     let target = args.root.join(RESUME_FILE);
     if target.exists() && !args.force {
         bail!(
             "{} already exists: pass --force to replace it, or import into a new folder with --root",
             target.display()
         );
+    }
+    let shown = args.file.display().to_string();
+    let bytes = std::fs::read(&args.file).with_context(|| format!("reading {shown}"))?;
+    let source = sources::text_file(&shown, bytes)?;
+    let loaded = resume::parse(&source)?;
+    for warning in resume::shown(&loaded.warnings) {
+        term::warning(&warning);
     }
     let text = format!(
         "# Imported from {} by gen import: JSON Resume 1.0 (https://jsonresume.org/schema) in YAML.\n{}",

@@ -266,6 +266,15 @@ fn import_never_replaces_a_resume_unless_forced() {
         refused.stderr,
         "content/resume.yaml already exists: pass --force"
     );
+    // Refused before reading the file: no warnings about a resume that is not imported.
+    let old = Path::new(CASES).join("json-resume-v0/resume.json");
+    let refused_old = import(site.root(), &[old.to_str().unwrap()]);
+    assert_eq!(refused_old.code, Some(1));
+    assert!(
+        !refused_old.stderr.contains("warning"),
+        "{}",
+        refused_old.stderr
+    );
     assert_eq!(
         before,
         std::fs::read(site.path("content/resume.yaml")).unwrap()
