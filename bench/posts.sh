@@ -57,13 +57,16 @@ python3 -c "print(f'hugo / gen: {$hugo_median / $gen_median:.2f}x')"
 printf 'pages: gen %d, hugo %d\n' "$(find "$work/gen/out/site" -name '*.html' | wc -l)" \
   "$(find "$work/hugo/public" -name '*.html' | wc -l)"
 
-# Incremental: gen serve reports each rebuild's time on its terminal.
+# Incremental: gen serve reports each rebuild's time (reading, rendering and comparing) on its
+# terminal. Edits come a second apart, as a person saves, not back to back: what a rebuild
+# keeps from the last one is then no longer in the processor's caches.
 NO_COLOR=1 "$gen" serve --root "$work/gen" --port 0 2>"$work/serve.log" &
 serve_pid=$!
 for _ in $(seq 300); do grep -q 'serving http' "$work/serve.log" && break; sleep 0.1; done
 rebuilds=()
 for i in $(seq "$RUNS"); do
   before=$(grep -c 'rebuilt' "$work/serve.log" || true)
+  sleep 1
   printf '\nEdited %d.\n' "$i" >>"$work/gen/content/posts/post-0500.md"
   for _ in $(seq 300); do
     (( $(grep -c 'rebuilt' "$work/serve.log" || true) > before )) && break

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::links;
 use crate::render::{self, Rendered};
 use crate::resume::{self, ResumeErrors};
-use crate::sources::Sources;
+use crate::sources::{KnownPosts, Sources};
 use crate::stack::{OutputsError, StackOutputs};
 use crate::term;
 
@@ -26,7 +26,13 @@ pub struct Input {
 impl Input {
     /// Reads the site rooted at `root`; nothing is written.
     pub fn read(root: &Path) -> Result<Input> {
-        let sources = Sources::read(root)?;
+        Input::read_with(root, None)
+    }
+
+    /// Reads the site rooted at `root`, taking the posts a preview knows unchanged from
+    /// `known`.
+    pub fn read_with(root: &Path, known: Option<&mut KnownPosts>) -> Result<Input> {
+        let sources = Sources::read(root, known)?;
         let config = sources.config()?;
         Ok(Input { sources, config })
     }

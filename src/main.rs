@@ -15,3 +15,7 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// See Cargo.toml for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -130,7 +130,7 @@ mod tests {
 
     fn site(body: &str) -> Site {
         let mut site = Site::default();
-        site.add("index.html", body, CachePolicy::Revalidate);
+        site.add("index.html", body.to_owned(), CachePolicy::Revalidate);
         site.add("img/a.svg", "<svg/>", CachePolicy::Revalidate);
         site
     }

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use bytes::Bytes;
+
 /// How long browsers and CDNs may keep a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -28,7 +30,8 @@ impl CachePolicy {
 pub struct SiteFile {
     /// Path inside the site, with `/` separators and no leading slash: `index.html`.
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared, not copied: a preview keeps unchanged pages from one build to the next.
+    pub bytes: Bytes,
     pub content_type: &'static str,
     pub cache: CachePolicy,
 }
@@ -40,11 +43,10 @@ pub struct Site {
 }
 
 impl Site {
-    /// Adds a file, typed by its extension.
-    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>, cache: CachePolicy) {
+    /// Adds a file, typed by its extension; it replaces a file added before at the same path.
+    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Bytes>, cache: CachePolicy) {
         let path = path.into();
         let content_type = content_type(&path);
-        self.files.retain(|f| f.path != path);
         self.files.push(SiteFile {
             path,
             bytes: bytes.into(),
@@ -53,13 +55,17 @@ impl Site {
         });
     }
 
-    /// Puts the files in path order, so the same input always gives the same site.
+    /// Puts the files in path order, the last one added for a path kept, so the same input
+    /// always gives the same site.
     pub fn sort(&mut self) {
+        self.files.reverse();
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.files.dedup_by(|later, kept| later.path == kept.path);
     }
 
+    /// The file at `path`: the last one added there.
     pub fn get(&self, path: &str) -> Option<&SiteFile> {
-        self.files.iter().find(|f| f.path == path)
+        self.files.iter().rev().find(|f| f.path == path)
     }
 
     /// The page a browser shows at the URL path `url_path` (`/` is `index.html`, `/a/` is
@@ -140,6 +146,11 @@ mod tests {
         ] {
             site.add(path, Vec::new(), CachePolicy::Revalidate);
         }
+        site.add("cv.html", "later", CachePolicy::Revalidate);
+        assert_eq!(&site.get("cv.html").unwrap().bytes[..], b"later");
+        site.sort();
+        assert_eq!(site.files.len(), 7);
+        assert_eq!(&site.get("cv.html").unwrap().bytes[..], b"later");
         assert_eq!(
             site.page_paths(),
             ["/", "/cv.html", "/posts/", "/posts/a/", "/xindex.html"]

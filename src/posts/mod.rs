@@ -7,7 +7,7 @@ pub mod markdown;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -43,6 +43,9 @@ pub struct Post {
     /// A hash of everything the post was read from: the same key, the same post.
     #[serde(skip)]
     pub key: u64,
+    /// A hash of the summary: the same, and every list shows the post the same.
+    #[serde(skip)]
+    pub summary_key: u64,
 }
 
 /// What lists show of a post (the resume's Writing section, `/posts/`, tag pages, the
@@ -73,18 +76,12 @@ impl std::ops::Deref for Post {
 /// Posts read by an earlier build of the same preview, by a hash of everything they were
 /// read from: an edit re-reads one post, not all of them.
 #[derive(Debug, Default)]
-pub struct Cache(Mutex<HashMap<u64, Post>>);
+pub struct Cache(Mutex<HashMap<u64, Arc<Post>>>);
 
 /// A hash of one post's inputs and the options that shape it.
 fn input_key(source: &PostSource, options: &Options<'_>) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (
-        &source.file.name,
-        &source.file.text,
-        &source.name,
-        &source.assets,
-    )
-        .hash(&mut hasher);
+    source.hash.hash(&mut hasher);
     (options.drafts, options.unsafe_html, options.own_host).hash(&mut hasher);
     hasher.finish()
 }
@@ -108,24 +105,27 @@ pub struct Options<'a> {
 
 /// Reads every post, newest first. A post with problems adds them all; so does a slug that
 /// two posts share.
-pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, ResumeErrors> {
+pub fn read(
+    sources: &[Arc<PostSource>],
+    options: &Options<'_>,
+) -> Result<Vec<Arc<Post>>, ResumeErrors> {
     let mut posts = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
-    let keys: Vec<u64> = crate::parallel::map(sources, |s| input_key(s, options));
+    let keys: Vec<u64> = sources.iter().map(|s| input_key(s, options)).collect();
     let earlier = options
         .cache
         .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())))
         .unwrap_or_default();
     let indices: Vec<usize> = (0..sources.len()).collect();
     let results = crate::parallel::map(&indices, |&i| match earlier.get(&keys[i]) {
-        Some(post) => Ok(post.clone()),
-        None => read_one(&sources[i], keys[i], options),
+        Some(post) => Ok(Arc::clone(post)),
+        None => read_one(&sources[i], keys[i], options).map(Arc::new),
     });
     if let Some(cache) = options.cache {
         let kept = keys
             .iter()
             .zip(&results)
-            .filter_map(|(key, read)| Some((*key, read.as_ref().ok()?.clone())))
+            .filter_map(|(key, read)| Some((*key, Arc::clone(read.as_ref().ok()?))))
             .collect();
         *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = kept;
     }
@@ -136,7 +136,7 @@ pub fn read(sources: &[PostSource], options: &Options<'_>) -> Result<Vec<Post>, 
             Err(mut found) => problems.append(&mut found),
         }
     }
-    let mut by_slug: BTreeMap<&str, &Post> = BTreeMap::new();
+    let mut by_slug: BTreeMap<&str, &Arc<Post>> = BTreeMap::new();
     for post in &posts {
         if let Some(first) = by_slug.insert(&post.slug, post) {
             problems.push(Diagnostic::file(
@@ -205,18 +205,24 @@ fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post
         .collect();
     tags.sort();
     tags.dedup_by(|a, b| a.slug == b.slug);
+    let summary = Summary {
+        path: format!("posts/{slug}/"),
+        slug,
+        title: front.title,
+        date: front.date,
+        updated: front.updated,
+        description,
+        tags,
+        draft: front.draft,
+        reading_minutes: body.words.div_ceil(WORDS_PER_MINUTE).max(1),
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_vec(&summary)
+        .unwrap_or_default()
+        .hash(&mut hasher);
     Ok(Post {
-        summary: Summary {
-            path: format!("posts/{slug}/"),
-            slug,
-            title: front.title,
-            date: front.date,
-            updated: front.updated,
-            description,
-            tags,
-            draft: front.draft,
-            reading_minutes: body.words.div_ceil(WORDS_PER_MINUTE).max(1),
-        },
+        summary_key: hasher.finish(),
+        summary,
         toc: if body.toc.len() >= TOC_MIN_HEADINGS {
             body.toc
         } else {

@@ -93,8 +93,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     let mut resume = loaded.resume;
     let mut site = Site::default();
     photo_file(&mut resume, &mut site);
-    let posts = posts::read(sources, config, options)?;
-    let summaries: Vec<crate::posts::Summary> = posts.iter().map(|p| p.summary.clone()).collect();
+    let posts = std::sync::Arc::new(posts::PostList(posts::read(sources, config, options)?));
 
     let stylesheet = stylesheet(sources, &mut site)?;
     let counter = counter(sources, options, &mut site)?;
@@ -112,7 +111,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             .unwrap_or_else(|| head::description(&resume.data)),
         csp: content_security_policy(&stylesheet, counter.as_ref(), options.live_reload),
         json_ld: head::person_json_ld(&resume.data, canonical_url.as_deref()),
-        feed: (!posts.is_empty())
+        feed: (!posts.0.is_empty())
             .then(|| config.base_url.as_ref().map(|b| format!("{b}atom.xml")))
             .flatten(),
         base_url: config.base_url.clone(),
@@ -126,7 +125,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     let ctx = context! {
         resume => minijinja::Value::from_serialize(&resume.document),
         site => minijinja::Value::from_serialize(&site_context),
-        posts => minijinja::Value::from_serialize(&summaries),
+        posts => minijinja::Value::from_dyn_object(std::sync::Arc::clone(&posts)),
     };
     render_theme(sources, &env, &ctx, &mut site)?;
     let pages = posts::Pages {
@@ -137,13 +136,13 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             posts::key(&(
                 &resume.document,
                 &site_context,
-                &summaries,
+                posts::keys(posts.0.iter()),
                 &sources.templates,
             ))
         }),
         cache: options.cache.as_deref().map(|c| &c.pages),
     };
-    posts::render(&pages, &posts, config.base_url.as_deref(), &mut site)?;
+    posts::render(&pages, &posts.0, config.base_url.as_deref(), &mut site)?;
 
     let json = serde_json::to_vec_pretty(&resume.document).context("writing resume.json")?;
     site.add("resume.json", json, CachePolicy::Revalidate);

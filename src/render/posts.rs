@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
+use bytes::Bytes;
 use minijinja::{Environment, context};
 use serde::Serialize;
 use serde_json::json;
@@ -26,7 +27,7 @@ const FEED_ENTRIES: usize = 20;
 
 /// Pages rendered by an earlier build of the same preview, by a hash of everything they show.
 #[derive(Debug, Default)]
-pub struct PageCache(Mutex<HashMap<u64, String>>);
+pub struct PageCache(Mutex<HashMap<u64, Bytes>>);
 
 /// A hash of `value`'s JSON: what a template sees of it.
 pub fn key(value: &impl Serialize) -> u64 {
@@ -35,6 +36,31 @@ pub fn key(value: &impl Serialize) -> u64 {
         .unwrap_or_default()
         .hash(&mut hasher);
     hasher.finish()
+}
+
+/// The posts as templates see `posts`: each one's summary becomes a template value only when
+/// a template reads it (the resume shows 3 of them).
+#[derive(Debug)]
+pub struct PostList(pub Vec<Arc<Post>>);
+
+impl minijinja::value::Object for PostList {
+    fn repr(self: &Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, index: &minijinja::Value) -> Option<minijinja::Value> {
+        let post = self.0.get(index.as_usize()?)?;
+        Some(minijinja::Value::from_serialize(&post.summary))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Seq(self.0.len())
+    }
+}
+
+/// The keys of what lists show of `posts`.
+pub fn keys<'a>(posts: impl Iterator<Item = &'a Arc<Post>>) -> Vec<u64> {
+    posts.map(|p| p.summary_key).collect()
 }
 
 /// How post pages are rendered: the theme, what every page sees (and its hash), and the
@@ -58,28 +84,25 @@ impl Pages<'_> {
         value.as_str().map(str::to_owned)
     }
 
-    /// `template` rendered with the globals and `name => value`, or the same page from an
-    /// earlier build when neither changed.
+    /// `template` rendered with the globals and the values `extra` makes, or the same page
+    /// from an earlier build when what `extra_key` hashes is unchanged.
     fn render(
         &self,
         template: &str,
-        extra: &[(&str, minijinja::Value)],
+        extra: impl FnOnce() -> Vec<(&'static str, minijinja::Value)>,
         extra_key: impl FnOnce() -> u64,
-        used: &mut HashMap<u64, String>,
-        earlier: &HashMap<u64, String>,
-    ) -> Result<String> {
+        made: &mut Made<'_>,
+    ) -> Result<Bytes> {
         // Keys are worth their hashing only to a preview.
         if self.cache.is_none() {
-            return self.render_now(template, extra);
+            return Ok(self.render_now(template, &extra())?.into());
         }
         let page_key = key(&(self.globals_key, template, extra_key()));
-        if let Some(html) = earlier.get(&page_key) {
-            let html = html.clone();
-            used.insert(page_key, html.clone());
-            return Ok(html);
-        }
-        let html = self.render_now(template, extra)?;
-        used.insert(page_key, html.clone());
+        let html = match made.earlier.get(&page_key) {
+            Some(html) => html.clone(),
+            None => Bytes::from(self.render_now(template, &extra())?),
+        };
+        made.used.insert(page_key, html.clone());
         Ok(html)
     }
 
@@ -104,7 +127,7 @@ pub fn read(
     sources: &Sources,
     config: &crate::config::Config,
     options: &super::RenderOptions,
-) -> Result<Vec<Post>> {
+) -> Result<Vec<Arc<Post>>> {
     let own_host = config
         .base_url
         .as_deref()
@@ -135,7 +158,7 @@ struct PostPage<'a> {
 /// Adds the post pages, the lists and the feed to `site`.
 pub fn render(
     pages: &Pages<'_>,
-    posts: &[Post],
+    posts: &[Arc<Post>],
     base_url: Option<&str>,
     site: &mut Site,
 ) -> Result<()> {
@@ -176,8 +199,8 @@ pub fn render(
 
 /// Where pages go, and the cache of a preview's earlier build they may come from.
 struct Made<'a> {
-    earlier: &'a HashMap<u64, String>,
-    used: &'a mut HashMap<u64, String>,
+    earlier: &'a HashMap<u64, Bytes>,
+    used: &'a mut HashMap<u64, Bytes>,
     site: &'a mut Site,
 }
 
@@ -192,17 +215,18 @@ fn post_page(
     let url = base_url.map(|base| format!("{base}{}", post.path));
     // The view is made from the post (its key covers all it was read from), its address and
     // its author: hashing those is enough, and far cheaper than hashing the view.
-    let view = PostPage {
-        post,
-        json_ld: blog_posting(post, url.as_deref(), author),
-        url,
-    };
     let html = pages.render(
         "post.html",
-        &[("post", minijinja::Value::from_serialize(&view))],
-        || key(&(post.key, &view.url, author)),
-        made.used,
-        made.earlier,
+        || {
+            let view = PostPage {
+                post,
+                json_ld: blog_posting(post, url.as_deref(), author),
+                url: url.clone(),
+            };
+            vec![("post", minijinja::Value::from_serialize(&view))]
+        },
+        || key(&(post.key, &url, author)),
+        made,
     )?;
     let site = &mut *made.site;
     site.add(
@@ -230,40 +254,47 @@ fn post_page(
 }
 
 /// `/posts/`, and one page per tag slug (`AWS` and `aws` are one tag, named as first written).
-fn lists(pages: &Pages<'_>, posts: &[Post], made: &mut Made<'_>) -> Result<()> {
-    let summaries: Vec<Summary> = posts.iter().map(|p| p.summary.clone()).collect();
-    let mut tags: BTreeMap<&str, (&Tag, Vec<&Summary>)> = BTreeMap::new();
-    for summary in &summaries {
-        for tag in &summary.tags {
-            tags.entry(&tag.slug)
-                .or_insert((tag, Vec::new()))
-                .1
-                .push(summary);
+fn lists(pages: &Pages<'_>, posts: &[Arc<Post>], made: &mut Made<'_>) -> Result<()> {
+    let mut tags: BTreeMap<&str, (&Tag, Vec<&Summary>, Vec<u64>)> = BTreeMap::new();
+    for post in posts {
+        for tag in &post.tags {
+            let (_, tagged, keys) = tags
+                .entry(&tag.slug)
+                .or_insert((tag, Vec::new(), Vec::new()));
+            tagged.push(&post.summary);
+            keys.push(post.summary_key);
         }
     }
     let none: Option<&Tag> = None;
     let all = pages.render(
         "posts.html",
-        &[
-            ("tag", minijinja::Value::from_serialize(none)),
-            ("listed", minijinja::Value::from_serialize(&summaries)),
-        ],
-        || key(&(none, &summaries)),
-        made.used,
-        made.earlier,
+        || {
+            vec![
+                ("tag", minijinja::Value::from_serialize(none)),
+                (
+                    "listed",
+                    minijinja::Value::from_serialize(
+                        posts.iter().map(|p| &p.summary).collect::<Vec<_>>(),
+                    ),
+                ),
+            ]
+        },
+        || key(&(none, keys(posts.iter()))),
+        made,
     )?;
     made.site
         .add("posts/index.html", all, CachePolicy::Revalidate);
-    for (tag, tagged) in tags.values() {
+    for (tag, tagged, keys) in tags.values() {
         let html = pages.render(
             "posts.html",
-            &[
-                ("tag", minijinja::Value::from_serialize(tag)),
-                ("listed", minijinja::Value::from_serialize(tagged)),
-            ],
-            || key(&(tag, tagged)),
-            made.used,
-            made.earlier,
+            || {
+                vec![
+                    ("tag", minijinja::Value::from_serialize(tag)),
+                    ("listed", minijinja::Value::from_serialize(tagged)),
+                ]
+            },
+            || key(&(tag, keys)),
+            made,
         )?;
         made.site.add(
             format!("tags/{}/index.html", tag.slug),
@@ -295,7 +326,7 @@ fn blog_posting(post: &Post, url: Option<&str>, author: &str) -> String {
 }
 
 /// The Atom feed (RFC 4287) of `posts`, newest first, with their full content.
-fn atom(posts: &[Post], base: &str, title: &str, author: &str) -> String {
+fn atom(posts: &[Arc<Post>], base: &str, title: &str, author: &str) -> String {
     let text = |value: &str| {
         let mut out = String::new();
         escape_into(&mut out, value);

@@ -212,7 +212,7 @@ fn page(snapshot: &Snapshot, method: &Method, path: &str) -> Response<Body> {
             Bytes::from(with_live_script(&file.bytes, &snapshot.build)),
             file.content_type,
         ),
-        Some(file) => (Bytes::from(file.bytes.clone()), file.content_type),
+        Some(file) => (file.bytes.clone(), file.content_type),
         None => (
             Bytes::from(with_live_script(NOT_FOUND_PAGE.as_bytes(), &snapshot.build)),
             "text/html; charset=utf-8",

@@ -8,6 +8,7 @@ mod guard;
 mod http;
 mod watch;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -21,7 +22,8 @@ use crate::config::CounterMode;
 use crate::diagnostic::Diagnostic;
 use crate::render::Rendered;
 use crate::resume::ResumeErrors;
-use crate::site::Site;
+use crate::site::{Site, SiteFile};
+use crate::sources::KnownPosts;
 use crate::term;
 
 pub use http::{Server, ServerSettings, browser_url};
@@ -64,6 +66,8 @@ pub struct Preview {
     state: channel::Sender<Arc<Snapshot>>,
     /// Posts and post pages kept between rebuilds, so one edit does not redo every post.
     cache: Arc<crate::render::RenderCache>,
+    /// Posts kept between rebuilds, so one edit does not read every post again.
+    known: KnownPosts,
 }
 
 impl Preview {
@@ -85,6 +89,7 @@ impl Preview {
             sequence: 0,
             state,
             cache: Arc::default(),
+            known: KnownPosts::default(),
         }
     }
 
@@ -93,20 +98,24 @@ impl Preview {
         self.state.subscribe()
     }
 
+    /// Notes a changed input, by its path relative to the site's root.
+    pub fn changed(&mut self, relative: &Path) {
+        self.known.changed(relative);
+    }
+
     /// Builds the site once more, without showing the result yet.
-    pub fn attempt(&self) -> Attempt {
+    pub fn attempt(&mut self) -> Attempt {
         let started = Instant::now();
-        let result = build(&self.root, &self.cache);
         Attempt {
-            result,
-            took: started.elapsed().as_millis(),
+            result: build(&self.root, &self.cache, &mut self.known),
+            started,
         }
     }
 
     /// Makes a build's result current: a new site for the pages, or, when it failed, the
     /// last good site with the reasons. `changed` names the files that prompted it.
     pub fn apply(&mut self, attempt: Attempt, changed: &[String]) {
-        let Attempt { result, took } = attempt;
+        let Attempt { result, started } = attempt;
         let current = self.state.borrow().clone();
         let because = match changed {
             [] => String::new(),
@@ -118,7 +127,12 @@ impl Preview {
                 for warning in crate::resume::shown(&rendered.warnings) {
                     term::warning(&warning);
                 }
-                if rendered.site == *current.site && self.sequence > 0 {
+                let (files, replaced) = changes(&current.site, &rendered.site);
+                // The whole rebuild: reading, rendering and comparing.
+                let took = started.elapsed().as_millis();
+                let same =
+                    files.is_empty() && current.site.files.len() == rendered.site.files.len();
+                if same && self.sequence > 0 {
                     if !current.problems.is_empty() {
                         term::status("fixed", &format!("in {took} ms{because}"));
                         self.publish(Snapshot {
@@ -130,12 +144,6 @@ impl Preview {
                     }
                     return;
                 }
-                let files = changed_files(&current.site, &rendered.site);
-                let replaced = files
-                    .iter()
-                    .filter(|f| current.site.get(f).is_some())
-                    .map(|f| f.to_string())
-                    .collect();
                 let verb = if self.sequence == 0 {
                     "built"
                 } else {
@@ -182,7 +190,7 @@ impl Preview {
 /// One build of the preview, not yet shown.
 pub struct Attempt {
     result: Result<Rendered>,
-    took: u128,
+    started: Instant,
 }
 
 impl Attempt {
@@ -201,22 +209,42 @@ fn describe(files: &[&str]) -> String {
     }
 }
 
-/// Paths whose bytes differ between two sites, or that only one of them has.
-fn changed_files<'a>(old: &Site, new: &'a Site) -> Vec<&'a str> {
+/// The paths of the new site whose file differs from the old one's or is new (none when
+/// the old site is empty), and of those the ones the old site had: changed under their name.
+fn changes<'a>(old: &Site, new: &'a Site) -> (Vec<&'a str>, Vec<String>) {
     if old.files.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
-    new.files
-        .iter()
-        .filter(|f| old.get(&f.path).is_none_or(|o| o.bytes != f.bytes))
-        .map(|f| f.path.as_str())
-        .collect()
+    let before: HashMap<&str, &SiteFile> = old.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let mut changed = Vec::new();
+    let mut replaced = Vec::new();
+    for file in &new.files {
+        match before.get(file.path.as_str()) {
+            Some(old) if !differs(old, file) => {}
+            Some(_) => {
+                changed.push(file.path.as_str());
+                replaced.push(file.path.clone());
+            }
+            None => changed.push(file.path.as_str()),
+        }
+    }
+    (changed, replaced)
+}
+
+/// Whether two files at one path differ; a page a preview kept is the same bytes, not read.
+fn differs(a: &SiteFile, b: &SiteFile) -> bool {
+    let shared = a.bytes.as_ptr() == b.bytes.as_ptr() && a.bytes.len() == b.bytes.len();
+    a.cache != b.cache || (!shared && a.bytes != b.bytes)
 }
 
 /// One build of the preview: the site as `gen build` renders it, with the counter at the
 /// page's own `/visits` (unless the site turns it off) and room for the live-reload script.
-fn build(root: &Path, cache: &Arc<crate::render::RenderCache>) -> Result<Rendered> {
-    let input = Input::read(root)?;
+fn build(
+    root: &Path,
+    cache: &Arc<crate::render::RenderCache>,
+    known: &mut KnownPosts,
+) -> Result<Rendered> {
+    let input = Input::read_with(root, Some(known))?;
     let counter_off = input.config.stack.counter.mode == CounterMode::Off;
     input.render(&RenderOptions {
         counter_url: (!counter_off).then(|| counter::api::ROUTE.to_owned()),
@@ -291,14 +319,16 @@ mod tests {
         let site = |files: &[(&str, &str)]| {
             let mut site = Site::default();
             for (path, text) in files {
-                site.add(*path, text.as_bytes(), CachePolicy::Revalidate);
+                site.add(*path, text.as_bytes().to_vec(), CachePolicy::Revalidate);
             }
             site
         };
         let old = site(&[("index.html", "a"), ("robots.txt", "r")]);
         let new = site(&[("index.html", "b"), ("robots.txt", "r"), ("404.html", "n")]);
-        assert_eq!(changed_files(&old, &new), ["index.html", "404.html"]);
-        assert!(changed_files(&Site::default(), &new).is_empty());
+        let (changed, replaced) = changes(&old, &new);
+        assert_eq!(changed, ["index.html", "404.html"]);
+        assert_eq!(replaced, ["index.html"]);
+        assert!(changes(&Site::default(), &new).0.is_empty());
         assert_eq!(describe(&["a", "b", "c", "d"]), ": a, b and 2 more changed");
     }
 }

@@ -36,7 +36,15 @@ pub fn watch(root: &Path, mut preview: Preview) -> Result<()> {
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let filter_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        let Ok(event) = event else { return };
+        // Events lost (an error, or the kernel's queue overflowed): every post may have
+        // changed, and the rest is read on every rebuild anyway.
+        let lost = || {
+            let _ = tx.send(PathBuf::from(POSTS_DIR));
+        };
+        let Ok(event) = event else { return lost() };
+        if event.need_rescan() {
+            lost();
+        }
         if matches!(event.kind, EventKind::Access(_)) {
             return;
         }
@@ -103,6 +111,9 @@ fn follow(
             if changed.contains(Path::new(dir)) {
                 watch_dir(watcher, &root.join(dir));
             }
+        }
+        for path in &changed {
+            preview.changed(path);
         }
         let attempt = preview.attempt();
         // A build that fails may have read a file in the middle of being written: if the

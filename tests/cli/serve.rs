@@ -705,4 +705,26 @@ fn the_preview_shows_drafts_and_a_post_edit_replaces_only_that_posts_files() {
         broken["problems"][0]["location"], "content/posts/ci-cd.md:3:7",
         "{broken}"
     );
+    site.write("content/posts/ci-cd.md", post.as_bytes());
+    let fixed = events.until("the fix", |s| s["problems"] == serde_json::json!([]));
+
+    // A new post gets its page and a place in the list; a title edit changes the list; a
+    // deleted post is gone from both.
+    site.write(
+        "content/posts/new-one.md",
+        b"---\ntitle: A new one\ndate: 2026-01-02\n---\nHello.\n",
+    );
+    let added = events.until("the new post", |s| s["build"] != fixed["build"]);
+    assert_eq!(serve.get("/posts/new-one/").status, 200);
+    assert!(serve.get("/posts/").body.contains("A new one"));
+    site.write(
+        "content/posts/new-one.md",
+        b"---\ntitle: A renamed one\ndate: 2026-01-02\n---\nHello.\n",
+    );
+    let renamed = events.until("the new title", |s| s["build"] != added["build"]);
+    assert!(serve.get("/posts/").body.contains("A renamed one"));
+    site.remove("content/posts/new-one.md");
+    events.until("the deletion", |s| s["build"] != renamed["build"]);
+    assert_eq!(serve.get("/posts/new-one/").status, 404);
+    assert!(!serve.get("/posts/").body.contains("A renamed one"));
 }
