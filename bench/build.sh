@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Median wall time of `gen build` on the official JSON Resume sample over 20 runs, and the
-# gzip-compressed size of the first view (the HTML with everything it needs to render).
+# Median wall time of `gen build` on the official JSON Resume sample over 20 runs, with
+# resume.pdf (the default) and without it, side by side with RenderCV typesetting the same
+# resume to PDF; and the gzip-compressed size of the first view (the HTML with everything it
+# needs to render).
+# RenderCV (PyPI, pinned below) is installed into its own venv under target/ when missing. Its
+# themes import the Typst package @preview/fontawesome, which is fetched from the network: the
+# bench gives it an offline stand-in (icons drawn as empty boxes), which only makes its work
+# lighter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-20}
+RENDERCV_VERSION=2.3
 
 cargo build --release --locked --quiet --bin gen
 gen=$PWD/target/release/gen
@@ -13,19 +20,51 @@ trap 'rm -rf "$work"' EXIT
 cp tests/fixtures/sample.resume.json "$work/site/content/resume.yaml"
 NO_COLOR=1 "$gen" build --root "$work/site" 2>/dev/null   # warm the page cache
 
-times=()
-for _ in $(seq "$RUNS"); do
-  start=$(date +%s%N)
-  NO_COLOR=1 "$gen" build --root "$work/site" 2>/dev/null
-  end=$(date +%s%N)
-  times+=($(( (end - start) / 1000 )))
-done
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-mid=$(( RUNS / 2 ))
-if (( RUNS % 2 )); then median=${sorted[$mid]}; else median=$(( (sorted[mid - 1] + sorted[mid]) / 2 )); fi
-printf 'gen build, official sample, %d runs: median %d.%03d ms (min %d.%03d ms, max %d.%03d ms)\n' \
-  "$RUNS" $((median / 1000)) $((median % 1000)) $((sorted[0] / 1000)) $((sorted[0] % 1000)) \
-  $((sorted[RUNS - 1] / 1000)) $((sorted[RUNS - 1] % 1000))
+# `measure LABEL command...`: RUNS timed runs after one warm-up; prints the median and keeps
+# it (microseconds) in $median.
+measure() {
+  local label=$1 times=() start end
+  shift
+  "$@" >/dev/null 2>&1
+  for _ in $(seq "$RUNS"); do
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1
+    end=$(date +%s%N)
+    times+=($(( (end - start) / 1000 )))
+  done
+  local sorted=($(printf '%s\n' "${times[@]}" | sort -n)) mid=$(( RUNS / 2 ))
+  if (( RUNS % 2 )); then median=${sorted[$mid]}; else median=$(( (sorted[mid - 1] + sorted[mid]) / 2 )); fi
+  printf '%s, %d runs: median %d.%03d ms (min %d.%03d ms, max %d.%03d ms)\n' \
+    "$label" "$RUNS" $((median / 1000)) $((median % 1000)) $((sorted[0] / 1000)) \
+    $((sorted[0] % 1000)) $((sorted[RUNS - 1] / 1000)) $((sorted[RUNS - 1] % 1000))
+}
+
+cp -r "$work/site" "$work/no-pdf"
+printf '[pdf]\nenabled = false\n' >>"$work/no-pdf/gen.toml"
+measure "gen build, official sample, without resume.pdf" "$gen" build --root "$work/no-pdf"
+measure "gen build, official sample, with resume.pdf" "$gen" build --root "$work/site"
+gen_median=$median
+printf 'resume.pdf: %d bytes, %s page(s)\n' "$(wc -c <"$work/site/out/site/resume.pdf")" \
+  "$(pdfinfo "$work/site/out/site/resume.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')"
+
+venv=target/rendercv-$RENDERCV_VERSION
+if [ ! -x "$venv/bin/rendercv" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    "rendercv[full]==$RENDERCV_VERSION" click==8.1.8
+fi
+stand_in=$work/xdg/typst/packages/preview/fontawesome/0.5.0
+mkdir -p "$stand_in" "$work/rendercv"
+printf '[package]\nname = "fontawesome"\nversion = "0.5.0"\nentrypoint = "lib.typ"\n' >"$stand_in/typst.toml"
+printf '#let fa-icon(name, ..args) = box(width: 0.8em)\n' >"$stand_in/lib.typ"
+python3 bench/build/rendercv.py tests/fixtures/sample.resume.json >"$work/rendercv/cv.yaml"
+venv=$PWD/$venv
+rendercv() {
+  (cd "$work/rendercv" && XDG_CACHE_HOME=$work/xdg "$venv/bin/rendercv" render cv.yaml -nomd -nohtml -nopng)
+}
+measure "rendercv $RENDERCV_VERSION render, same resume, PDF only" rendercv
+ls "$work/rendercv/rendercv_output/"*.pdf >/dev/null || { echo "RenderCV wrote no PDF" >&2; exit 1; }
+python3 -c "print(f'rendercv / gen (with resume.pdf): {$median / $gen_median:.1f}x')"
 
 site=$work/site/out/site
 first_view=("$site/index.html")

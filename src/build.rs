@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
+use crate::diagnostic::{Diagnostic, SourceFile, line_column};
 use crate::links;
 use crate::render::{self, Rendered};
 use crate::resume::{self, ResumeErrors};
@@ -33,7 +34,10 @@ impl Input {
     /// `known`.
     pub fn read_with(root: &Path, known: Option<&mut KnownPosts>) -> Result<Input> {
         let sources = Sources::read(root, known)?;
-        let config = sources.config()?;
+        let mut config = sources.config()?;
+        if config.pdf.enabled {
+            config.pdf.font_files = read_fonts(root, &config.pdf.fonts, sources.config.as_ref())?;
+        }
         Ok(Input { sources, config })
     }
 
@@ -90,6 +94,32 @@ impl Input {
         }
         Ok(pages)
     }
+}
+
+/// The font files `[pdf] fonts` names, from the site's folder; a missing one is an error at
+/// its place in gen.toml.
+fn read_fonts(
+    root: &Path,
+    paths: &[String],
+    config: Option<&SourceFile>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    paths
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(root.join(path)).map_err(|e| {
+                let message = format!("[pdf] fonts: cannot read {path}: {e}");
+                match config {
+                    Some(file) => {
+                        let offset = file.text.find(path.as_str()).unwrap_or(0);
+                        let (line, column) = line_column(&file.text, offset);
+                        anyhow::Error::new(Diagnostic::at(file, line, column, message))
+                    }
+                    None => anyhow::anyhow!(message),
+                }
+            })?;
+            Ok((path.clone(), bytes))
+        })
+        .collect()
 }
 
 /// Bytes of page paths the counter's environment holds: Lambda allows 4 KB of variables in

@@ -11,6 +11,8 @@ pub mod infra;
 pub mod links;
 pub mod output;
 pub mod parallel;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod posts;
 pub mod publish;
 pub mod render;

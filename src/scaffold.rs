@@ -26,6 +26,10 @@ pub const STARTER_FILES: &[(&str, &str)] = &[
         include_str!("../templates/posts.html"),
     ),
     (
+        "templates/resume.typ",
+        include_str!("../templates/resume.typ"),
+    ),
+    (
         "templates/style.css",
         include_str!("../templates/style.css"),
     ),

@@ -26,6 +26,8 @@ pub struct Sources {
     /// `gen.toml`, when the site has one.
     pub config: Option<SourceFile>,
     pub resume: SourceFile,
+    /// When the resume was last saved: resume.pdf's date when the resume gives none.
+    pub resume_modified: Option<std::time::SystemTime>,
     /// Theme files by path relative to `templates/`, with `/` separators.
     pub templates: BTreeMap<String, Vec<u8>>,
     /// The posts in `content/posts/`, in file-name order.
@@ -142,6 +144,9 @@ impl Sources {
             }
             read => read?,
         };
+        let resume_modified = std::fs::metadata(root.join(RESUME_FILE))
+            .and_then(|m| m.modified())
+            .ok();
         let templates_dir = root.join(TEMPLATES_DIR);
         if !templates_dir.is_dir() {
             bail!(
@@ -158,6 +163,7 @@ impl Sources {
         Ok(Sources {
             config,
             resume,
+            resume_modified,
             templates,
             posts,
         })

@@ -29,6 +29,9 @@ pub struct Config {
     /// Raw HTML in posts is kept as HTML: for sites whose every author is trusted.
     #[serde(default)]
     pub unsafe_html: bool,
+    /// `[pdf]`: resume.pdf.
+    #[serde(default)]
+    pub pdf: PdfSettings,
     #[serde(default, rename = "infra")]
     raw_infra: stack::RawInfra,
     #[serde(default, rename = "domain")]
@@ -57,6 +60,7 @@ impl Default for Config {
             language: default_language(),
             strict: false,
             unsafe_html: false,
+            pdf: PdfSettings::default(),
             title: None,
             description: None,
             raw_infra: Default::default(),
@@ -68,6 +72,98 @@ impl Default for Config {
             stack: StackSettings::default(),
         }
     }
+}
+
+/// `[pdf]`: whether the build writes resume.pdf, and how it looks.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PdfSettings {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// `a4` or `letter`; unless set, letter for the United States and Canada, A4 elsewhere.
+    pub paper: Option<Paper>,
+    /// The space around the text on every side: `16mm`, `0.6in`, `1.5cm`, `45pt`.
+    pub margins: Option<String>,
+    /// Font files (OpenType or TrueType, paths from the site's folder) for scripts the built-in
+    /// fonts lack: CJK, Hangul, Arabic, Hebrew, Devanagari...
+    #[serde(default)]
+    pub fonts: Vec<String>,
+    /// The files `fonts` names, as read.
+    #[serde(skip)]
+    pub font_files: Vec<(String, Vec<u8>)>,
+}
+
+impl Default for PdfSettings {
+    fn default() -> Self {
+        PdfSettings {
+            enabled: true,
+            paper: None,
+            margins: None,
+            fonts: Vec::new(),
+            font_files: Vec::new(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A paper size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+impl Paper {
+    /// Typst's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "us-letter",
+        }
+    }
+}
+
+/// The margin when `margins` is not set.
+const DEFAULT_MARGIN_MM: f64 = 16.0;
+
+impl PdfSettings {
+    /// The paper: as set, or from the language's region.
+    pub fn paper(&self, language: &str) -> Paper {
+        self.paper.unwrap_or_else(|| {
+            let region = language.split('-').nth(1).unwrap_or_default();
+            match region.to_ascii_uppercase().as_str() {
+                "US" | "CA" => Paper::Letter,
+                _ => Paper::A4,
+            }
+        })
+    }
+
+    /// The margins in millimetres.
+    pub fn margin_mm(&self) -> f64 {
+        self.margins
+            .as_deref()
+            .and_then(millimetres)
+            .unwrap_or(DEFAULT_MARGIN_MM)
+    }
+}
+
+/// `16mm`, `0.6in`, `1.5cm` or `45pt` in millimetres, when between 0 and 60 mm.
+fn millimetres(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let number: f64 = text[..split].trim().parse().ok()?;
+    let mm = match &text[split..] {
+        "mm" => number,
+        "cm" => number * 10.0,
+        "in" => number * 25.4,
+        "pt" => number * 25.4 / 72.0,
+        _ => return None,
+    };
+    (0.0..=60.0).contains(&mm).then_some(mm)
 }
 
 /// Parses and checks `gen.toml` when there is one; the defaults otherwise.
@@ -122,6 +218,16 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
             format!(
                 "language: {:?} is not a language tag (use e.g. \"en\" or \"pt-BR\")",
                 config.language
+            ),
+        ));
+    }
+    if let Some(margins) = &config.pdf.margins
+        && millimetres(margins).is_none()
+    {
+        return Err(located(
+            value_span("margins"),
+            format!(
+                "margins: {margins:?} is not a margin (use e.g. \"16mm\", \"0.6in\", \"1.5cm\" or \"45pt\", at most 60mm)"
             ),
         ));
     }

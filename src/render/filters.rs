@@ -59,14 +59,24 @@ fn text(v: &Value) -> String {
 
 /// `<time>Jan 2020</time> – Present`; an end without a start is shown alone.
 fn date_range(start: &str, end: &str) -> String {
-    let time = |raw: &str| match Date::parse(raw) {
+    range(start, end, |raw| match Date::parse(raw) {
         Some(d) => format!("<time datetime=\"{}\">{}</time>", d.iso(), d.short()),
         None => {
             let mut out = String::new();
             markdown::escape_into(&mut out, raw);
             out
         }
-    };
+    })
+}
+
+/// `Jan 2020 – Present`: the page's date range as text.
+pub fn date_range_text(start: &str, end: &str) -> String {
+    range(start, end, |raw| {
+        Date::parse(raw).map_or_else(|| raw.to_owned(), |d| d.short())
+    })
+}
+
+fn range(start: &str, end: &str, time: impl Fn(&str) -> String) -> String {
     match (start.is_empty(), end.is_empty()) {
         (true, true) => String::new(),
         (true, false) => time(end),
@@ -91,6 +101,7 @@ mod tests {
             "<time datetime=\"2013-12-01\">Dec 2013</time> – <time datetime=\"2014\">2014</time>"
         );
         assert_eq!(date_range("", ""), "");
+        assert_eq!(date_range_text("2013-12-01", "2014"), "Dec 2013 – 2014");
         assert_eq!(
             date_range("2016-08-24", "2016-08-24"),
             "<time datetime=\"2016-08-24\">Aug 2016</time>"

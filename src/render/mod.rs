@@ -4,6 +4,8 @@ mod css;
 mod filters;
 pub(crate) mod head;
 pub mod markdown;
+#[cfg(feature = "pdf")]
+mod pdf;
 mod posts;
 mod theme;
 
@@ -45,6 +47,8 @@ pub struct RenderOptions {
 pub struct RenderCache {
     pub posts: crate::posts::Cache,
     pub pages: posts::PageCache,
+    /// resume.pdf, its warnings, and the hash of what it was made from.
+    pub pdf: std::sync::Mutex<Option<(u64, bytes::Bytes, Vec<resume::Warning>)>>,
 }
 
 /// A rendered site and what the author should know about it.
@@ -72,6 +76,8 @@ struct SiteContext {
     json_ld: String,
     /// The Atom feed's address, when the site has posts and a `base_url`.
     feed: Option<String>,
+    /// resume.pdf's path, when the build writes one.
+    pdf: Option<String>,
     generator: &'static str,
 }
 
@@ -91,8 +97,10 @@ struct CounterContext {
 pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Result<Rendered> {
     let loaded = resume::parse(&sources.resume)?;
     let mut resume = loaded.resume;
+    let mut warnings = loaded.warnings;
     let mut site = Site::default();
     photo_file(&mut resume, &mut site);
+    let pdf = resume_pdf(sources, config, &resume, options, &mut site, &mut warnings)?;
     let posts = std::sync::Arc::new(posts::PostList(posts::read(sources, config, options)?));
 
     let stylesheet = stylesheet(sources, &mut site)?;
@@ -114,6 +122,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         feed: (!posts.0.is_empty())
             .then(|| config.base_url.as_ref().map(|b| format!("{b}atom.xml")))
             .flatten(),
+        pdf: pdf.clone(),
         base_url: config.base_url.clone(),
         canonical_url,
         stylesheet,
@@ -144,14 +153,91 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     };
     posts::render(&pages, &posts.0, config.base_url.as_deref(), &mut site)?;
 
-    let json = serde_json::to_vec_pretty(&resume.document).context("writing resume.json")?;
+    let mut document = resume.document.clone();
+    if let (Some(path), Some(root)) = (&pdf, document.as_object_mut()) {
+        // JSON Resume's meta allows more keys: the PDF beside `canonical`.
+        let url = match &config.base_url {
+            Some(base) => format!("{base}{}", path.trim_start_matches('/')),
+            None => path.clone(),
+        };
+        let meta = root
+            .entry("meta")
+            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        if let Some(meta) = meta.as_object_mut() {
+            meta.insert("pdf".into(), serde_json::Value::String(url));
+        }
+    }
+    let json = serde_json::to_vec_pretty(&document).context("writing resume.json")?;
     site.add("resume.json", json, CachePolicy::Revalidate);
     site.sort();
     Ok(Rendered {
         site,
         resume,
-        warnings: loaded.warnings,
+        warnings,
     })
+}
+
+/// resume.pdf, added to `site` with its warnings, when the site wants one; its path. A
+/// preview typesets it again only when what it is made from changed.
+#[cfg(feature = "pdf")]
+fn resume_pdf(
+    sources: &Sources,
+    config: &Config,
+    resume: &Resume,
+    options: &RenderOptions,
+    site: &mut Site,
+    warnings: &mut Vec<resume::Warning>,
+) -> Result<Option<String>> {
+    if !config.pdf.enabled {
+        return Ok(None);
+    }
+    let cache = options.cache.as_deref().map(|c| &c.pdf);
+    let key = cache.map(|_| {
+        posts::key(&(
+            &resume.document,
+            &sources.templates,
+            &config.pdf.font_files,
+            &config.language,
+            &config.base_url,
+            config.pdf.paper(&config.language).name(),
+            config.pdf.margin_mm().to_bits(),
+            sources.resume_modified,
+        ))
+    });
+    let kept = cache.and_then(|c| {
+        let kept = c.lock().unwrap_or_else(|e| e.into_inner());
+        kept.as_ref()
+            .filter(|(k, _, _)| Some(*k) == key)
+            .map(|(_, bytes, found)| (bytes.clone(), found.clone()))
+    });
+    let (bytes, found) = match kept {
+        Some(made) => made,
+        None => {
+            let (bytes, found) = pdf::typeset(sources, config, &resume.document)?;
+            let made = (bytes::Bytes::from(bytes), found);
+            if let (Some(cache), Some(key)) = (cache, key) {
+                *cache.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((key, made.0.clone(), made.1.clone()));
+            }
+            made
+        }
+    };
+    site.add(pdf::FILE, bytes, CachePolicy::Revalidate);
+    warnings.extend(found);
+    Ok(Some(format!("/{}", pdf::FILE)))
+}
+
+/// Without the `pdf` feature there is no resume.pdf.
+#[cfg(not(feature = "pdf"))]
+fn resume_pdf(
+    _: &Sources,
+    _: &Config,
+    _: &Resume,
+    _: &RenderOptions,
+    _: &mut Site,
+    _: &mut Vec<resume::Warning>,
+) -> Result<Option<String>> {
+    Ok(None)
 }
 
 /// A photo given inline as a `data:` URL becomes a fingerprinted file of the site: the page

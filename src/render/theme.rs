@@ -75,6 +75,8 @@ impl Kind {
             return Kind::Partial;
         }
         match ext.as_str() {
+            // resume.pdf's Typst sources: typeset, not published.
+            "typ" => Kind::Partial,
             "html" | "htm" | "xml" | "txt" | "svg" | "webmanifest" => Kind::Page,
             "css" => Kind::Stylesheet,
             _ if name == "counter.js" => Kind::Script,

@@ -17,6 +17,7 @@ mod deploy;
 mod infra;
 mod init;
 mod lenient;
+mod pdf;
 mod posts;
 mod publish;
 #[cfg(unix)]

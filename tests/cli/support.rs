@@ -166,3 +166,12 @@ pub fn unescape(html: &str) -> String {
         .replace("&#x2f;", "/")
         .replace("&amp;", "&")
 }
+
+/// A file of the starter site, as `gen init` writes it.
+pub fn starter(path: &str) -> String {
+    STARTER_FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, text)| text.to_string())
+        .unwrap_or_else(|| panic!("{path} is not a starter file"))
+}

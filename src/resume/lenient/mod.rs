@@ -29,6 +29,8 @@ pub enum Kind {
     EntryAsList,
     LeftOut,
     MissingName,
+    /// Characters resume.pdf's fonts cannot show (found when typesetting, not when reading).
+    MissingGlyphs,
 }
 
 /// One interpretation: where, what kind, and what the author should know.

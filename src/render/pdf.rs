@@ -1,0 +1,310 @@
+//! `resume.pdf` in the site: the resume as data for the theme's `resume.typ` (its Markdown as
+//! text, its dates as the page shows them), typeset by [`crate::pdf`], and a warning for each
+//! field with characters the PDF's fonts lack.
+
+use serde_json::{Value, json};
+
+use super::filters::date_range_text;
+use super::markdown::to_plain_text;
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::pdf;
+use crate::resume::lenient::Kind;
+use crate::resume::path::{Part, ValuePath, locate};
+use crate::resume::{ResumeErrors, Warning};
+use crate::sources::Sources;
+
+/// The PDF's path in the site.
+pub const FILE: &str = "resume.pdf";
+
+/// Fields written in Markdown, by section: the PDF shows their text.
+const MARKDOWN: &[(&str, &[&str])] = &[
+    ("work", &["summary", "description", "highlights"]),
+    ("volunteer", &["summary", "highlights"]),
+    ("projects", &["description", "highlights"]),
+    ("awards", &["summary"]),
+    ("publications", &["summary"]),
+    ("references", &["reference"]),
+];
+
+/// Each section's dates: the start and end fields (an empty start for a single date).
+const DATES: &[(&str, &str, &str)] = &[
+    ("work", "startDate", "endDate"),
+    ("volunteer", "startDate", "endDate"),
+    ("education", "startDate", "endDate"),
+    ("projects", "startDate", "endDate"),
+    ("awards", "", "date"),
+    ("certificates", "", "date"),
+    ("publications", "", "releaseDate"),
+];
+
+/// `resume.pdf` for `document` (the resume as `resume.json` has it), and warnings for the
+/// fields its fonts cannot show.
+pub fn typeset(
+    sources: &Sources,
+    config: &Config,
+    document: &Value,
+) -> Result<(Vec<u8>, Vec<Warning>), ResumeErrors> {
+    let data = data(document, config);
+    let warnings = missing_glyphs(&sources.resume, &data["resume"], &config.pdf.font_files);
+    let job = pdf::Job {
+        theme: &sources.templates,
+        data: serde_json::to_vec(&data).unwrap_or_default(),
+        fonts: &config.pdf.font_files,
+        date: date(document, sources.resume_modified),
+    };
+    let bytes = pdf::typeset(&job).map_err(ResumeErrors)?;
+    Ok((bytes, warnings))
+}
+
+/// What `resume.typ` reads from `/data.json`: `resume` (Markdown as text, each dated entry
+/// with `when`, its dates as the page shows them), `site` and `page`.
+fn data(document: &Value, config: &Config) -> Value {
+    let mut resume = document.clone();
+    if let Some(summary) = resume.pointer_mut("/basics/summary") {
+        text_of(summary);
+    }
+    for (section, fields) in MARKDOWN {
+        for entry in entries(&mut resume, section) {
+            for field in *fields {
+                if let Some(value) = entry.get_mut(*field) {
+                    text_of(value);
+                }
+            }
+        }
+    }
+    for (section, start, end) in DATES {
+        for entry in entries(&mut resume, section) {
+            let field = |name: &str| {
+                entry
+                    .get(name)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned()
+            };
+            let when = date_range_text(&field(start), &field(end));
+            if let Some(map) = entry.as_object_mut() {
+                map.insert("when".into(), Value::String(when));
+            }
+        }
+    }
+    if let Some(meta) = resume.get_mut("meta").and_then(Value::as_object_mut) {
+        let modified = meta
+            .get("lastModified")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let when = date_range_text("", modified.get(..10).unwrap_or(modified));
+        meta.insert("when".into(), Value::String(when));
+    }
+    drop_unsafe_links(&mut resume);
+    json!({
+        "resume": resume,
+        "site": {
+            "language": config.language,
+            "url": config.base_url,
+        },
+        "page": {
+            "paper": config.pdf.paper(&config.language).name(),
+            "margin": config.pdf.margin_mm(),
+        },
+    })
+}
+
+/// Leaves out every `url` and `canonical` that is not an http(s) address: the PDF links only
+/// where the page would.
+fn drop_unsafe_links(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|key, item| {
+                !matches!(key.as_str(), "url" | "canonical")
+                    || item
+                        .as_str()
+                        .is_some_and(|u| crate::links::web_url(u).is_some())
+            });
+            map.values_mut().for_each(drop_unsafe_links);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_unsafe_links),
+        _ => {}
+    }
+}
+
+/// The entries of a section that is a list.
+fn entries<'a>(resume: &'a mut Value, section: &str) -> impl Iterator<Item = &'a mut Value> {
+    resume
+        .get_mut(section)
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+}
+
+/// Markdown text (or a list of them) as plain text, paragraphs apart by a blank line.
+fn text_of(value: &mut Value) {
+    match value {
+        Value::String(markdown) => {
+            let paragraphs: Vec<String> = markdown
+                .split("\n\n")
+                .map(|p| to_plain_text(p).trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .collect();
+            *markdown = paragraphs.join("\n\n");
+        }
+        Value::Array(items) => items.iter_mut().for_each(text_of),
+        _ => {}
+    }
+}
+
+/// A warning for each text field with characters no font of the PDF has, at its place in
+/// the resume.
+fn missing_glyphs(
+    source: &SourceFile,
+    resume: &Value,
+    fonts: &[(String, Vec<u8>)],
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let mut visit = |path: &ValuePath, text: &str| {
+        let missing = pdf::missing_glyphs(text, fonts);
+        if missing.is_empty() {
+            return;
+        }
+        let shown: String = missing.iter().take(8).collect();
+        let (line, column) = locate(&source.text, path, Part::Value).unwrap_or((1, 1));
+        warnings.push(Warning {
+            kind: Kind::MissingGlyphs,
+            path: path.to_string(),
+            diagnostic: Diagnostic::at(
+                source,
+                line,
+                column,
+                format!(
+                    "{path}: the PDF's fonts cannot show {shown:?}, so resume.pdf leaves gaps there (the page is fine): add a font that has them, e.g. [pdf] fonts = [\"fonts/NotoSansCJK-Regular.otf\"] in gen.toml"
+                ),
+            ),
+        });
+    };
+    walk(resume, &ValuePath::default(), &mut visit);
+    warnings
+}
+
+/// Every string in `value` with its path.
+fn walk(value: &Value, path: &ValuePath, visit: &mut impl FnMut(&ValuePath, &str)) {
+    match value {
+        Value::String(text) => visit(path, text),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &path.index(i), visit);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if key != "when" {
+                    walk(item, &path.key(key), visit);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The document's date: `meta.lastModified` when it is one, else when the resume was last
+/// saved; never the clock, so the same input gives the same bytes.
+fn date(document: &Value, modified: Option<std::time::SystemTime>) -> Option<pdf::Date> {
+    let given = document
+        .pointer("/meta/lastModified")
+        .and_then(Value::as_str)
+        .and_then(parse_date);
+    given.or_else(|| {
+        let seconds = modified?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        let day = crate::resume::date::civil(i64::try_from(seconds / 86_400).ok()?);
+        let mut date = parse_date(&day)?;
+        let time = seconds % 86_400;
+        date.hour = (time / 3600) as u8;
+        date.minute = (time / 60 % 60) as u8;
+        date.second = (time % 60) as u8;
+        Some(date)
+    })
+}
+
+/// `2017-12-24`, `2017-12-24T15:53:00` or `2017-12-24 15:53` as a date.
+fn parse_date(text: &str) -> Option<pdf::Date> {
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    let year = i32::try_from(number(0..4)?).ok()?;
+    let month = u8::try_from(number(5..7)?).ok()?;
+    let day = u8::try_from(number(8..10)?).ok()?;
+    let (hour, minute, second) = match text.get(10..11) {
+        Some("T" | " ") => (
+            number(11..13).unwrap_or(0),
+            number(14..16).unwrap_or(0),
+            number(17..19).unwrap_or(0),
+        ),
+        _ => (0, 0, 0),
+    };
+    let valid = (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && hour < 24
+        && minute < 60
+        && second < 60;
+    valid.then_some(pdf::Date {
+        year,
+        month,
+        day,
+        hour: hour as u8,
+        minute: minute as u8,
+        second: second as u8,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_come_from_the_resume_or_its_file_never_the_clock() {
+        let with = json!({"meta": {"lastModified": "2017-12-24T15:53:00"}});
+        assert_eq!(
+            date(&with, None),
+            Some(pdf::Date {
+                year: 2017,
+                month: 12,
+                day: 24,
+                hour: 15,
+                minute: 53,
+                second: 0
+            })
+        );
+        let saved = std::time::UNIX_EPOCH + std::time::Duration::from_secs(20_787 * 86_400 + 3_661);
+        assert_eq!(
+            date(&json!({}), Some(saved)),
+            Some(pdf::Date {
+                year: 2026,
+                month: 11,
+                day: 30,
+                hour: 1,
+                minute: 1,
+                second: 1
+            })
+        );
+        assert_eq!(date(&json!({"meta": {"lastModified": "soon"}}), None), None);
+    }
+
+    #[test]
+    fn markdown_becomes_text_and_entries_get_their_dates() {
+        let document = json!({
+            "basics": {"summary": "I *build* things.\n\nSee [my site](https://a.example)."},
+            "work": [{"startDate": "2020-01", "highlights": ["**Led** a team"]}],
+            "awards": [{"date": "2014-11-01"}],
+        });
+        let data = data(&document, &Config::default());
+        assert_eq!(
+            data["resume"]["basics"]["summary"],
+            "I build things.\n\nSee my site."
+        );
+        assert_eq!(data["resume"]["work"][0]["highlights"][0], "Led a team");
+        assert_eq!(data["resume"]["work"][0]["when"], "Jan 2020 – Present");
+        assert_eq!(data["resume"]["awards"][0]["when"], "Nov 2014");
+        assert_eq!(data["page"]["paper"], "a4");
+    }
+}

@@ -1,0 +1,367 @@
+//! resume.pdf, read back with poppler's tools (`pdftotext`, `pdfinfo`, `pdffonts`) as a
+//! recruiter's viewer would.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{TestSite, run};
+
+const SAMPLE: &str = include_str!("../fixtures/sample.resume.json");
+
+/// A poppler tool's output for `pdf`.
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{tool} (Debian poppler-utils, installed by scripts/test): {e}")
+        });
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text with every run of white space as one space.
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `2013-12-01` → `Dec 2013`, as the page and the PDF show dates.
+fn short(date: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match date.get(5..7).and_then(|m| m.parse::<usize>().ok()) {
+        Some(month) => format!("{} {}", MONTHS[month - 1], &date[..4]),
+        None => date[..4].to_owned(),
+    }
+}
+
+fn leaves(value: &Value, path: String, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::String(s) if !s.is_empty() => out.push((path, s.clone())),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                leaves(item, format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                let next = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                leaves(v, next, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn sample_site() -> TestSite {
+    let site = TestSite::new();
+    site.write("content/resume.yaml", SAMPLE.as_bytes());
+    site.write("gen.toml", b"base_url = \"https://richard.example.com/\"\n");
+    let built = site.build(&[]);
+    assert!(built.success(), "{}", built.stderr);
+    site
+}
+
+#[test]
+fn the_sample_pdf_has_every_field_its_metadata_embedded_fonts_links_and_the_same_bytes() {
+    let site = sample_site();
+    let pdf = site.path("out/site/resume.pdf");
+    let text = squeezed(&poppler("pdftotext", &[], &pdf));
+    let links = poppler("pdfinfo", &["-url"], &pdf);
+    let sample: Value = serde_json::from_str(SAMPLE).unwrap();
+    let mut fields = Vec::new();
+    leaves(&sample, String::new(), &mut fields);
+    let mut missing = Vec::new();
+    for (path, value) in &fields {
+        let key = path.rsplit('.').next().unwrap();
+        let found = if path == "$schema" {
+            true // describes the file, not the person
+        } else if key == "url" || key == "canonical" {
+            links.contains(value.as_str())
+        } else if [
+            "startDate",
+            "endDate",
+            "date",
+            "releaseDate",
+            "lastModified",
+        ]
+        .contains(&key)
+        {
+            text.contains(&short(value))
+        } else {
+            text.contains(&squeezed(value))
+        };
+        if !found {
+            missing.push(format!("{path} = {value:?}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in resume.pdf:\n{}\n\n{text}",
+        missing.join("\n")
+    );
+    assert!(
+        links.contains("mailto:richard.hendriks@mail.com"),
+        "{links}"
+    );
+    assert!(text.contains("CEO/President Dec 2013 – Dec 2014"), "{text}");
+
+    let info = poppler("pdfinfo", &[], &pdf);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .unwrap_or_else(|| panic!("no {name} in:\n{info}"))
+            .trim()
+            .to_owned()
+    };
+    assert!(field("Pages").parse::<u32>().unwrap() <= 2, "{info}");
+    assert_eq!(field("Title"), "Richard Hendriks – Resume");
+    assert_eq!(field("Author"), "Richard Hendriks");
+    assert!(field("Keywords").contains("HTML"), "{info}");
+    assert!(
+        field("CreationDate").contains("2017"),
+        "the resume's date, not the clock: {info}"
+    );
+    assert!(field("Page size").starts_with("595.")); // A4 for language "en"
+
+    let fonts = poppler("pdffonts", &[], &pdf);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        // name type encoding emb sub uni object ID: `emb` is the 4th column from the end but 3.
+        assert_eq!(columns[columns.len() - 5], "yes", "not embedded: {row}");
+    }
+
+    // The page links to it, resume.json names it, and the same input gives the same bytes.
+    let html = site.html("index.html");
+    assert!(
+        html.contains("<a href=\"/resume.pdf\" type=\"application/pdf\">PDF</a>"),
+        "{html}"
+    );
+    let json: Value = serde_json::from_slice(&site.output()["resume.json"]).unwrap();
+    assert_eq!(
+        json["meta"]["pdf"],
+        "https://richard.example.com/resume.pdf"
+    );
+    let first = std::fs::read(&pdf).unwrap();
+    assert!(site.build(&[]).success());
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        first,
+        "a second build changed resume.pdf"
+    );
+
+    // The first page as an image, for a person to look at (target/pdf-first-page.png).
+    let png = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pdf-first-page");
+    let shown = run(Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png));
+    assert!(shown.success(), "{}", shown.stderr);
+}
+
+#[test]
+fn a_long_resume_grows_keeps_every_highlight_and_never_parts_a_title_from_its_first_line() {
+    let mut yaml = String::from("basics:\n  name: Long Career\n  label: Engineer\nwork:\n");
+    for job in 1..=28 {
+        yaml.push_str(&format!(
+            "  - name: Company {job}\n    position: Role number {job}\n    startDate: {}-01-01\n    endDate: {}-12-31\n    summary: Built and ran the systems of team {job}, from design to operations.\n    highlights:\n      - First result of job {job} that mattered\n      - Second result of job {job}, with numbers\n      - Third result of job {job}, shipped on time\n",
+            1990 + job % 30,
+            1990 + job % 30
+        ));
+    }
+    let site = TestSite::new();
+    site.write("content/resume.yaml", yaml.as_bytes());
+    let built = site.build(&[]);
+    assert!(built.success(), "{}", built.stderr);
+    let pdf = site.path("out/site/resume.pdf");
+    let pages: usize = poppler("pdfinfo", &[], &pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pages > 2, "{pages} pages for 28 jobs");
+    let all = squeezed(&poppler("pdftotext", &[], &pdf));
+    for job in 1..=28 {
+        for which in [
+            "First result of job",
+            "Second result of job",
+            "Third result of job",
+        ] {
+            assert!(
+                all.contains(&format!("{which} {job}")),
+                "{which} {job} lost"
+            );
+        }
+    }
+    // Each title is on the page of its entry's first line.
+    let page_text: Vec<String> = (1..=pages)
+        .map(|n| {
+            let n = n.to_string();
+            squeezed(&poppler("pdftotext", &["-f", &n, "-l", &n], &pdf))
+        })
+        .collect();
+    for job in 1..=28 {
+        let title = format!("Role number {job} ");
+        let first = format!("team {job},");
+        let title_page = page_text.iter().position(|t| t.contains(&title));
+        let first_page = page_text.iter().position(|t| t.contains(&first));
+        assert!(title_page.is_some(), "job {job}'s title is missing");
+        assert_eq!(
+            title_page, first_page,
+            "job {job} is parted from its first line"
+        );
+    }
+}
+
+#[test]
+fn resume_text_is_printed_as_written_never_run_as_typst() {
+    let site = TestSite::new();
+    site.write(
+        "content/resume.yaml",
+        "basics:\n  name: \"#import \\\"/data.json\\\": *\"\n  label: \"] #{panic()} [\"\n  summary: \"$x^2$ and #set page(fill: red) and \\\\ #read(\\\"/resume.typ\\\")\"\nskills:\n  - name: \"#let x = 1\"\n    keywords: [\"*bold*\", \"_emph_\", \"<label>\", \"@ref\"]\n"
+            .as_bytes(),
+    );
+    let built = site.build(&[]);
+    assert!(built.success(), "{}", built.stderr);
+    let text = squeezed(&poppler(
+        "pdftotext",
+        &[],
+        &site.path("out/site/resume.pdf"),
+    ));
+    for literal in [
+        "#import \"/data.json\": *",
+        "] #{panic()} [",
+        "$x^2$ and #set page(fill: red) and \\ #read(\"/resume.typ\")",
+        "#let x = 1",
+        "*bold*, _emph_, <label>, @ref",
+    ] {
+        assert!(
+            text.contains(literal),
+            "{literal:?} not printed as written in:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_template_error_is_located_and_the_old_site_kept() {
+    let site = sample_site();
+    let before = site.output();
+    let template = crate::support::starter("templates/resume.typ");
+    site.write(
+        "templates/resume.typ",
+        template
+            .replacen(
+                "#let r = data.resume",
+                "#let r = data.resume\n#let broken = (1 +",
+                1,
+            )
+            .as_bytes(),
+    );
+    let built = site.build(&[]);
+    assert!(!built.success());
+    let line = template
+        .lines()
+        .position(|l| l == "#let r = data.resume")
+        .unwrap()
+        + 2;
+    assert!(
+        built
+            .stderr
+            .contains(&format!("templates/resume.typ:{line}:")),
+        "{}",
+        built.stderr
+    );
+    assert_eq!(site.output(), before, "a failed build changed out/site");
+}
+
+#[test]
+fn characters_the_fonts_lack_are_a_located_warning_and_the_pdf_is_still_made() {
+    let site = TestSite::new();
+    site.write(
+        "content/resume.yaml",
+        "basics:\n  name: Ada Lovelace\n  label: Инженер · Μηχανικός\n  summary: 山田太郎 の 履歴書\n".as_bytes(),
+    );
+    let built = site.build(&[]);
+    assert!(built.success(), "{}", built.stderr);
+    assert!(
+        built
+            .stderr
+            .contains("content/resume.yaml:4:12: basics.summary: the PDF's fonts cannot show"),
+        "{}",
+        built.stderr
+    );
+    assert!(built.stderr.contains("[pdf] fonts"), "{}", built.stderr);
+    assert!(
+        !built.stderr.contains("basics.label"),
+        "Cyrillic and Greek are in the fonts: {}",
+        built.stderr
+    );
+    let text = poppler("pdftotext", &[], &site.path("out/site/resume.pdf"));
+    assert!(text.contains("Инженер · Μηχανικός"), "{text}");
+    let strict = site.build(&["--strict"]);
+    assert!(!strict.success());
+    assert!(
+        strict.stderr.contains("content/resume.yaml:4:12:"),
+        "{}",
+        strict.stderr
+    );
+}
+
+#[test]
+fn gen_toml_turns_the_pdf_off_and_sets_its_paper() {
+    let site = TestSite::new();
+    site.write("gen.toml", b"language = \"en-US\"\n");
+    assert!(site.build(&[]).success());
+    let pdf = site.path("out/site/resume.pdf");
+    let info = poppler("pdfinfo", &[], &pdf);
+    assert!(info.contains("612 x 792"), "letter for en-US: {info}");
+
+    site.write("gen.toml", b"[pdf]\npaper = \"a4\"\nmargins = \"1in\"\n");
+    assert!(site.build(&[]).success());
+    assert!(poppler("pdfinfo", &[], &pdf).contains("595.276 x 841.89"));
+
+    site.write("gen.toml", b"[pdf]\nmargins = \"wide\"\n");
+    let bad = site.build(&[]);
+    assert!(!bad.success());
+    assert!(
+        bad.stderr
+            .contains("gen.toml:2:11: margins: \"wide\" is not a margin"),
+        "{}",
+        bad.stderr
+    );
+
+    site.write("gen.toml", b"[pdf]\nfonts = [\"fonts/missing.otf\"]\n");
+    let bad = site.build(&[]);
+    assert!(
+        bad.stderr
+            .contains("gen.toml:2:11: [pdf] fonts: cannot read fonts/missing.otf"),
+        "{}",
+        bad.stderr
+    );
+
+    site.write("gen.toml", b"[pdf]\nenabled = false\n");
+    assert!(site.build(&[]).success());
+    assert!(!pdf.exists());
+    assert!(!site.html("index.html").contains("resume.pdf"));
+}
