@@ -330,10 +330,11 @@ fn read_posts(
         .with_context(|| format!("reading {POSTS_DIR}"))?;
     entries.sort_by_key(|e| e.file_name());
     let kept = |entry: &std::fs::DirEntry| {
-        let known = known.as_deref()?;
         // A link is followed again each time: what it leads to may have changed unseen.
-        let link = entry.file_type().ok()?.is_symlink();
-        (!link).then(|| known.kept(&entry.file_name()).cloned())?
+        if entry.file_type().ok()?.is_symlink() {
+            return None;
+        }
+        known.as_deref()?.kept(&entry.file_name()).cloned()
     };
     let read: Vec<(u64, Arc<PostSource>)> = crate::parallel::map(&entries, |entry| {
         let post = match kept(entry) {

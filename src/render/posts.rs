@@ -255,53 +255,45 @@ fn post_page(
 
 /// `/posts/`, and one page per tag slug (`AWS` and `aws` are one tag, named as first written).
 fn lists(pages: &Pages<'_>, posts: &[Arc<Post>], made: &mut Made<'_>) -> Result<()> {
-    let mut tags: BTreeMap<&str, (&Tag, Vec<&Summary>, Vec<u64>)> = BTreeMap::new();
+    let mut tags: BTreeMap<&str, (&Tag, Vec<&Arc<Post>>)> = BTreeMap::new();
     for post in posts {
         for tag in &post.tags {
-            let (_, tagged, keys) = tags
-                .entry(&tag.slug)
-                .or_insert((tag, Vec::new(), Vec::new()));
-            tagged.push(&post.summary);
-            keys.push(post.summary_key);
+            tags.entry(&tag.slug)
+                .or_insert((tag, Vec::new()))
+                .1
+                .push(post);
         }
     }
-    let none: Option<&Tag> = None;
-    let all = pages.render(
+    list(pages, "posts/index.html", None, posts.iter(), made)?;
+    for (tag, tagged) in tags.values() {
+        let path = format!("tags/{}/index.html", tag.slug);
+        list(pages, &path, Some(tag), tagged.iter().copied(), made)?;
+    }
+    Ok(())
+}
+
+/// One list page at `path`: `posts.html` with `tag` (none for all posts) and the summaries
+/// of `listed`, kept from an earlier build while those summaries are unchanged.
+fn list<'p>(
+    pages: &Pages<'_>,
+    path: &str,
+    tag: Option<&Tag>,
+    listed: impl Iterator<Item = &'p Arc<Post>> + Clone,
+    made: &mut Made<'_>,
+) -> Result<()> {
+    let html = pages.render(
         "posts.html",
         || {
+            let summaries: Vec<&Summary> = listed.clone().map(|p| &p.summary).collect();
             vec![
-                ("tag", minijinja::Value::from_serialize(none)),
-                (
-                    "listed",
-                    minijinja::Value::from_serialize(
-                        posts.iter().map(|p| &p.summary).collect::<Vec<_>>(),
-                    ),
-                ),
+                ("tag", minijinja::Value::from_serialize(tag)),
+                ("listed", minijinja::Value::from_serialize(summaries)),
             ]
         },
-        || key(&(none, keys(posts.iter()))),
+        || key(&(tag, keys(listed.clone()))),
         made,
     )?;
-    made.site
-        .add("posts/index.html", all, CachePolicy::Revalidate);
-    for (tag, tagged, keys) in tags.values() {
-        let html = pages.render(
-            "posts.html",
-            || {
-                vec![
-                    ("tag", minijinja::Value::from_serialize(tag)),
-                    ("listed", minijinja::Value::from_serialize(tagged)),
-                ]
-            },
-            || key(&(tag, keys)),
-            made,
-        )?;
-        made.site.add(
-            format!("tags/{}/index.html", tag.slug),
-            html,
-            CachePolicy::Revalidate,
-        );
-    }
+    made.site.add(path, html, CachePolicy::Revalidate);
     Ok(())
 }
 
