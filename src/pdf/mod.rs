@@ -48,6 +48,8 @@ pub struct Job<'a> {
     pub fonts: &'a [(String, Vec<u8>)],
     /// The document's date: the same input gives the same bytes.
     pub date: Option<Date>,
+    /// Whether to make it PDF/A-2b, which every font must fully cover.
+    pub archival: bool,
 }
 
 /// A day and a time of day, in UTC.
@@ -72,12 +74,17 @@ pub fn typeset(job: &Job<'_>) -> Result<Vec<u8>, Vec<Diagnostic>> {
         .date
         .and_then(|d| Datetime::from_ymd_hms(d.year, d.month, d.day, d.hour, d.minute, d.second))
         .map(Timestamp::new_utc);
+    // PDF/A-2b: fonts embedded, no outside resources, metadata as archives expect.
+    let standards = if job.archival {
+        PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| vec![Diagnostic::file(&template_name(), e.message().as_str())])?
+    } else {
+        PdfStandards::default()
+    };
     let options = PdfOptions {
         ident: Smart::Auto,
         timestamp,
-        // PDF/A-2b: fonts embedded, no outside resources, metadata as archives expect.
-        standards: PdfStandards::new(&[PdfStandard::A_2b])
-            .map_err(|e| vec![Diagnostic::file(&template_name(), e.message().as_str())])?,
+        standards,
         ..PdfOptions::default()
     };
     typst_pdf::pdf(&document, &options).map_err(|errors| world.diagnostics(&errors))

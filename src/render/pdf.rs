@@ -52,6 +52,8 @@ pub fn typeset(
         data: serde_json::to_vec(&data).unwrap_or_default(),
         fonts: &config.pdf.font_files,
         date: date(document, sources.resume_modified),
+        // PDF/A forbids text without a glyph: a PDF with gaps is made as a plain one.
+        archival: warnings.is_empty(),
     };
     let bytes = pdf::typeset(&job).map_err(ResumeErrors)?;
     Ok((bytes, warnings))
