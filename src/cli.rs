@@ -27,6 +27,8 @@ pub enum Command {
     Infra(InfraArgs),
     Publish(PublishArgs),
     Deploy(DeployArgs),
+    Check(CheckArgs),
+    State(StateArgs),
 }
 
 /// Render content/resume.yaml with templates/ into out/site/
@@ -162,6 +164,51 @@ pub struct DeployArgs {
     /// Refuse to publish if more files than this would be deleted
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_DELETES)]
     pub max_deletes: usize,
+}
+
+/// Smoke-test the live site: this build's page over HTTPS, the redirect from HTTP, security
+/// headers, the 404 page and the visitor counter; one PASS or FAIL line each
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen check                          the deployed stack's site_url\n  gen check https://ada.example/\n  gen check --no-count               read the counter without adding a visit\n\nExits 1 when any check fails."
+)]
+pub struct CheckArgs {
+    /// The site's https:// address [default: the stack's site_url output]
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    /// The site's folder: its out/site is the build the live site should match
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Read the visitor count without adding a visit
+    #[arg(long)]
+    pub no_count: bool,
+}
+
+/// The Terraform state: where the stack's record is kept
+#[derive(Debug, Args)]
+pub struct StateArgs {
+    #[command(subcommand)]
+    pub command: StateCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    Init(StateInitArgs),
+}
+
+/// Create an S3 bucket for the state (versioned, encrypted, private, TLS only) and point
+/// gen.toml's [backend] at it; safe to run again
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen state init                      bucket <project>-tfstate-<account id>\n  gen state init --bucket my-state    another name"
+)]
+pub struct StateInitArgs {
+    /// The site's folder (holds gen.toml)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The bucket's name [default: <project>-tfstate-<AWS account id>]
+    #[arg(long, value_name = "NAME")]
+    pub bucket: Option<String>,
 }
 
 /// The most files one publish deletes unless told otherwise: a site's old assets, not a

@@ -1,6 +1,8 @@
 //! `gen`: a resume in YAML becomes a fast, secure personal website.
 
 pub mod build;
+pub mod build_id;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod build;
+pub mod check;
 pub mod deploy;
 pub mod import;
 pub mod infra;
@@ -8,6 +9,7 @@ pub mod init;
 pub mod new;
 pub mod publish;
 pub mod serve;
+pub mod state;
 
 use crate::cli::{Cli, Command};
 
@@ -32,5 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Publish(args) => publish::run(&args),
         Command::Deploy(args) => deploy::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::State(args) => state::run(&args),
     }
 }

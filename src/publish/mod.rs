@@ -175,7 +175,7 @@ pub async fn bucket_is_gens(clients: &Clients, bucket: &str) -> Result<bool> {
 }
 
 /// An SDK error in one line: the service's code and message, or the chain of causes.
-fn aws_error<E>(
+pub(crate) fn aws_error<E>(
     error: aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
 ) -> anyhow::Error
 where

@@ -127,7 +127,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         canonical_url,
         stylesheet,
         counter,
-        generator: concat!("gen ", env!("CARGO_PKG_VERSION")),
+        generator: crate::build_id::GENERATOR,
     };
 
     let env = environment(sources)?;
@@ -137,6 +137,13 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         posts => minijinja::Value::from_dyn_object(std::sync::Arc::clone(&posts)),
     };
     render_theme(sources, &env, &ctx, &mut site)?;
+    // The home page carries its build id, for gen check.
+    if let Some((stamped, cache)) = site
+        .get("index.html")
+        .and_then(|page| Some((crate::build_id::stamp(&page.bytes)?, page.cache)))
+    {
+        site.add("index.html", stamped, cache);
+    }
     let pages = posts::Pages {
         sources,
         env: &env,

@@ -13,6 +13,7 @@ macro_rules! assert_contains {
 
 mod bad_input;
 mod build;
+mod check;
 mod deploy;
 mod infra;
 mod init;
@@ -24,5 +25,6 @@ mod publish;
 mod release;
 mod sample;
 mod serve;
+mod state;
 mod support;
 mod workflows;

@@ -71,6 +71,7 @@ fn a_site_with_posts_builds_their_pages_lists_tags_feed_and_sitemap() {
             "posts/rust-lambda/index.html",
             "posts/terraform-oac/index.html",
             "resume.json",
+            "resume.pdf",
             "robots.txt",
             "sitemap.xml",
             "tags/aws/index.html",

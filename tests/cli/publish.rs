@@ -103,6 +103,7 @@ fn expected_content_type(path: &str) -> &'static str {
         "txt" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",
         "jpg" => "image/jpeg",
+        "pdf" => "application/pdf",
         other => panic!("{path}: no expected Content-Type for .{other} in this test"),
     }
 }

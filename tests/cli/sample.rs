@@ -144,7 +144,9 @@ fn site_files_are_all_there() {
             .contains("<loc>https://richard.example.com/</loc>")
     );
     let json: Value = serde_json::from_slice(&files["resume.json"]).unwrap();
-    let sample: Value = serde_json::from_str(SAMPLE).unwrap();
+    let mut sample: Value = serde_json::from_str(SAMPLE).unwrap();
+    // The one addition: where the PDF of the same resume is.
+    sample["meta"]["pdf"] = "https://richard.example.com/resume.pdf".into();
     assert_eq!(
         json, sample,
         "resume.json is the resume as JSON Resume JSON"
