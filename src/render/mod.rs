@@ -137,9 +137,11 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         posts => minijinja::Value::from_dyn_object(std::sync::Arc::clone(&posts)),
     };
     render_theme(sources, &env, &ctx, &mut site)?;
-    // The home page carries its build id, for gen check.
-    if let Some((stamped, cache)) = site
-        .get("index.html")
+    // The home page carries its build id, for gen check. A preview's does not: it is never
+    // published, so there is nothing to check it against.
+    if let Some((stamped, cache)) = (!options.live_reload)
+        .then(|| site.get("index.html"))
+        .flatten()
         .and_then(|page| Some((crate::build_id::stamp(&page.bytes)?, page.cache)))
     {
         site.add("index.html", stamped, cache);

@@ -22,9 +22,10 @@
     el.matches('meta[http-equiv], meta[charset], style, link[rel~="stylesheet"], script[src], base');
   const key = (head) => Array.from(head.children).filter(fixed).map((el) => el.outerHTML).join("\n");
   // An image, font or script the page may already hold under the same name: only a reload
-  // shows the new one. (Icons are left alone; the browser refreshes them on its own terms.)
+  // shows the new one. (Icons are left alone; the browser refreshes them on its own terms, and
+  // documents the page only links to, such as resume.pdf, are fetched fresh when opened.)
   const needsReload = (file) => {
-    if (/\.(html?|json|xml|txt|webmanifest)$/i.test(file)) return false;
+    if (/\.(html?|json|xml|txt|webmanifest|pdf)$/i.test(file)) return false;
     const icons = Array.from(document.querySelectorAll('link[rel~="icon"]'), (el) => new URL(el.href).pathname);
     return !icons.includes("/" + file);
   };
