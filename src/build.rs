@@ -35,7 +35,8 @@ impl Input {
     pub fn read_with(root: &Path, known: Option<&mut KnownPosts>) -> Result<Input> {
         let sources = Sources::read(root, known)?;
         let mut config = sources.config()?;
-        if config.pdf.enabled {
+        // A build without the `pdf` feature typesets nothing, so it needs no fonts.
+        if cfg!(feature = "pdf") && config.pdf.enabled {
             config.pdf.font_files = read_fonts(root, &config.pdf.fonts, sources.config.as_ref())?;
         }
         Ok(Input { sources, config })

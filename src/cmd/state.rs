@@ -316,7 +316,7 @@ fn with_tls_only(policy: Option<Value>, bucket: &str) -> Option<Value> {
 /// parsing the result.
 fn with_backend(text: &str, bucket: &str, region: &str) -> Result<String> {
     let keys = format!("type = \"s3\"\nbucket = \"{bucket}\"\nregion = \"{region}\"\n");
-    let mut lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = text.lines().collect();
     let header = lines.iter().position(|l| {
         let l = l.trim();
         l == "[backend]" || l.starts_with("[backend]") && l[9..].trim_start().starts_with('#')
@@ -335,21 +335,20 @@ fn with_backend(text: &str, bucket: &str, region: &str) -> Result<String> {
                 .iter()
                 .position(|l| l.trim_start().starts_with('['))
                 .map_or(lines.len(), |i| at + 1 + i);
-            let mut kept: Vec<&str> = lines.drain(at + 1..end).collect();
-            kept.retain(|l| {
-                let key = l.split('=').next().unwrap_or("").trim();
-                !(l.contains('=') && ["type", "bucket", "region"].contains(&key))
-            });
-            let mut out = lines[..=at].join("\n");
-            out.push('\n');
-            out.push_str(&keys);
-            for line in kept {
+            let ours = |line: &&str| {
+                let key = line.split('=').next().unwrap_or("").trim();
+                line.contains('=') && ["type", "bucket", "region"].contains(&key)
+            };
+            let mut out = String::new();
+            for (i, line) in lines.iter().enumerate() {
+                if i > at && i < end && ours(line) {
+                    continue;
+                }
                 out.push_str(line);
                 out.push('\n');
-            }
-            if end < text.lines().count() {
-                out.push_str(&text.lines().skip(end).collect::<Vec<_>>().join("\n"));
-                out.push('\n');
+                if i == at {
+                    out.push_str(&keys);
+                }
             }
             out
         }

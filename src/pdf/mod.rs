@@ -90,25 +90,38 @@ pub fn typeset(job: &Job<'_>) -> Result<Vec<u8>, Vec<Diagnostic>> {
     typst_pdf::pdf(&document, &options).map_err(|errors| world.diagnostics(&errors))
 }
 
-/// Which characters of `text` none of the PDF's fonts (built in and `added`) can show.
-pub fn missing_glyphs(text: &str, added: &[(String, Vec<u8>)]) -> Vec<char> {
-    let extra: Vec<Font> = added
-        .iter()
-        .flat_map(|(_, bytes)| Font::iter(Bytes::new(bytes.clone())))
-        .collect();
-    let mut missing: Vec<char> = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .filter(|c| {
-            !BUILT_IN
+/// The characters the PDF's fonts (built in and added) can show.
+pub struct Coverage {
+    added: Vec<Font>,
+}
+
+impl Coverage {
+    /// The built-in fonts and `added`, each font file read once.
+    pub fn new(added: &[(String, Vec<u8>)]) -> Coverage {
+        Coverage {
+            added: added
                 .iter()
-                .chain(&extra)
-                .any(|font| font.info().coverage.contains(*c as u32))
-        })
-        .collect();
-    missing.sort_unstable();
-    missing.dedup();
-    missing
+                .flat_map(|(_, bytes)| Font::iter(Bytes::new(bytes.clone())))
+                .collect(),
+        }
+    }
+
+    /// Which characters of `text` no font can show, sorted, each once.
+    pub fn missing(&self, text: &str) -> Vec<char> {
+        let mut missing: Vec<char> = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .filter(|c| {
+                !BUILT_IN
+                    .iter()
+                    .chain(&self.added)
+                    .any(|font| font.info().coverage.contains(*c as u32))
+            })
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
+    }
 }
 
 fn template_name() -> String {

@@ -69,7 +69,8 @@ fn date_range(start: &str, end: &str) -> String {
     })
 }
 
-/// `Jan 2020 – Present`: the page's date range as text.
+/// `Jan 2020 – Present`: the page's date range as text (for resume.pdf).
+#[cfg(any(feature = "pdf", test))]
 pub fn date_range_text(start: &str, end: &str) -> String {
     range(start, end, |raw| {
         Date::parse(raw).map_or_else(|| raw.to_owned(), |d| d.short())

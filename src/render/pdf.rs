@@ -163,9 +163,10 @@ fn missing_glyphs(
     resume: &Value,
     fonts: &[(String, Vec<u8>)],
 ) -> Vec<Warning> {
+    let coverage = pdf::Coverage::new(fonts);
     let mut warnings = Vec::new();
     let mut visit = |path: &ValuePath, text: &str| {
-        let missing = pdf::missing_glyphs(text, fonts);
+        let missing = coverage.missing(text);
         if missing.is_empty() {
             return;
         }

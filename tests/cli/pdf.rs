@@ -6,9 +6,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::sample::{SAMPLE, leaves, sample_site};
 use crate::support::{TestSite, run};
-
-const SAMPLE: &str = include_str!("../fixtures/sample.resume.json");
 
 /// A poppler tool's output for `pdf`.
 fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
@@ -46,37 +45,6 @@ fn short(date: &str) -> String {
         Some(month) => format!("{} {}", MONTHS[month - 1], &date[..4]),
         None => date[..4].to_owned(),
     }
-}
-
-fn leaves(value: &Value, path: String, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::String(s) if !s.is_empty() => out.push((path, s.clone())),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                leaves(item, format!("{path}[{i}]"), out);
-            }
-        }
-        Value::Object(map) => {
-            for (k, v) in map {
-                let next = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                leaves(v, next, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn sample_site() -> TestSite {
-    let site = TestSite::new();
-    site.write("content/resume.yaml", SAMPLE.as_bytes());
-    site.write("gen.toml", b"base_url = \"https://richard.example.com/\"\n");
-    let built = site.build(&[]);
-    assert!(built.success(), "{}", built.stderr);
-    site
 }
 
 #[test]

@@ -4,9 +4,10 @@ use serde_json::Value;
 
 use crate::support::{TestSite, unescape, visible_text};
 
-const SAMPLE: &str = include_str!("../fixtures/sample.resume.json");
+pub(crate) const SAMPLE: &str = include_str!("../fixtures/sample.resume.json");
 
-fn sample_site() -> TestSite {
+/// The official sample, built with a base URL.
+pub(crate) fn sample_site() -> TestSite {
     let site = TestSite::new();
     site.write("content/resume.yaml", SAMPLE.as_bytes());
     site.write("gen.toml", b"base_url = \"https://richard.example.com/\"\n");
@@ -16,7 +17,7 @@ fn sample_site() -> TestSite {
 }
 
 /// Every string in the sample, with where it came from.
-fn leaves(value: &Value, path: String, out: &mut Vec<(String, String)>) {
+pub(crate) fn leaves(value: &Value, path: String, out: &mut Vec<(String, String)>) {
     match value {
         Value::String(s) if !s.is_empty() => out.push((path, s.clone())),
         Value::Array(items) => {
