@@ -501,6 +501,42 @@ pub fn site_address(text: &str) -> Result<Uri> {
     Ok(uri)
 }
 
+/// GETs a small text file over HTTPS (`gen ci github`'s one request), following up to five
+/// redirects, as GitHub's release downloads redirect to their storage; never down to HTTP.
+pub async fn fetch_text(url: &str) -> Result<String> {
+    let http = Http::new()?;
+    let mut uri: Uri = url
+        .parse()
+        .map_err(|e| anyhow!("{url:?} is not a web address: {e}"))?;
+    for _ in 0..=5 {
+        if uri.scheme_str() != Some("https") {
+            bail!("{uri} is not an https:// address");
+        }
+        let response = http.send(Method::GET, &uri, &[]).await?;
+        if response.status.is_redirection() {
+            let location = response
+                .headers
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(|| anyhow!("{uri} answered {} without a Location", response.status))?;
+            uri = if location.starts_with('/') {
+                format!("{}{location}", origin(&uri)).parse()?
+            } else {
+                location
+                    .parse()
+                    .map_err(|e| anyhow!("{uri} redirects to {location:?}: {e}"))?
+            };
+            continue;
+        }
+        if !response.status.is_success() {
+            bail!("{uri} answered {}", response.status);
+        }
+        return String::from_utf8(response.body.to_vec())
+            .map_err(|_| anyhow!("{uri} answered with something other than text"));
+    }
+    bail!("{url} redirects more than five times")
+}
+
 /// An answer, read whole.
 struct Response {
     status: StatusCode,

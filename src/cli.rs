@@ -29,6 +29,7 @@ pub enum Command {
     Deploy(DeployArgs),
     Check(CheckArgs),
     State(StateArgs),
+    Ci(CiArgs),
 }
 
 /// Render content/resume.yaml with templates/ into out/site/
@@ -209,6 +210,42 @@ pub struct StateInitArgs {
     /// The bucket's name [default: <project>-tfstate-<AWS account id>]
     #[arg(long, value_name = "NAME")]
     pub bucket: Option<String>,
+}
+
+/// Continuous deployment: the workflow that builds, plans and deploys the site from its
+/// repository
+#[derive(Debug, Args)]
+pub struct CiArgs {
+    #[command(subcommand)]
+    pub command: CiCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CiCommand {
+    Github(CiGithubArgs),
+}
+
+/// Write .github/workflows/gen.yml: on pull requests gen build --strict and a plan posted as
+/// one comment; on pushes to main gen deploy, then gen check. Signs in with the stack's OIDC
+/// roles ([ci] in gen.toml), never with stored keys
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen ci github                        reads the archive's SHA-256 from gen's release\n  gen ci github --gen-sha256 HEX       no network: the SHA-256 of gen-<version>-x86_64-unknown-linux-gnu.tar.gz\n  gen ci github --force                overwrite a workflow changed by hand\n\nNeeds [ci] github = \"owner/repo\" and [backend] type = \"s3\" in gen.toml (gen state init), and a\ngen deploy since, which creates the roles the workflow uses."
+)]
+pub struct CiGithubArgs {
+    /// The site's folder (holds gen.toml; the workflow goes in its .github/workflows/)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Overwrite the workflow even if it was changed since gen wrote it
+    #[arg(long)]
+    pub force: bool,
+    /// Show what would change, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The SHA-256 of this version's Linux x86_64 release archive, which the workflow installs
+    /// [default: read from the release's .sha256 file]
+    #[arg(long, value_name = "HEX")]
+    pub gen_sha256: Option<String>,
 }
 
 /// The most files one publish deletes unless told otherwise: a site's old assets, not a

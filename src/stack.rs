@@ -17,6 +17,9 @@ pub struct StackOutputs {
     pub distribution_id: String,
     /// Absent when the counter is off.
     pub counter_url: Option<String>,
+    /// The CI roles, with `[ci]` in gen.toml.
+    pub ci_deploy_role_arn: Option<String>,
+    pub ci_plan_role_arn: Option<String>,
 }
 
 /// Why the outputs could not be read.
@@ -142,6 +145,8 @@ pub fn parse(outputs: &Value) -> Result<StackOutputs> {
         bucket: required("bucket")?,
         distribution_id: required("distribution_id")?,
         counter_url: text("counter_url")?,
+        ci_deploy_role_arn: text("ci_deploy_role_arn")?,
+        ci_plan_role_arn: text("ci_plan_role_arn")?,
     })
 }
 

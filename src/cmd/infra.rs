@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::build;
 use crate::cli::InfraArgs;
-use crate::config::CounterMode;
+use crate::config::{Backend, CounterMode};
 use crate::counter_zip;
 use crate::infra::{self, COUNTER_ZIP, StackOptions};
 use crate::term;
@@ -36,6 +36,14 @@ pub fn write_stack(
     counter_zip: Option<&Path>,
 ) -> Result<()> {
     let config = &input.config;
+    if let (Some(ci), Backend::Local) = (&config.stack.ci, &config.stack.backend) {
+        bail!(
+            "gen.toml: [ci] github = {:?} needs the Terraform state in S3, where a workflow can \
+             read it (this folder's terraform.tfstate never reaches GitHub): run gen state init, \
+             then this again (nothing was written)",
+            ci.github
+        );
+    }
     let pages = match config.stack.counter.mode {
         CounterMode::Off => Vec::new(),
         _ => input.page_paths()?,

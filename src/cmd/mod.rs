@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod ci;
 pub mod deploy;
 pub mod import;
 pub mod infra;
@@ -36,5 +37,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(&args),
         Command::Check(args) => check::run(&args),
         Command::State(args) => state::run(&args),
+        Command::Ci(args) => ci::run(&args),
     }
 }

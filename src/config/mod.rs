@@ -44,7 +44,9 @@ pub struct Config {
     raw_headers: stack::RawHeaders,
     #[serde(default, rename = "alerts")]
     raw_alerts: stack::RawAlerts,
-    /// `[infra]`, `[domain]`, `[counter]`, `[backend]`, `[headers]` and `[alerts]`, checked.
+    #[serde(default, rename = "ci")]
+    raw_ci: stack::RawCi,
+    /// `[infra]`, `[domain]`, `[counter]`, `[backend]`, `[headers]`, `[alerts]` and `[ci]`, checked.
     #[serde(skip)]
     pub stack: StackSettings,
 }
@@ -69,6 +71,7 @@ impl Default for Config {
             raw_backend: Default::default(),
             raw_headers: Default::default(),
             raw_alerts: Default::default(),
+            raw_ci: Default::default(),
             stack: StackSettings::default(),
         }
     }
@@ -238,6 +241,7 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
         backend: &config.raw_backend,
         headers: &config.raw_headers,
         alerts: &config.raw_alerts,
+        ci: &config.raw_ci,
     })
     .map_err(|(span, message)| located(Some(span), message))?;
     if let (Some(url), Some(domain)) = (&config.base_url, &config.stack.domain) {
@@ -320,6 +324,32 @@ mod tests {
                 .contains("counter.concurrency: 0 is out of range"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn ci_names_a_github_repository() {
+        let config = parse(&toml("[ci]\ngithub = \"ada-l/resume.site_2\"\n")).unwrap();
+        let ci = config.stack.ci.unwrap();
+        assert_eq!(ci.github, "ada-l/resume.site_2");
+        assert!(!ci.use_existing_oidc_provider);
+        for bad in [
+            "ada",
+            "ada/",
+            "/resume",
+            "ada/resume/x",
+            "-ada/resume",
+            "ada--l/resume",
+            "ada/..",
+            "https://github.com/ada/resume",
+            "ada/re sume",
+        ] {
+            let err = parse(&toml(&format!("[ci]\ngithub = \"{bad}\"\n"))).unwrap_err();
+            assert_eq!(err.line, 2, "{bad}: {err}");
+            assert!(err.message.contains("owner/repo"), "{bad}: {err}");
+        }
+        let err = parse(&toml("[ci]\nuse_existing_oidc_provider = true\n")).unwrap_err();
+        assert!(err.message.contains("set ci.github"), "{err}");
+        assert!(parse(&toml("[ci]\nrepo = \"ada/resume\"\n")).is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The `[infra]`, `[domain]`, `[counter]`, `[backend]`, `[headers]` and `[alerts]` tables of `gen.toml`: where and how
+//! The `[infra]`, `[domain]`, `[counter]`, `[backend]`, `[headers]`, `[alerts]` and `[ci]` tables of `gen.toml`: where and how
 //! the site runs on AWS. Parsed with spans so every bad value is reported where it is written,
 //! and turned into [`StackSettings`], the checked values `gen infra` works from.
 
@@ -57,6 +57,14 @@ pub struct RawAlerts {
     pub monthly_budget: Option<Spanned<i64>>,
 }
 
+/// `[ci]`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCi {
+    pub github: Option<Spanned<String>>,
+    pub use_existing_oidc_provider: Option<Spanned<bool>>,
+}
+
 /// The tables of `gen.toml` that describe the stack, as written.
 #[derive(Debug, Clone, Copy)]
 pub struct RawStack<'a> {
@@ -66,6 +74,7 @@ pub struct RawStack<'a> {
     pub backend: &'a RawBackend,
     pub headers: &'a RawHeaders,
     pub alerts: &'a RawAlerts,
+    pub ci: &'a RawCi,
 }
 
 /// `[backend]`
@@ -164,6 +173,16 @@ pub struct Alerts {
     pub monthly_budget: u32,
 }
 
+/// `[ci]`: the GitHub repository whose workflows may deploy (from `main`) and plan (on pull
+/// requests), through OIDC roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ci {
+    /// `owner/repo`, as GitHub spells it (its OIDC subjects are case-sensitive).
+    pub github: String,
+    /// The account already has GitHub's OIDC provider (one per account): use it, not a new one.
+    pub use_existing_oidc_provider: bool,
+}
+
 /// The checked stack settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StackSettings {
@@ -177,6 +196,7 @@ pub struct StackSettings {
     pub backend: Backend,
     pub headers: HeaderSettings,
     pub alerts: Option<Alerts>,
+    pub ci: Option<Ci>,
 }
 
 pub const DEFAULT_PROJECT: &str = "resume";
@@ -202,6 +222,7 @@ impl Default for StackSettings {
             backend: Backend::Local,
             headers: HeaderSettings::default(),
             alerts: None,
+            ci: None,
         }
     }
 }
@@ -220,6 +241,7 @@ pub fn check(raw: RawStack<'_>) -> Result<StackSettings, Problem> {
     settings.headers = check_headers(raw.headers)?;
     settings.alerts = check_alerts(raw.alerts)?;
     settings.backend = check_backend(raw.backend, &settings)?;
+    settings.ci = check_ci(raw.ci)?;
     Ok(settings)
 }
 
@@ -387,4 +409,56 @@ fn check_alerts(alerts: &RawAlerts) -> Result<Option<Alerts>, Problem> {
         email: address.to_owned(),
         monthly_budget: budget,
     }))
+}
+
+/// `[ci]`: a GitHub repository. (It also needs shared state, which `gen infra` and `gen ci`
+/// check: `gen state init` sets it up and must read this file first.)
+fn check_ci(ci: &RawCi) -> Result<Option<Ci>, Problem> {
+    let Some(repo) = &ci.github else {
+        return match &ci.use_existing_oidc_provider {
+            Some(flag) => Err(at(
+                flag,
+                "ci.use_existing_oidc_provider: set ci.github = \"owner/repo\" too, the repository that deploys"
+                    .to_owned(),
+            )),
+            None => Ok(None),
+        };
+    };
+    let name = repo.get_ref();
+    if !is_github_repo(name) {
+        return Err(at(
+            repo,
+            format!(
+                "ci.github: {name:?} is not a GitHub repository; write it as \"owner/repo\", \
+                 spelled as in its address (https://github.com/owner/repo)"
+            ),
+        ));
+    }
+    Ok(Some(Ci {
+        github: name.clone(),
+        use_existing_oidc_provider: ci
+            .use_existing_oidc_provider
+            .as_ref()
+            .is_some_and(|v| *v.get_ref()),
+    }))
+}
+
+/// `owner/repo`: an owner of 1 to 39 letters, digits or single dashes (not at either end), and a
+/// repository of 1 to 100 letters, digits, `.`, `-` or `_` (not `.` or `..`).
+fn is_github_repo(name: &str) -> bool {
+    let Some((owner, repo)) = name.split_once('/') else {
+        return false;
+    };
+    let owner_ok = (1..=39).contains(&owner.len())
+        && owner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !owner.starts_with('-')
+        && !owner.ends_with('-')
+        && !owner.contains("--");
+    let repo_ok = (1..=100).contains(&repo.len())
+        && repo
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && repo != "."
+        && repo != "..";
+    owner_ok && repo_ok
 }

@@ -3,6 +3,7 @@
 //! I/O; [`disk`] writes them.
 
 mod alerts;
+pub mod ci;
 pub mod disk;
 mod dns;
 mod hosting;
@@ -32,13 +33,14 @@ pub fn default_dir(root: &std::path::Path) -> std::path::PathBuf {
 
 /// Every file name `gen infra` may write into the infra folder. It writes and removes only
 /// these; anything else there (state, `.terraform/`, the lock file) is never touched.
-pub const OWN_FILES: [&str; 8] = [
+pub const OWN_FILES: [&str; 9] = [
     "backend.tf.json",
     "providers.tf.json",
     "site.tf.json",
     "counter.tf.json",
     "dns.tf.json",
     "alerts.tf.json",
+    "ci.tf.json",
     "outputs.tf.json",
     COUNTER_ZIP,
 ];
@@ -71,8 +73,8 @@ impl Names {
 }
 
 /// The stack's Terraform files, in a fixed order. `counter.tf.json` is absent when the
-/// counter is off, `dns.tf.json` when there is no custom domain and `alerts.tf.json` when
-/// gen.toml has no `[alerts]`.
+/// counter is off, `dns.tf.json` when there is no custom domain, `alerts.tf.json` when
+/// gen.toml has no `[alerts]` and `ci.tf.json` when it has no `[ci]`.
 pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFile> {
     let names = Names {
         project: settings.project.clone(),
@@ -129,12 +131,26 @@ pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFi
         doc
     });
 
-    let outputs = outputs(settings, &site, counter.as_ref().map(|(_, url)| url));
+    let ci = settings.ci.as_ref().map(|ci| {
+        let mut doc = Document::new(
+            "CI/CD: GitHub Actions signs in through OIDC; a deploy role for main, a read-only plan role for pull requests.",
+        );
+        let roles = ci::roles(&mut doc, settings, &names, ci);
+        (doc, roles)
+    });
+
+    let outputs = outputs(
+        settings,
+        &site,
+        counter.as_ref().map(|(_, url)| url),
+        ci.as_ref().map(|(_, roles)| roles),
+    );
 
     let optional = [
         ("counter.tf.json", counter.map(|(doc, _)| doc)),
         ("dns.tf.json", dns),
         ("alerts.tf.json", alerts),
+        ("ci.tf.json", ci.map(|(doc, _)| doc)),
     ];
     [
         ("backend.tf.json", Some(backend)),
@@ -154,7 +170,12 @@ pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFi
 }
 
 /// `outputs.tf.json`: what gen reads back after `terraform apply`.
-fn outputs(settings: &StackSettings, site: &SiteRefs, counter_url: Option<&Value>) -> Document {
+fn outputs(
+    settings: &StackSettings,
+    site: &SiteRefs,
+    counter_url: Option<&Value>,
+    ci: Option<&ci::CiRoles>,
+) -> Document {
     let mut outputs = Document::new(
         "What gen build, gen publish and gen deploy read back after terraform apply.",
     );
@@ -181,6 +202,18 @@ fn outputs(settings: &StackSettings, site: &SiteRefs, counter_url: Option<&Value
             "counter_url",
             "The visitor counter's endpoint, called by the page",
             url.clone(),
+        );
+    }
+    if let Some(roles) = ci {
+        outputs.output(
+            "ci_deploy_role_arn",
+            "The role GitHub Actions assumes on main to deploy",
+            roles.deploy.get("arn"),
+        );
+        outputs.output(
+            "ci_plan_role_arn",
+            "The read-only role GitHub Actions assumes on pull requests to plan",
+            roles.plan.get("arn"),
         );
     }
     outputs

@@ -12,7 +12,7 @@ use testkit::terraform::{init, moto_override, terraform, terraform_ok};
 use crate::support::{TestSite, run};
 
 /// The stack variants and the gen.toml lines that select them.
-const VARIANTS: [(&str, &str); 5] = [
+const VARIANTS: [(&str, &str); 6] = [
     ("default", ""),
     (
         "custom_domain",
@@ -27,6 +27,10 @@ const VARIANTS: [(&str, &str); 5] = [
         "[infra]\nregion = \"eu-central-1\"\n[backend]\ntype = \"s3\"\nbucket = \"ada-terraform-state\"\n",
     ),
     ("counter_off", "[counter]\nmode = \"off\"\n"),
+    (
+        "ci",
+        "[backend]\ntype = \"s3\"\nbucket = \"ada-terraform-state\"\n[ci]\ngithub = \"ada/resume\"\nuse_existing_oidc_provider = true\n[alerts]\nemail = \"ada@example.com\"\n",
+    ),
 ];
 
 pub(crate) fn fixture_zip() -> String {
@@ -96,6 +100,9 @@ fn every_variant_has_its_files_and_the_same_bytes_twice() {
         }
         if name == "function_url" {
             expected.push("alerts.tf.json");
+        }
+        if name == "ci" {
+            expected.extend(["alerts.tf.json", "ci.tf.json"]);
         }
         expected.sort_unstable();
         assert_eq!(first.keys().collect::<Vec<_>>(), expected, "{name}");

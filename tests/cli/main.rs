@@ -14,6 +14,7 @@ macro_rules! assert_contains {
 mod bad_input;
 mod build;
 mod check;
+mod ci;
 mod deploy;
 mod infra;
 mod init;

@@ -20,6 +20,16 @@ impl Moto {
     /// Starts a fresh server and waits until it answers. Panics with what to do when moto is
     /// not installed: the tests that need it cannot mean anything without it.
     pub fn start() -> Self {
+        Self::start_with(None)
+    }
+
+    /// Starts a fresh server that appends every request it answers to `log`, one JSON object
+    /// per line (`moto_serial.py` lists the fields).
+    pub fn start_recording(log: &std::path::Path) -> Self {
+        Self::start_with(Some(log))
+    }
+
+    fn start_with(record: Option<&std::path::Path>) -> Self {
         let program = Self::program();
         let mut last_error = String::new();
         // Another process may take the free port between the check and moto's bind: retry.
@@ -31,6 +41,7 @@ impl Moto {
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 // ACM certificates are issued at once instead of after 60 s.
                 .env("MOTO_ACM_VALIDATION_WAIT", "0")
+                .envs(record.map(|log| ("MOTO_RECORD", log)))
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
