@@ -585,7 +585,14 @@ fn linters(file: &Path) -> [(bool, String); 2] {
         (output.status.success(), text)
     };
     [
-        lint("actionlint", &["-no-color"]),
+        lint(
+            "actionlint",
+            &[
+                "-no-color",
+                "-shellcheck",
+                venv_tool(".venv", "shellcheck").to_str().unwrap(),
+            ],
+        ),
         lint(
             "check-jsonschema",
             &["--builtin-schema", "vendor.github-workflows"],
@@ -698,6 +705,15 @@ fn the_workflow_is_pinned_least_privileged_and_clean() {
         !ok && output.contains(r#"property "plna" is not defined"#),
         "{output}"
     );
+    // A quote inside a parameter expansion, which bash cannot parse (shellcheck, through
+    // actionlint).
+    let quote = write("quote.yml", "see the job log}", "see the job's log}");
+    let [(ok, output), _] = linters(&quote);
+    assert!(
+        !ok && output.contains("shellcheck reported issue"),
+        "{output}"
+    );
+    std::fs::remove_file(&quote).unwrap();
     let key = write(
         "key.yml",
         "    runs-on: ubuntu-24.04\n",
@@ -795,7 +811,11 @@ fn gen_ci_github_refuses_what_a_workflow_cannot_use_and_writes_nothing() {
     );
 
     let site = ci_site();
-    refuse(&site, &["--gen-sha256", SHA], &["run gen deploy first"]);
+    refuse(
+        &site,
+        &["--gen-sha256", SHA],
+        &["no deployed stack yet: run gen deploy"],
+    );
     let state = serde_json::json!({ "version": 4, "outputs": {
         "site_url": { "value": "https://d1.cloudfront.net/" },
         "bucket": { "value": "b" },
@@ -831,4 +851,136 @@ fn gen_ci_github_refuses_what_a_workflow_cannot_use_and_writes_nothing() {
     assert_eq!(run.code, Some(1));
     assert_contains!(run.stderr, "gen.toml:");
     assert_contains!(run.stderr, "ci.github");
+}
+
+/// The `run:` script of the step of `job` named `name`.
+#[cfg(unix)]
+fn step_script(workflow: &Value, job: &str, name: &str) -> String {
+    workflow["jobs"][job]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|step| step["name"] == name)
+        .and_then(|step| step["run"].as_str())
+        .unwrap_or_else(|| panic!("no step {name:?} in job {job}"))
+        .to_owned()
+}
+
+/// Runs a step's script as GitHub runs it (`bash --noprofile --norc -eo pipefail`), with
+/// stand-ins for gen and gh first on PATH; (exit code, what gh was asked).
+#[cfg(unix)]
+fn run_step(script: &str, temp: &Path, env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let bin = temp.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let stand_ins = [
+        (
+            "gen",
+            "#!/bin/sh\necho 'Terraform will perform the following actions:'\n\
+             echo \"${FAKE_PLAN:-Plan: 1 to add, 0 to change, 0 to destroy.}\"\nexit \"${FAKE_EXIT:-0}\"\n",
+        ),
+        (
+            "gh",
+            "#!/bin/sh\necho \"$*\" >> \"$RUNNER_TEMP/gh.log\"\n\
+             case \"$*\" in *--paginate*) [ -n \"$FAKE_COMMENT\" ] && echo \"$FAKE_COMMENT\" ;; esac\nexit 0\n",
+        ),
+    ];
+    for (name, text) in stand_ins {
+        let path = bin.join(name);
+        std::fs::write(&path, text).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let script_file = temp.join("step.sh");
+    std::fs::write(&script_file, script).unwrap();
+    let status = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail"])
+        .arg(&script_file)
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .env("RUNNER_TEMP", temp)
+        .env("GITHUB_STEP_SUMMARY", temp.join("summary.md"))
+        .env("GITHUB_REPOSITORY", REPO)
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    let asked = std::fs::read_to_string(temp.join("gh.log")).unwrap_or_default();
+    (status.code(), asked)
+}
+
+#[cfg(unix)]
+#[test]
+fn the_pull_request_gets_one_plan_comment_updated_in_place() {
+    let site = ci_site();
+    deployed(&site, "us-east-1");
+    assert!(ci_github(&site, &["--gen-sha256", SHA]).success());
+    let text = std::fs::read_to_string(site.path(".github/workflows/gen.yml")).unwrap();
+    let workflow: Value = serde_saphyr::from_str(&text).unwrap();
+    let plan = step_script(&workflow, "plan", "gen deploy --plan-only");
+    let post = step_script(&workflow, "plan", "Post the plan on the pull request");
+    let sha = [("HEAD_SHA", "0123456789abcdef0123")];
+
+    // A plan: the comment leads with its verdict and holds Terraform's whole output, and the
+    // job summary has the same.
+    let temp = tempfile::tempdir().unwrap();
+    let (code, _) = run_step(&plan, temp.path(), &sha);
+    assert_eq!(code, Some(0));
+    let comment = std::fs::read_to_string(temp.path().join("comment.md")).unwrap();
+    let mut lines = comment.lines();
+    assert_eq!(lines.next(), Some("<!-- gen plan -->"));
+    assert_eq!(
+        lines.next(),
+        Some(
+            "**gen deploy --plan-only** at 0123456789ab: Plan: 1 to add, 0 to change, 0 to destroy."
+        )
+    );
+    assert_contains!(
+        comment,
+        "```text\nTerraform will perform the following actions:\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(temp.path().join("summary.md")).unwrap(),
+        comment
+    );
+
+    // No comment yet: one is made. One already there: that one is edited, no new one.
+    let (code, asked) = run_step(&post, temp.path(), &[("PR", "7")]);
+    assert_eq!(code, Some(0));
+    let calls: Vec<&str> = asked.lines().collect();
+    assert_eq!(calls.len(), 2, "{asked}");
+    assert!(
+        calls[0].starts_with("api repos/ada/resume/issues/7/comments --paginate"),
+        "{asked}"
+    );
+    let body = format!("-F body=@{}/comment.md", temp.path().display());
+    assert_eq!(
+        calls[1],
+        format!("api --method POST repos/ada/resume/issues/7/comments {body}")
+    );
+    std::fs::remove_file(temp.path().join("gh.log")).unwrap();
+    let (code, asked) = run_step(&post, temp.path(), &[("PR", "7"), ("FAKE_COMMENT", "4242")]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        asked.lines().nth(1),
+        Some(format!("api --method PATCH repos/ada/resume/issues/comments/4242 {body}").as_str()),
+        "{asked}"
+    );
+
+    // A failed plan fails the step, and the comment says so.
+    let failed = tempfile::tempdir().unwrap();
+    let (code, _) = run_step(
+        &plan,
+        failed.path(),
+        &[
+            sha[0],
+            ("FAKE_EXIT", "1"),
+            ("FAKE_PLAN", "Error: AccessDenied: not authorized"),
+        ],
+    );
+    assert_eq!(code, Some(1));
+    let comment = std::fs::read_to_string(failed.path().join("comment.md")).unwrap();
+    assert_contains!(
+        comment,
+        "at 0123456789ab: The plan failed (exit 1): Error: AccessDenied: not authorized"
+    );
 }

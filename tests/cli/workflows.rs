@@ -33,7 +33,12 @@ fn lint(tool: &str, args: &[&str], file: &Path) -> (bool, String) {
 }
 
 fn actionlint(file: &Path) -> (bool, String) {
-    lint("actionlint", &["-no-color"], file)
+    let shellcheck = workspace_root().join(".venv/bin/shellcheck");
+    lint(
+        "actionlint",
+        &["-no-color", "-shellcheck", shellcheck.to_str().unwrap()],
+        file,
+    )
 }
 
 fn schema(file: &Path) -> (bool, String) {

@@ -133,10 +133,12 @@ fn roles(root: &Path, config: &Config) -> Result<(String, String)> {
              the workflow's roles), then gen ci github again (nothing was written)"
         );
     };
-    let outputs = stack::discover_in(root).map_err(|e| {
-        anyhow!(
-            "reading the deployed stack's roles: {e}; run gen deploy first (nothing was written)"
-        )
+    let outputs = stack::discover_in(root).map_err(|e| match e {
+        stack::OutputsError::NoState => anyhow!(
+            "no deployed stack yet: run gen deploy (it creates the workflow's roles from [ci]), \
+             then gen ci github again (nothing was written)"
+        ),
+        other => anyhow!("reading the deployed stack's roles: {other} (nothing was written)"),
     })?;
     match (outputs.ci_deploy_role_arn, outputs.ci_plan_role_arn) {
         (Some(deploy), Some(plan)) => Ok((deploy, plan)),
