@@ -54,6 +54,7 @@ impl Input {
         let built = self.render(&RenderOptions {
             counter_url,
             live_reload: false,
+            counter_live: false,
             cache: None,
         })?;
         if (strict || self.config.strict) && !built.warnings.is_empty() {
@@ -82,6 +83,7 @@ impl Input {
             .render(&RenderOptions {
                 counter_url: None,
                 live_reload: false,
+                counter_live: false,
                 cache: None,
             })
             .context("rendering the site to learn its pages (the counter counts only those)")?;
@@ -156,13 +158,15 @@ pub fn counter_url(
     })
 }
 
-/// The counter API must be https, or plain http on this machine for local testing.
+/// The counter API must be https (or wss, the live counter), or plain http (ws) on this
+/// machine for local testing.
 pub fn check_counter_url(url: &str) -> Result<String> {
-    let allowed = links::web_url(url)
-        .is_some_and(|parsed| parsed.scheme() == "https" || links::is_loopback(&parsed));
+    let allowed = links::counter_url(url).is_some_and(|parsed| {
+        matches!(parsed.scheme(), "https" | "wss") || links::is_loopback(&parsed)
+    });
     if !allowed {
         bail!(
-            "counter URL {url:?} must be an https:// address (or http://127.0.0.1:PORT for local testing)"
+            "counter URL {url:?} must be an https:// or wss:// address (or http://127.0.0.1:PORT for local testing)"
         );
     }
     Ok(url.to_owned())
@@ -181,6 +185,10 @@ mod tests {
         assert!(check_counter_url("http://example.com/visits").is_err());
         assert!(check_counter_url("http://127.0.0.1.evil.example/visits").is_err());
         assert!(check_counter_url("javascript:alert(1)").is_err());
+        assert!(check_counter_url("wss://abc.execute-api.eu-west-1.amazonaws.com/live").is_ok());
+        assert!(check_counter_url("ws://127.0.0.1:9000/visits").is_ok());
+        assert!(check_counter_url("ws://example.com/visits").is_err());
+        assert!(check_counter_url("wss:abc.example/live").is_err());
         assert!(check_counter_url("http://localhost:9000/visits").is_ok());
         assert!(check_counter_url("http://[::1]:9000/visits").is_ok());
         assert!(check_counter_url("http://localhost.evil.example/visits").is_err());

@@ -17,6 +17,23 @@ pub fn web_url(text: &str) -> Option<Url> {
     (web && written_in_full).then_some(url)
 }
 
+/// `text` as an absolute address the page's visitor counter can call: a [`web_url`], or a
+/// `ws://` or `wss://` one (the live counter) written in full with a host.
+pub fn counter_url(text: &str) -> Option<Url> {
+    if let Some(url) = web_url(text) {
+        return Some(url);
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let url = Url::parse(text).ok()?;
+    let written_in_full = text
+        .get(url.scheme().len()..)
+        .is_some_and(|rest| rest.starts_with("://"));
+    let socket = matches!(url.scheme(), "ws" | "wss") && url.host().is_some();
+    (socket && written_in_full).then_some(url)
+}
+
 /// Whether `text` is a [`web_url`].
 pub fn is_web_url(text: &str) -> bool {
     web_url(text).is_some()

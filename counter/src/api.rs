@@ -100,7 +100,7 @@ pub struct Rejection {
     pub message: String,
 }
 
-fn reject(status: u16, message: impl Into<String>) -> Rejection {
+pub(crate) fn reject(status: u16, message: impl Into<String>) -> Rejection {
     Rejection {
         status,
         message: message.into(),
@@ -171,7 +171,7 @@ pub fn parse(request: &Request<'_>) -> Result<Visit, Rejection> {
             ),
         ));
     }
-    let from_query = query_path(request.query.unwrap_or(""))?;
+    let from_query = query_param(request.query.unwrap_or(""), "path")?;
     let from_body = match count_it {
         true => body_path(request.body)?,
         false => None,
@@ -190,16 +190,19 @@ pub fn parse(request: &Request<'_>) -> Result<Visit, Rejection> {
     Ok(Visit { path, count_it })
 }
 
-/// The `path` parameter of a query string, percent-decoded.
-fn query_path(query: &str) -> Result<Option<String>, Rejection> {
+/// The parameter `name` of a query string, percent-decoded.
+pub(crate) fn query_param(query: &str, name: &str) -> Result<Option<String>, Rejection> {
     let mut found = None;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if decode(key)? != "path" {
+        if decode(key)? != name {
             continue;
         }
         if found.is_some() {
-            return Err(reject(400, "path is given more than once in the query"));
+            return Err(reject(
+                400,
+                format!("{name} is given more than once in the query"),
+            ));
         }
         found = Some(decode(value)?);
     }
@@ -273,7 +276,7 @@ fn body_path(body: &[u8]) -> Result<Option<String>, Rejection> {
     Ok(path)
 }
 
-fn check_path(path: &str) -> Result<(), Rejection> {
+pub(crate) fn check_path(path: &str) -> Result<(), Rejection> {
     if !path.starts_with('/') {
         return Err(reject(400, "path must start with /"));
     }

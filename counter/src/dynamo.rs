@@ -228,7 +228,7 @@ fn bad_item(path: &str) -> StoreError {
 }
 
 /// Sorts an SDK error into what the client should be told.
-fn classify<E, R>(error: SdkError<E, R>) -> StoreError
+pub(crate) fn classify<E, R>(error: SdkError<E, R>) -> StoreError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,

@@ -3,12 +3,17 @@
 //! [`Store`]: DynamoDB in the Lambda, a file or memory in `gen serve` and the tests.
 
 pub mod api;
+#[cfg(all(feature = "dynamodb", feature = "lambda"))]
+pub mod connections;
 #[cfg(feature = "dynamodb")]
 pub mod dynamo;
 mod file_store;
 #[cfg(feature = "lambda")]
 pub mod lambda;
+pub mod live;
 mod memory;
+#[cfg(feature = "lambda")]
+pub mod socket;
 mod store;
 pub mod table;
 

@@ -96,6 +96,9 @@ pub enum CounterMode {
     Http,
     /// A Lambda Function URL, without API Gateway.
     FunctionUrl,
+    /// An API Gateway WebSocket API: every open page sees each new visit live, pushed from
+    /// the counts table's stream.
+    Websocket,
     /// No counter at all.
     Off,
 }
@@ -296,6 +299,15 @@ fn check_counter(counter: &RawCounter) -> Result<CounterSettings, Problem> {
     settings.mode = counter.mode;
     if let Some(shards) = &counter.shards {
         settings.shards = in_range(shards, 1, 100, "counter.shards")?;
+        if settings.mode == CounterMode::Websocket && settings.shards > 1 {
+            return Err(at(
+                shards,
+                "counter.shards: the live counter (mode = \"websocket\") pushes each page's \
+                 count from its one item, so it takes no shards; remove shards (one item takes \
+                 about 1,000 visits a second)"
+                    .to_owned(),
+            ));
+        }
     }
     if let Some(rate) = &counter.rate_limit {
         settings.rate_limit = in_range(rate, 1, 10_000, "counter.rate_limit")?;

@@ -345,15 +345,65 @@ fn grants(settings: &StackSettings, names: &Names, account: &Ref, provider: &Ref
             Grant::new("FindLogGroups", &["logs:DescribeLogGroups"], &[])
                 .on([format!("arn:aws:logs:{region}:{id}:log-group:*")]),
         );
-        let mut pass = Grant::new("PassCounterRole", &[], &["iam:PassRole"])
-            .on([format!("arn:aws:iam::{id}:role/{function_name}")]);
+        let mut passed = vec![format!("arn:aws:iam::{id}:role/{function_name}")];
+        if settings.counter.mode == CounterMode::Websocket {
+            passed.push(format!(
+                "arn:aws:iam::{id}:role/{}",
+                names.of("counter-broadcast")
+            ));
+        }
+        let mut pass = Grant::new("PassCounterRole", &[], &["iam:PassRole"]).on(passed);
         pass.conditions = json!([{
             "test": "StringEquals",
             "variable": "iam:PassedToService",
             "values": ["lambda.amazonaws.com"]
         }]);
         grants.push(pass);
-        if settings.counter.mode == CounterMode::Http {
+        if settings.counter.mode == CounterMode::Websocket {
+            grants.push(
+                Grant::new(
+                    "BroadcastFailures",
+                    &["sqs:GetQueueAttributes", "sqs:ListQueueTags"],
+                    &[
+                        "sqs:CreateQueue",
+                        "sqs:SetQueueAttributes",
+                        "sqs:TagQueue",
+                        "sqs:UntagQueue",
+                    ],
+                )
+                .on([format!("arn:aws:sqs:{region}:{id}:{project}-*")]),
+            );
+            grants.push(
+                Grant::new(
+                    "ReadStreamMappings",
+                    &[
+                        "lambda:GetEventSourceMapping",
+                        "lambda:ListEventSourceMappings",
+                    ],
+                    &[],
+                )
+                .on(["*".to_owned()]),
+            );
+            let mut mapping = Grant::new(
+                "BroadcastStreamMapping",
+                &[],
+                &[
+                    "lambda:CreateEventSourceMapping",
+                    "lambda:UpdateEventSourceMapping",
+                ],
+            )
+            .on(["*".to_owned()]);
+            mapping.conditions = json!([{
+                "test": "StringEquals",
+                "variable": "lambda:FunctionArn",
+                "values": [format!("arn:aws:lambda:{region}:{id}:function:{}", names.of("counter-broadcast"))]
+            }]);
+            grants.push(mapping);
+        }
+        if matches!(
+            settings.counter.mode,
+            CounterMode::Http | CounterMode::Websocket
+        ) {
             grants.push(
                 Grant::new(
                     "CounterApi",

@@ -291,6 +291,10 @@ fn content_security_policy(settings: &StackSettings) -> String {
             "https://*.execute-api.{}.amazonaws.com",
             settings.region
         )),
+        CounterMode::Websocket => Some(format!(
+            "wss://*.execute-api.{}.amazonaws.com",
+            settings.region
+        )),
         // Served by the site's own distribution at /visits.
         CounterMode::FunctionUrl => Some("'self'".to_owned()),
         CounterMode::Off => None,

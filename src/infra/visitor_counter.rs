@@ -17,9 +17,13 @@ pub const LOG_RETENTION_DAYS: u32 = 365;
 
 /// The function, for the distribution (function-url mode) and the endpoint.
 pub struct CounterFunction {
-    function: Ref,
+    pub(super) function: Ref,
     /// The function URL, in function-url mode: the distribution's second origin.
     pub url: Option<Ref>,
+    /// The counts table, whose stream the live counter's broadcast reads.
+    pub(super) table: Ref,
+    /// The live counter's connections table, in websocket mode.
+    pub(super) connections: Option<Ref>,
 }
 
 /// Adds the table, the function and its role, and in function-url mode the function's URL.
@@ -31,11 +35,9 @@ pub fn function(
     pages: &[String],
 ) -> CounterFunction {
     let counter = &settings.counter;
+    let live = counter.mode == CounterMode::Websocket;
     let function_name = names.of("counter");
-    let table = doc.resource(
-        "aws_dynamodb_table",
-        "visits",
-        json!({
+    let mut visits = json!({
             "billing_mode": "PAY_PER_REQUEST",
             "name": lit(&names.of("visits")),
             "hash_key": counter::table::KEY_ATTRIBUTE,
@@ -47,20 +49,16 @@ pub fn function(
             }],
             "point_in_time_recovery": [{ "enabled": true }],
             "server_side_encryption": [{ "enabled": true }]
-        }),
-    );
+    });
+    if live {
+        // Each new count, for the broadcast function (only the new item: it holds the count).
+        visits["stream_enabled"] = json!(true);
+        visits["stream_view_type"] = json!("NEW_IMAGE");
+    }
+    let table = doc.resource("aws_dynamodb_table", "visits", visits);
+    let connections = live.then(|| super::live_counter::connections_table(doc, settings, names));
     let logs = log_group(doc, "counter", &format!("/aws/lambda/{function_name}"));
-    let assume = doc.data(
-        "aws_iam_policy_document",
-        "counter_assume",
-        json!({
-            "statement": [{
-                "effect": "Allow",
-                "actions": ["sts:AssumeRole"],
-                "principals": [{ "type": "Service", "identifiers": ["lambda.amazonaws.com"] }]
-            }]
-        }),
-    );
+    let assume = lambda_trust(doc, "counter_assume");
     let role = doc.resource(
         "aws_iam_role",
         "counter",
@@ -69,25 +67,30 @@ pub fn function(
             "assume_role_policy": assume.get("json")
         }),
     );
+    let mut statements = vec![
+        json!({
+            "sid": "CountVisits",
+            "effect": "Allow",
+            "actions": ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem"],
+            "resources": [table.get("arn")]
+        }),
+        own_logs(&logs),
+    ];
+    if let Some(connections) = &connections {
+        statements.insert(
+            1,
+            json!({
+                "sid": "TrackConnections",
+                "effect": "Allow",
+                "actions": ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+                "resources": [connections.get("arn")]
+            }),
+        );
+    }
     let permissions = doc.data(
         "aws_iam_policy_document",
         "counter",
-        json!({
-            "statement": [
-                {
-                    "sid": "CountVisits",
-                    "effect": "Allow",
-                    "actions": ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem"],
-                    "resources": [table.get("arn")]
-                },
-                {
-                    "sid": "WriteOwnLogs",
-                    "effect": "Allow",
-                    "actions": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                    "resources": [format!("${{{}}}:*", logs.attr("arn"))]
-                }
-            ]
-        }),
+        json!({ "statement": statements }),
     );
     doc.resource(
         "aws_iam_role_policy",
@@ -98,7 +101,7 @@ pub fn function(
             "policy": permissions.get("json")
         }),
     );
-    let zip = format!("${{path.module}}/{COUNTER_ZIP}");
+    let zip = zip_path();
     let mut body = json!({
         "function_name": lit(&function_name),
         "description": "Visitor counter of the resume site (gen)",
@@ -107,7 +110,7 @@ pub fn function(
         "handler": "bootstrap",
         "architectures": ["x86_64"],
         "filename": zip,
-        "source_code_hash": format!("${{filebase64sha256(\"{zip}\")}}"),
+        "source_code_hash": zip_hash(),
         "memory_size": 128,
         "timeout": 5,
         "environment": [{
@@ -120,6 +123,11 @@ pub fn function(
         "logging_config": [{ "log_format": "Text", "log_group": logs.get("name") }],
         "depends_on": ["aws_iam_role_policy.counter", "aws_cloudwatch_log_group.counter"]
     });
+    if let Some(connections) = &connections {
+        let variables = &mut body["environment"][0]["variables"];
+        variables[counter::table::HANDLER_ENV] = json!("websocket");
+        variables[counter::table::CONNECTIONS_ENV] = connections.get("name");
+    }
     if let Some(concurrency) = counter.concurrency {
         body["reserved_concurrent_executions"] = json!(concurrency);
     }
@@ -135,7 +143,47 @@ pub fn function(
             }),
         )
     });
-    CounterFunction { function, url }
+    CounterFunction {
+        function,
+        url,
+        table,
+        connections,
+    }
+}
+
+/// The zip every function of the counter runs, beside the stack's files.
+pub(super) fn zip_path() -> String {
+    format!("${{path.module}}/{COUNTER_ZIP}")
+}
+
+/// The zip's hash: a new zip updates the functions.
+pub(super) fn zip_hash() -> String {
+    format!("${{filebase64sha256(\"{}\")}}", zip_path())
+}
+
+/// A function may write its own log group's streams, and nothing else in CloudWatch Logs.
+pub(super) fn own_logs(logs: &Ref) -> Value {
+    json!({
+        "sid": "WriteOwnLogs",
+        "effect": "Allow",
+        "actions": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "resources": [format!("${{{}}}:*", logs.attr("arn"))]
+    })
+}
+
+/// Lambda may assume a role with this trust policy.
+pub(super) fn lambda_trust(doc: &mut Document, name: &str) -> Ref {
+    doc.data(
+        "aws_iam_policy_document",
+        name,
+        json!({
+            "statement": [{
+                "effect": "Allow",
+                "actions": ["sts:AssumeRole"],
+                "principals": [{ "type": "Service", "identifiers": ["lambda.amazonaws.com"] }]
+            }]
+        }),
+    )
 }
 
 /// Adds the counter's public endpoint and returns the URL the page calls, as a Terraform
@@ -183,6 +231,9 @@ pub fn endpoint(
         return json!(format!("{origin}{}", crate_route()));
     }
 
+    if counter.connections.is_some() {
+        return super::live_counter::endpoint(doc, settings, names, counter);
+    }
     let counter_settings = &settings.counter;
     let function_name = names.of("counter");
     let mut api = json!({
@@ -256,7 +307,7 @@ pub fn endpoint(
 }
 
 /// A log group kept [`LOG_RETENTION_DAYS`].
-fn log_group(doc: &mut Document, name: &str, path: &str) -> Ref {
+pub(super) fn log_group(doc: &mut Document, name: &str, path: &str) -> Ref {
     doc.resource(
         "aws_cloudwatch_log_group",
         name,

@@ -34,6 +34,9 @@ pub struct RenderOptions {
     /// The visitor counter API; the page gets the counter script only when this is set.
     /// An absolute URL, or a path (`/visits`) for a counter served by the page's own origin.
     pub counter_url: Option<String>,
+    /// The counter at a path (`gen serve`'s `/visits`) speaks WebSocket (`[counter] mode =
+    /// "websocket"`); a `ws://` or `wss://` URL always does.
+    pub counter_live: bool,
     /// `gen serve`: the page's policy also lets it load the preview's live-reload script from
     /// its own origin (the script itself is added by the server, never written to disk), and
     /// drafts are shown.
@@ -91,6 +94,8 @@ struct Stylesheet {
 struct CounterContext {
     url: String,
     script: String,
+    /// The page keeps a WebSocket open and shows each new count (`data-live`).
+    live: bool,
 }
 
 /// Renders `sources`, whose settings are `config` (from [`Sources::config`]), into a site.
@@ -300,9 +305,11 @@ fn counter(
     })?;
     let path = fingerprinted("counter.js", script);
     site.add(path.clone(), script.clone(), CachePolicy::Immutable);
+    let socket = crate::links::counter_url(url).is_some_and(|u| matches!(u.scheme(), "ws" | "wss"));
     Ok(Some(CounterContext {
         url: url.clone(),
         script: path,
+        live: options.counter_live || socket,
     }))
 }
 
@@ -342,7 +349,7 @@ fn content_security_policy(
 /// `https://api.example.com/visits` → `https://api.example.com`; none for a path on the
 /// page's own origin (`/visits`).
 fn origin(url: &str) -> Option<String> {
-    crate::links::web_url(url).map(|url| url.origin().ascii_serialization())
+    crate::links::counter_url(url).map(|url| url.origin().ascii_serialization())
 }
 
 #[cfg(test)]
@@ -370,5 +377,9 @@ mod tests {
             Some("http://127.0.0.1:8080".to_owned())
         );
         assert_eq!(origin("/visits"), None);
+        assert_eq!(
+            origin("wss://abc.execute-api.us-east-1.amazonaws.com/live"),
+            Some("wss://abc.execute-api.us-east-1.amazonaws.com".to_owned())
+        );
     }
 }

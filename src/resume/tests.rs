@@ -266,6 +266,7 @@ fn random_values_anywhere_are_read_and_rendered() {
                 &crate::render::RenderOptions {
                     counter_url: None,
                     live_reload: false,
+                    counter_live: false,
                     cache: None,
                 },
             )

@@ -16,9 +16,9 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
-use super::{Snapshot, guard};
+use super::{Snapshot, guard, socket};
 use crate::site::Site;
 
 type Body = BoxBody<Bytes, Infallible>;
@@ -48,8 +48,10 @@ pub struct ServerSettings {
 /// Answers the browser from the latest snapshot.
 pub struct Server {
     state: watch::Receiver<Arc<Snapshot>>,
-    counter: counter::FileStore,
+    counter: Arc<counter::FileStore>,
     settings: ServerSettings,
+    /// Each new count, for the open live-counter sockets: `(path, count)`.
+    counts: broadcast::Sender<(Arc<str>, u64)>,
 }
 
 impl Server {
@@ -60,8 +62,9 @@ impl Server {
     ) -> Server {
         Server {
             state,
-            counter,
+            counter: Arc::new(counter),
             settings,
+            counts: broadcast::channel(64).0,
         }
     }
 
@@ -94,6 +97,7 @@ impl Server {
                     .timer(TokioTimer::new())
                     .header_read_timeout(HEADER_READ_TIMEOUT)
                     .serve_connection(TokioIo::new(stream), service)
+                    .with_upgrades()
                     .await;
             });
         }
@@ -110,6 +114,7 @@ impl Server {
         match path.as_str() {
             LIVE_SCRIPT => asset(request.method(), LIVE_JS, "text/javascript; charset=utf-8"),
             EVENTS => self.events(),
+            counter::api::ROUTE if socket::is_upgrade(&request) => self.socket(request),
             counter::api::ROUTE => self.count(request).await,
             _ => {
                 let snapshot = self.state.borrow().clone();
@@ -150,6 +155,37 @@ impl Server {
         response
     }
 
+    /// The local live counter: the WebSocket `/visits` of `[counter] mode = "websocket"`,
+    /// speaking what API Gateway and the counter's Lambda speak, to the preview's own pages.
+    fn socket(&self, request: Request<Incoming>) -> Response<Body> {
+        if guard::cross_site(request.headers()) {
+            return counter_response(counter::Response::error(
+                403,
+                "only the preview's own pages may call its counter",
+            ));
+        }
+        let snapshot = self.state.borrow().clone();
+        let is_page = |path: &str| snapshot.site.page(path).is_some();
+        let visit = match counter::live::connect_query(request.uri().query(), is_page) {
+            Ok(visit) => visit,
+            Err(rejection) => {
+                return counter_response(counter::Response::error(
+                    rejection.status,
+                    &rejection.message,
+                ));
+            }
+        };
+        let live = socket::Live {
+            store: Arc::clone(&self.counter),
+            state: self.state.clone(),
+            counts: self.counts.clone(),
+        };
+        match socket::accept(request, visit, live) {
+            Ok(response) => response.map(|()| BoxBody::new(Full::new(Bytes::new()))),
+            Err(message) => counter_response(counter::Response::error(400, message)),
+        }
+    }
+
     /// The local visitor counter: the same answers as the deployed one, for the pages of the
     /// current build only, and only to the preview's own pages (no other site can count).
     async fn count(&self, request: Request<Incoming>) -> Response<Body> {
@@ -172,7 +208,7 @@ impl Server {
         };
         let snapshot = self.state.borrow().clone();
         let is_page = |path: &str| snapshot.site.page(path).is_some();
-        counter_response(counter::respond(&self.counter, &request, is_page).await)
+        counter_response(counter::respond(self.counter.as_ref(), &request, is_page).await)
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod guard;
 mod http;
+mod socket;
 mod watch;
 
 use std::collections::HashMap;
@@ -245,9 +246,10 @@ fn build(
     known: &mut KnownPosts,
 ) -> Result<Rendered> {
     let input = Input::read_with(root, Some(known))?;
-    let counter_off = input.config.stack.counter.mode == CounterMode::Off;
+    let mode = input.config.stack.counter.mode;
     input.render(&RenderOptions {
-        counter_url: (!counter_off).then(|| counter::api::ROUTE.to_owned()),
+        counter_url: (mode != CounterMode::Off).then(|| counter::api::ROUTE.to_owned()),
+        counter_live: mode == CounterMode::Websocket,
         live_reload: true,
         cache: Some(Arc::clone(cache)),
     })

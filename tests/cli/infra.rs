@@ -12,7 +12,7 @@ use testkit::terraform::{init, moto_override, terraform, terraform_ok};
 use crate::support::{TestSite, run};
 
 /// The stack variants and the gen.toml lines that select them.
-const VARIANTS: [(&str, &str); 6] = [
+const VARIANTS: [(&str, &str); 7] = [
     ("default", ""),
     (
         "custom_domain",
@@ -31,6 +31,7 @@ const VARIANTS: [(&str, &str); 6] = [
         "ci",
         "[backend]\ntype = \"s3\"\nbucket = \"ada-terraform-state\"\n[ci]\ngithub = \"ada/resume\"\nuse_existing_oidc_provider = true\n[alerts]\nemail = \"ada@example.com\"\n",
     ),
+    ("websocket", "[counter]\nmode = \"websocket\"\n"),
 ];
 
 pub(crate) fn fixture_zip() -> String {
@@ -210,6 +211,17 @@ fn the_counter_can_be_invoked_only_by_its_own_front_door() {
                 assert_eq!(behavior["target_origin_id"], "counter");
                 let function = &of_type(&all, "aws_lambda_function")[0];
                 assert_eq!(function["reserved_concurrent_executions"], 5);
+            }
+            "websocket" => {
+                // Only this API's stage invokes the counter; the broadcast is invoked by its
+                // stream mapping, which needs no permission on the function.
+                assert!(urls.is_empty());
+                assert_eq!(permissions.len(), 1);
+                assert_eq!(permissions[0]["principal"], "apigateway.amazonaws.com");
+                assert_eq!(
+                    permissions[0]["source_arn"],
+                    "${aws_apigatewayv2_api.counter.execution_arn}/live/*"
+                );
             }
             _ => {
                 assert!(urls.is_empty(), "{name}");
@@ -632,6 +644,14 @@ fn without_headers_policy(dir: &Path) -> String {
             } }
         }
     });
+    // The live counter: the connections table and the broadcast function, likewise.
+    let counter = std::fs::read_to_string(dir.join("counter.tf.json")).unwrap_or_default();
+    if counter.contains("\"connections\"") {
+        gaps["resource"]["aws_dynamodb_table"]["connections"] =
+            serde_json::json!({ "lifecycle": [{ "ignore_changes": ["on_demand_throughput"] }] });
+        gaps["resource"]["aws_lambda_function"]["broadcast"] =
+            serde_json::json!({ "lifecycle": [{ "ignore_changes": ["logging_config"] }] });
+    }
     if dir.join("alerts.tf.json").exists() {
         gaps["resource"]["aws_budgets_budget"] = serde_json::json!({ "monthly": { "count": 0 } });
     }
@@ -702,5 +722,15 @@ fn the_custom_domain_stack_applies_to_moto_without_drift() {
     assert!(
         output(&outputs, "counter_url").ends_with("/visits"),
         "{outputs}"
+    );
+}
+
+#[test]
+fn the_websocket_stack_applies_to_moto_without_drift() {
+    let outputs = apply_against_moto(VARIANTS[6].1, &[]);
+    let url = output(&outputs, "counter_url");
+    assert!(
+        url.starts_with("wss://") && url.ends_with(".execute-api.us-east-1.amazonaws.com/live"),
+        "the page connects to the stage's wss:// URL: {url}"
     );
 }

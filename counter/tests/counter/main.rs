@@ -6,4 +6,5 @@
 
 mod bootstrap;
 mod dynamo;
+mod live;
 mod support;

@@ -5,10 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod http;
+mod management;
 mod moto;
 mod proxy;
 pub mod terraform;
 
+pub use management::ManagementApi;
 pub use moto::Moto;
 pub use proxy::FailingProxy;
 

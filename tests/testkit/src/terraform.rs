@@ -100,6 +100,7 @@ pub fn moto_override(endpoint: &str, aliases: &[&str]) -> String {
         "logs",
         "route53",
         "s3",
+        "sqs",
         "sts",
     ];
     let endpoints: Vec<String> = services
