@@ -71,7 +71,11 @@ pub fn function(
         json!({
             "sid": "CountVisits",
             "effect": "Allow",
-            "actions": ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem"],
+            "actions": match live {
+                // The live counter takes no shards: one item per page.
+                true => json!(["dynamodb:GetItem", "dynamodb:UpdateItem"]),
+                false => json!(["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem"]),
+            },
             "resources": [table.get("arn")]
         }),
         own_logs(&logs),

@@ -734,3 +734,166 @@ fn the_websocket_stack_applies_to_moto_without_drift() {
         "the page connects to the stage's wss:// URL: {url}"
     );
 }
+
+/// The live counter's stack: the WebSocket routes, a stream of new counts feeding the
+/// broadcast with bounded retries and a failure queue, connections that expire, and two roles
+/// that each reach only what their function uses.
+#[test]
+fn the_live_counter_pushes_from_the_stream_with_least_privilege() {
+    let site = stack(VARIANTS[6].1);
+    let dir = infra_dir(&site);
+    let all = resources(&dir);
+    let named = |kind: &str, name: &str| {
+        all.iter()
+            .find(|(k, n, _)| k == kind && n == name)
+            .map(|(_, _, body)| body.clone())
+            .unwrap_or_else(|| panic!("{kind}.{name} missing"))
+    };
+    let api = named("aws_apigatewayv2_api", "counter");
+    assert_eq!(api["protocol_type"], "WEBSOCKET");
+    assert_eq!(api["route_selection_expression"], "$request.body.action");
+    let mut routes: Vec<&str> = of_type(&all, "aws_apigatewayv2_route")
+        .iter()
+        .map(|r| r["route_key"].as_str().unwrap())
+        .collect();
+    routes.sort_unstable();
+    assert_eq!(routes, ["$connect", "$disconnect", "read"]);
+    assert_eq!(
+        named("aws_apigatewayv2_route_response", "read")["route_response_key"],
+        "$default",
+        "the answer to read reaches the page"
+    );
+    let stage = named("aws_apigatewayv2_stage", "live");
+    assert_eq!(stage["auto_deploy"], true);
+    assert_eq!(
+        stage["default_route_settings"][0]["throttling_rate_limit"],
+        5
+    );
+    assert_eq!(
+        stage["default_route_settings"][0]["throttling_burst_limit"],
+        10
+    );
+    assert!(
+        stage["access_log_settings"][0]["format"]
+            .as_str()
+            .unwrap()
+            .contains("$context.routeKey")
+    );
+
+    let visits = named("aws_dynamodb_table", "visits");
+    assert_eq!(
+        (
+            visits["stream_enabled"].clone(),
+            visits["stream_view_type"].clone()
+        ),
+        (serde_json::json!(true), serde_json::json!("NEW_IMAGE"))
+    );
+    let connections = named("aws_dynamodb_table", "connections");
+    assert_eq!(connections["hash_key"], "id");
+    assert_eq!(connections["ttl"][0]["attribute_name"], "expires");
+    assert_eq!(connections["ttl"][0]["enabled"], true);
+
+    let mapping = named("aws_lambda_event_source_mapping", "broadcast");
+    assert_eq!(
+        mapping["event_source_arn"],
+        "${aws_dynamodb_table.visits.stream_arn}"
+    );
+    assert_eq!(
+        mapping["function_name"],
+        "${aws_lambda_function.broadcast.arn}"
+    );
+    assert_eq!(mapping["batch_size"], 100);
+    assert_eq!(mapping["maximum_batching_window_in_seconds"], 1);
+    assert_eq!(mapping["bisect_batch_on_function_error"], true);
+    assert_eq!(mapping["maximum_retry_attempts"], 2);
+    assert_eq!(mapping["maximum_record_age_in_seconds"], 60);
+    assert_eq!(
+        mapping["destination_config"][0]["on_failure"][0]["destination_arn"],
+        "${aws_sqs_queue.broadcast_failures.arn}"
+    );
+    assert_eq!(
+        named("aws_sqs_queue", "broadcast_failures")["sqs_managed_sse_enabled"],
+        true
+    );
+
+    // Each role's statements as (actions, resources).
+    let counter: serde_json::Value =
+        serde_json::from_slice(&files(&dir)["counter.tf.json"]).unwrap();
+    let statements = |policy: &str| -> Vec<(Vec<String>, Vec<String>)> {
+        counter["data"]["aws_iam_policy_document"][policy]["statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let strings = |key: &str| -> Vec<String> {
+                    s[key]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.as_str().unwrap().to_owned())
+                        .collect()
+                };
+                assert_eq!(s["effect"], "Allow");
+                (strings("actions"), strings("resources"))
+            })
+            .collect()
+    };
+    let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        statements("counter"),
+        [
+            (
+                strings(&["dynamodb:GetItem", "dynamodb:UpdateItem"]),
+                strings(&["${aws_dynamodb_table.visits.arn}"])
+            ),
+            (
+                strings(&["dynamodb:PutItem", "dynamodb:DeleteItem"]),
+                strings(&["${aws_dynamodb_table.connections.arn}"])
+            ),
+            (
+                strings(&["logs:CreateLogStream", "logs:PutLogEvents"]),
+                strings(&["${aws_cloudwatch_log_group.counter.arn}:*"])
+            ),
+        ],
+        "the socket function counts, reads and tracks connections, nothing else"
+    );
+    assert_eq!(
+        statements("broadcast"),
+        [
+            (
+                strings(&[
+                    "dynamodb:DescribeStream",
+                    "dynamodb:GetRecords",
+                    "dynamodb:GetShardIterator",
+                    "dynamodb:ListStreams"
+                ]),
+                strings(&["${aws_dynamodb_table.visits.arn}/stream/*"])
+            ),
+            (
+                strings(&["dynamodb:Scan", "dynamodb:DeleteItem"]),
+                strings(&["${aws_dynamodb_table.connections.arn}"])
+            ),
+            (
+                strings(&["execute-api:ManageConnections"]),
+                strings(&[
+                    "${aws_apigatewayv2_api.counter.execution_arn}/live/POST/@connections/*"
+                ])
+            ),
+            (
+                strings(&["sqs:SendMessage"]),
+                strings(&["${aws_sqs_queue.broadcast_failures.arn}"])
+            ),
+            (
+                strings(&["logs:CreateLogStream", "logs:PutLogEvents"]),
+                strings(&["${aws_cloudwatch_log_group.broadcast.arn}:*"])
+            ),
+        ],
+        "the broadcast reads the stream, lists and forgets connections, and posts to this stage only"
+    );
+    let outputs: serde_json::Value =
+        serde_json::from_slice(&files(&dir)["outputs.tf.json"]).unwrap();
+    assert_eq!(
+        outputs["output"]["counter_url"]["value"],
+        "${aws_apigatewayv2_stage.live.invoke_url}"
+    );
+}
