@@ -14,10 +14,10 @@ export function makeSite(genBin, resumeText) {
   return root;
 }
 
-// Runs `gen serve --port 0` on `root`; resolves once it prints its address.
-// `server.log` holds everything it printed; `server.stop()` ends it.
-export function startServe(genBin, root) {
-  const child = spawn(genBin, ["serve", "--root", root, "--port", "0"], {
+// Runs `gen serve --port PORT` (a free one by default) on `root`; resolves once it prints its
+// address. `server.log` holds everything it printed; `server.stop()` ends it.
+export function startServe(genBin, root, port = 0) {
+  const child = spawn(genBin, ["serve", "--root", root, "--port", String(port)], {
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
