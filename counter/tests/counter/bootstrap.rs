@@ -24,6 +24,16 @@ impl Drop for Function {
 }
 
 fn start(runtime: &RuntimeApi, moto: &Moto, table: Option<&str>) -> Function {
+    start_with(runtime, moto, table, &[])
+}
+
+/// [`start`] with more variables: `COUNTER_HANDLER` and what that handler needs.
+fn start_with(
+    runtime: &RuntimeApi,
+    moto: &Moto,
+    table: Option<&str>,
+    vars: &[(&str, &str)],
+) -> Function {
     let mut command = Command::new(env!("CARGO_BIN_EXE_counter"));
     command
         .env_clear()
@@ -46,6 +56,7 @@ fn start(runtime: &RuntimeApi, moto: &Moto, table: Option<&str>) -> Function {
     }
     // The site's pages, as gen infra passes them: the only paths counted.
     command.env("COUNTER_PAGES", "/\n/cv/\n");
+    command.envs(vars.iter().copied());
     Function(command.spawn().expect("starting the counter binary"))
 }
 
@@ -209,6 +220,80 @@ async fn without_a_table_setting_the_function_stops_with_a_clear_error() {
         .unwrap();
     assert!(
         stderr.contains("COUNTER_TABLE is not set; set it to the DynamoDB table name"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_binary_answers_websocket_events_and_broadcasts_the_stream() {
+    let moto = Moto::start();
+    let client = table(&moto, "counter-visits").await;
+    crate::live::connections_table(&client, "connections").await;
+
+    let mut runtime = RuntimeApi::start();
+    let _socket = start_with(
+        &runtime,
+        &moto,
+        Some("counter-visits"),
+        &[
+            ("COUNTER_HANDLER", "websocket"),
+            ("COUNTER_CONNECTIONS", "connections"),
+        ],
+    );
+    let reply = |outcome| match outcome {
+        Outcome::Response(response) => response,
+        Outcome::Error(e) => panic!("the function failed: {e}"),
+    };
+    let path = |name: &str| format!("{}/tests/events/{name}", env!("CARGO_MANIFEST_DIR"));
+    let load = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(path(name)).unwrap()).unwrap()
+    };
+    assert_eq!(
+        reply(runtime.invoke(&load("websocket-connect.json"))),
+        json!({ "statusCode": 200 })
+    );
+    assert_eq!(
+        reply(runtime.invoke(&load("websocket-read.json"))),
+        json!({ "statusCode": 200, "body": r#"{"path":"/","count":1}"# })
+    );
+
+    let api = testkit::ManagementApi::start("live", &[], &[]);
+    let mut runtime = RuntimeApi::start();
+    let _broadcast = start_with(
+        &runtime,
+        &moto,
+        None,
+        &[
+            ("COUNTER_HANDLER", "broadcast"),
+            ("COUNTER_CONNECTIONS", "connections"),
+            ("COUNTER_MANAGEMENT_URL", &api.endpoint()),
+        ],
+    );
+    reply(runtime.invoke(&load("dynamodb-stream.json")));
+    assert_eq!(
+        api.posts(),
+        [(
+            "L1zcseMOoAMCLbQ=".to_owned(),
+            r#"{"path":"/","count":42}"#.to_owned()
+        )],
+        "the connection the socket function registered gets its page's newest count"
+    );
+
+    let runtime = RuntimeApi::start();
+    let mut wrong = start_with(&runtime, &moto, None, &[("COUNTER_HANDLER", "sockets")]);
+    assert!(!wrong.0.wait().unwrap().success());
+    let mut stderr = String::new();
+    wrong
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(
+        stderr.contains("COUNTER_HANDLER is")
+            && stderr.contains("sockets")
+            && stderr.contains("it must be http, websocket or broadcast"),
         "{stderr}"
     );
 }

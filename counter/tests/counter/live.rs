@@ -32,7 +32,7 @@ fn pages() -> BTreeSet<String> {
 }
 
 /// A connections table laid out as the stack creates it.
-async fn connections_table(client: &Client, name: &str) -> ConnectionTable {
+pub async fn connections_table(client: &Client, name: &str) -> ConnectionTable {
     client
         .create_table()
         .table_name(name)
