@@ -318,6 +318,15 @@ mod tests {
         assert!(err.message.contains("is not an email address"), "{err}");
         let err = parse(&toml("[alerts]\nmonthly_budget = 5\n")).unwrap_err();
         assert!(err.message.contains("set alerts.email too"), "{err}");
+        let err = parse(&toml("[counter]\nmode = \"websocket\"\nshards = 4\n")).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 10), "{err}");
+        assert!(
+            err.message
+                .contains("the live counter (mode = \"websocket\") pushes each page's count"),
+            "{err}"
+        );
+        let live = parse(&toml("[counter]\nmode = \"websocket\"\nshards = 1\n")).unwrap();
+        assert_eq!(live.stack.counter.mode, CounterMode::Websocket);
         let err = parse(&toml("[counter]\nconcurrency = 0\n")).unwrap_err();
         assert!(
             err.message
