@@ -135,7 +135,7 @@ fn bad_counter_url_is_refused() {
     ] {
         let run = site.build(&["--counter-url", url]);
         assert_fails_cleanly(&run, url);
-        assert_contains!(run.stderr, "must be an https:// address");
+        assert_contains!(run.stderr, "must be an https:// or wss:// address");
     }
 }
 
