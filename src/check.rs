@@ -8,7 +8,9 @@
 //!   policy);
 //! - an unknown path answers 404 with the site's own 404 page;
 //! - the visitor counter answers a CORS preflight from the site's origin and not from
-//!   another one, and one `POST` raises the count by exactly 1 while a `GET` only reads it.
+//!   another one, and one `POST` raises the count by exactly 1 while a `GET` only reads it;
+//! - or, for the live counter (a `wss://` endpoint), one socket reads the count and a visit
+//!   from a second socket is pushed to the first, raised by exactly 1.
 
 use std::time::Duration;
 
@@ -121,6 +123,11 @@ pub async fn run(
         );
         return Ok(lines);
     };
+    if matches!(counter.scheme_str(), Some("ws" | "wss")) {
+        let (outcome, detail) = live_check(&http, &counter, site.path(), count).await;
+        say(outcome, "counter", detail);
+        return Ok(lines);
+    }
     let origin = origin(site);
     if origin != self::origin(&counter) {
         let (outcome, detail) = preflight(&http, &counter, &origin, true).await;
@@ -423,6 +430,170 @@ async fn count_check(http: &Http, counter: &Uri, path: &str) -> (Outcome, String
     }
 }
 
+/// How long a pushed count may take: the stream's batching window, the broadcast function's
+/// start and its post, with room for a cold start.
+const PUSH_TIMEOUT: Duration = Duration::from_secs(20);
+
+type Socket = tokio_tungstenite::WebSocketStream<hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>>;
+
+/// The live counter: a socket following the page reads its count; with `count`, a second
+/// socket's visit must reach the first as a pushed count, one more, as the second one reads.
+async fn live_check(http: &Http, counter: &Uri, path: &str, count: bool) -> (Outcome, String) {
+    let result = async {
+        let mut follower = open_socket(http, counter, path, false).await?;
+        let before = read_live(&mut follower, path, true).await?;
+        if !count {
+            return Ok::<_, anyhow::Error>((
+                Outcome::Skip,
+                format!("reads {before} at {counter}; no visit counted (--no-count)"),
+            ));
+        }
+        let started = std::time::Instant::now();
+        let mut visitor = open_socket(http, counter, path, true).await?;
+        let pushed = tokio::time::timeout(PUSH_TIMEOUT, read_live(&mut follower, path, false))
+            .await
+            .map_err(|_| {
+                anyhow!(
+                    "{counter}: a visit from a second socket was not pushed to the first within {} s \
+                     (the stream, the broadcast function or its permission to post)",
+                    PUSH_TIMEOUT.as_secs()
+                )
+            })??;
+        let waited = started.elapsed().as_millis();
+        let after = read_live(&mut visitor, path, true).await?;
+        let _ = follower.close(None).await;
+        let _ = visitor.close(None).await;
+        Ok(if pushed == before + 1 && after == before + 1 {
+            (
+                Outcome::Pass,
+                format!(
+                    "{counter}: read {before}; a second socket's visit was pushed to the first as {pushed} in {waited} ms"
+                ),
+            )
+        } else {
+            (
+                Outcome::Fail,
+                format!(
+                    "{counter}: read {before}, pushed {pushed}, read {after}; expected {}, {0} (a real visit at the same moment does this too: run gen check again)",
+                    before + 1
+                ),
+            )
+        })
+    };
+    match tokio::time::timeout(PUSH_TIMEOUT + TIMEOUT, result).await {
+        Ok(Ok(line)) => line,
+        Ok(Err(e)) => (Outcome::Fail, format!("{e:#}")),
+        Err(_) => (
+            Outcome::Fail,
+            format!("{counter} did not finish its checks in time"),
+        ),
+    }
+}
+
+/// Opens a WebSocket to the live counter for the page at `path`, counting a visit when
+/// `visit` is set.
+async fn open_socket(http: &Http, counter: &Uri, path: &str, visit: bool) -> Result<Socket> {
+    use tokio_tungstenite::tungstenite::handshake::client::generate_key;
+    use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+    use tokio_tungstenite::tungstenite::protocol::Role;
+
+    let scheme = match counter.scheme_str() {
+        Some("wss") => "https",
+        _ => "http",
+    };
+    let authority = counter
+        .authority()
+        .with_context(|| format!("the counter's address {counter} has no host"))?;
+    let separator = if counter.query().is_some() { '&' } else { '?' };
+    let uri: Uri = format!(
+        "{scheme}://{authority}{}{separator}path={}{}",
+        counter.path_and_query().map_or("/", |p| p.as_str()),
+        query_escape(path),
+        if visit { "&visit=1" } else { "" }
+    )
+    .parse()
+    .with_context(|| format!("the counter's address {counter}"))?;
+    let key = generate_key();
+    let request = Request::get(uri)
+        .header(
+            "user-agent",
+            concat!("gen-check/", env!("CARGO_PKG_VERSION")),
+        )
+        .header("connection", "Upgrade")
+        .header("upgrade", "websocket")
+        .header("sec-websocket-version", "13")
+        .header("sec-websocket-key", &key)
+        .body(Full::new(Bytes::new()))?;
+    let response = tokio::time::timeout(TIMEOUT, http.client.request(request))
+        .await
+        .map_err(|_| anyhow!("{counter} did not answer within {} s", TIMEOUT.as_secs()))?
+        .with_context(|| format!("{counter} did not answer"))?;
+    if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+        bail!(
+            "{counter} answered {} instead of opening a WebSocket",
+            response.status()
+        );
+    }
+    let accepted = response
+        .headers()
+        .get("sec-websocket-accept")
+        .and_then(|v| v.to_str().ok());
+    if accepted != Some(derive_accept_key(key.as_bytes()).as_str()) {
+        bail!("{counter} opened a connection that is not this WebSocket (Sec-WebSocket-Accept)");
+    }
+    let upgraded = hyper::upgrade::on(response)
+        .await
+        .with_context(|| format!("{counter}: the WebSocket did not open"))?;
+    Ok(tokio_tungstenite::WebSocketStream::from_raw_socket(
+        hyper_util::rt::TokioIo::new(upgraded),
+        Role::Client,
+        None,
+    )
+    .await)
+}
+
+/// The next count for `path` on `socket`, asking for it first when `ask`; an `{"error"}`
+/// answer or a closed socket is an error.
+async fn read_live(socket: &mut Socket, path: &str, ask: bool) -> Result<u64> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    if ask {
+        let message = serde_json::json!({ "action": counter::live::ACTION_READ, "path": path });
+        socket
+            .send(Message::text(message.to_string()))
+            .await
+            .context("sending a read on the counter's WebSocket")?;
+    }
+    let wait = if ask { TIMEOUT } else { PUSH_TIMEOUT };
+    loop {
+        let message = tokio::time::timeout(wait, socket.next())
+            .await
+            .map_err(|_| {
+                anyhow!(
+                    "the counter's WebSocket sent no count within {} s",
+                    wait.as_secs()
+                )
+            })?;
+        let text = match message {
+            Some(Ok(Message::Text(text))) => text,
+            Some(Ok(Message::Close(_))) | None => bail!("the counter closed its WebSocket"),
+            Some(Err(e)) => bail!("the counter's WebSocket failed: {e}"),
+            Some(Ok(_)) => continue,
+        };
+        let value: serde_json::Value = serde_json::from_str(text.as_str())
+            .with_context(|| "the counter's WebSocket sent a message that is not JSON")?;
+        if let Some(error) = value.get("error").and_then(|e| e.as_str()) {
+            bail!("the counter refused: {error}");
+        }
+        if value["path"] == path
+            && let Some(count) = value["count"].as_u64()
+        {
+            return Ok(count);
+        }
+    }
+}
+
 /// The count the counter answers to `method` for the page at `path`.
 async fn read_count(http: &Http, counter: &Uri, path: &str, method: Method) -> Result<u64> {
     let separator = if counter.query().is_some() { '&' } else { '?' };
@@ -626,6 +797,65 @@ mod tests {
         assert_eq!(max_age("includeSubDomains"), None);
     }
 
+    /// The live check against gen serve's own `/visits` socket (the same protocol as the
+    /// deployed one), in-process on loopback: a pushed visit passes, a page the site does not
+    /// have fails with the refusal, and `--no-count` only reads.
+    #[test]
+    fn the_live_counter_check_follows_a_pushed_visit() {
+        use crate::serve::{Server, ServerSettings, Snapshot};
+        use crate::site::{CachePolicy, Site};
+        use std::sync::Arc;
+
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut site = Site::default();
+        site.add(
+            "index.html",
+            "<!doctype html><title>x</title>",
+            CachePolicy::Revalidate,
+        );
+        let (_keep, state) = tokio::sync::watch::channel(Arc::new(Snapshot {
+            build: "t-1".into(),
+            site: Arc::new(site),
+            problems: Vec::new(),
+            replaced: Vec::new(),
+        }));
+        let store = counter::FileStore::open(dir.path().join("visits.json")).unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = Server::new(state, store, ServerSettings::default());
+        runtime.spawn(server.run(listener));
+
+        runtime.block_on(async {
+            let http = Http::new().unwrap();
+            let counter: Uri = format!("ws://127.0.0.1:{port}/visits").parse().unwrap();
+            let (outcome, detail) = live_check(&http, &counter, "/", true).await;
+            assert_eq!(outcome, Outcome::Pass, "{detail}");
+            assert!(
+                detail.contains("read 0; a second socket's visit was pushed to the first as 1"),
+                "{detail}"
+            );
+            let (outcome, detail) = live_check(&http, &counter, "/", false).await;
+            assert_eq!(
+                (outcome, detail.as_str()),
+                (
+                    Outcome::Skip,
+                    format!("reads 1 at {counter}; no visit counted (--no-count)").as_str()
+                )
+            );
+            let (outcome, detail) = live_check(&http, &counter, "/missing/", true).await;
+            assert_eq!(outcome, Outcome::Fail, "{detail}");
+            assert!(
+                detail.contains("answered 404 Not Found instead of opening a WebSocket"),
+                "{detail}"
+            );
+        });
+    }
+
     #[test]
     fn the_counter_is_found_in_the_page_and_made_absolute() {
         let site: Uri = "https://ada.example/".parse().unwrap();
@@ -640,6 +870,12 @@ mod tests {
             "https://ada.example/visits"
         );
         assert!(counter_endpoint(&site, b"<p>no counter</p>").is_none());
+        let live =
+            br#"<p data-endpoint="wss://abc.execute-api.us-east-1.amazonaws.com/live" data-live>"#;
+        assert_eq!(
+            counter_endpoint(&site, live).unwrap().scheme_str(),
+            Some("wss")
+        );
         assert_eq!(query_escape("/a b/é"), "/a%20b/%C3%A9");
     }
 }

@@ -361,6 +361,12 @@ fn grants(settings: &StackSettings, names: &Names, account: &Ref, provider: &Ref
         grants.push(pass);
         if settings.counter.mode == CounterMode::Websocket {
             grants.push(
+                Grant::new("ConnectionsExpire", &[], &["dynamodb:UpdateTimeToLive"]).on([format!(
+                    "arn:aws:dynamodb:{region}:{id}:table/{}",
+                    names.of("connections")
+                )]),
+            );
+            grants.push(
                 Grant::new(
                     "BroadcastFailures",
                     &["sqs:GetQueueAttributes", "sqs:ListQueueTags"],
