@@ -25,6 +25,11 @@ use crate::store::{Store, StoreError, StoreErrorKind};
 
 /// Most messages in flight at once during a broadcast.
 pub const FANOUT: usize = 64;
+/// Most messages one broadcast sends. Each message is billed, and the stream hands over about
+/// one batch a second, so this caps what connections held open by the thousand can cost: at
+/// most about 1,000 messages a second. Connections past it still get the count when they
+/// connect, only not each change.
+pub const MAX_MESSAGES: usize = 1000;
 
 /// Where open connections are kept: the connections table on AWS.
 pub trait Connections: Send + Sync {
@@ -213,6 +218,8 @@ pub struct Broadcast {
     pub failed: usize,
     /// Stream records that were not a count (logged and skipped).
     pub skipped: usize,
+    /// Connections left without this change, past [`MAX_MESSAGES`].
+    pub left_out: usize,
 }
 
 /// A DynamoDB Stream batch, as much of it as the broadcast reads.
@@ -261,7 +268,15 @@ pub async fn broadcast<C: Connections, N: Notifier>(
         return Ok(summary);
     }
     let paths: BTreeSet<String> = summary.counts.keys().cloned().collect();
-    let targets = connections.following(&paths).await?;
+    let mut targets = connections.following(&paths).await?;
+    if targets.len() > MAX_MESSAGES {
+        summary.left_out = targets.len() - MAX_MESSAGES;
+        targets.truncate(MAX_MESSAGES);
+        tracing::warn!(
+            left_out = summary.left_out,
+            "more open connections than one broadcast sends to"
+        );
+    }
     let messages: HashMap<String, Arc<str>> = summary
         .counts
         .iter()
@@ -315,6 +330,7 @@ pub async fn broadcast<C: Connections, N: Notifier>(
         sent = summary.sent,
         gone = summary.gone,
         failed = summary.failed,
+        left_out = summary.left_out,
         ms = started.elapsed().as_millis() as u64,
         "broadcast"
     );

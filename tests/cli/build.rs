@@ -34,6 +34,39 @@ fn counter_script_only_with_counter_url() {
     assert!(!run.stderr.contains("no visitor counter"));
 }
 
+/// The live counter's `wss://` address (the stack's output in `mode = "websocket"`): the page
+/// keeps a socket open (`data-live`), and its policy names exactly that origin.
+#[test]
+fn a_wss_counter_is_live_and_named_exactly_in_the_policy() {
+    let site = TestSite::new();
+    let url = "wss://abc123.execute-api.eu-west-1.amazonaws.com/live";
+    let run = site.build(&["--counter-url", url]);
+    assert!(run.success(), "{}", run.stderr);
+    let html = site.html("index.html");
+    assert!(
+        html.contains(&format!("data-endpoint=\"{url}\" data-live hidden")),
+        "{html}"
+    );
+    assert!(
+        crate::support::unescape(&html).contains(
+            "connect-src 'self' wss://abc123.execute-api.eu-west-1.amazonaws.com; script-src 'self'"
+        ),
+        "{html}"
+    );
+    for refused in [
+        "ws://abc123.execute-api.eu-west-1.amazonaws.com/live",
+        "wss:abc/live",
+    ] {
+        let run = site.build(&["--counter-url", refused]);
+        assert!(!run.success(), "{refused}");
+        assert!(
+            run.stderr.contains("must be an https:// or wss:// address"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
 #[test]
 fn counter_url_from_environment() {
     let site = TestSite::new();

@@ -577,6 +577,90 @@ fn the_preview_counter_counts_only_its_own_pages_for_its_own_pages() {
     );
 }
 
+/// The live counter's preview socket: pages get `data-live`; another site's page, a page the
+/// site does not have and a handshake that is not one are refused before anything is counted;
+/// a handshake from the preview's own page opens the socket (RFC 6455's accept key) and counts.
+#[test]
+fn the_live_preview_counter_takes_only_its_own_pages_handshakes() {
+    let site = TestSite::new();
+    site.write("gen.toml", b"[counter]\nmode = \"websocket\"\n");
+    let serve = Serve::start(&site, &["--port", "0"]);
+    let page = serve.get("/").body;
+    assert!(
+        page.contains(r#"data-endpoint="/visits" data-live"#),
+        "{page}"
+    );
+    let counts_file = site.path("out/visits.json");
+    let counts = || std::fs::read_to_string(&counts_file).unwrap_or_default();
+    let handshake = [
+        ("Connection", "Upgrade"),
+        ("Upgrade", "websocket"),
+        ("Sec-WebSocket-Version", "13"),
+        ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut headers = handshake.to_vec();
+        headers.extend_from_slice(extra);
+        headers
+    };
+    for (path, headers, status) in [
+        (
+            "/visits?path=/&visit=1",
+            with(&[("Origin", "https://evil.example")]),
+            403,
+        ),
+        (
+            "/visits?path=/&visit=1",
+            with(&[("Sec-Fetch-Site", "cross-site")]),
+            403,
+        ),
+        ("/visits?path=/made-up&visit=1", with(&[]), 404),
+        ("/visits?path=/&visit=yes", with(&[]), 400),
+        ("/visits?path=/&visit=1", handshake[..3].to_vec(), 400),
+    ] {
+        let reply = serve.request("GET", path, &headers, b"");
+        assert_eq!(reply.status, status, "{path} {headers:?}: {}", reply.body);
+        assert!(reply.body.starts_with(r#"{"error":"#), "{}", reply.body);
+    }
+    assert_eq!(counts(), "", "nothing was counted or written");
+
+    // The handshake of the preview's own page: 101, and the visit is counted.
+    let mut stream = TcpStream::connect(("127.0.0.1", serve.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut request = format!(
+        "GET /visits?path=/&visit=1 HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: http://127.0.0.1:{0}\r\n",
+        serve.port
+    );
+    for (name, value) in handshake {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        head.push_str(&line.to_ascii_lowercase());
+    }
+    assert!(head.starts_with("http/1.1 101"), "{head}");
+    assert!(
+        head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="),
+        "{head}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while counts().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let stored: Value = serde_json::from_str(&counts()).unwrap();
+    assert_eq!(stored, serde_json::json!({ "/": 1 }));
+}
+
 /// A client that sends half a request and stops (slowloris) loses its connection within the
 /// header timeout instead of holding it open.
 #[test]

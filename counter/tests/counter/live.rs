@@ -346,6 +346,7 @@ async fn a_batch_reaches_each_pages_connections_and_forgets_the_gone() {
             gone: 1,
             failed: 1,
             skipped: 0,
+            left_out: 0,
         }
     );
     let left: Vec<String> = connection_items(&client)
@@ -402,4 +403,43 @@ async fn malformed_batches_are_logged_not_fatal() {
         .await
         .unwrap_err();
     assert_eq!(error.kind, counter::StoreErrorKind::Failed, "{error}");
+}
+
+/// Connections kept in memory: as many as a test wants, without a table.
+struct Many(Vec<(String, String)>);
+
+impl counter::socket::Connections for Many {
+    async fn put(&self, _: &str, _: &str) -> Result<(), counter::StoreError> {
+        Ok(())
+    }
+    async fn delete(&self, _: &str) -> Result<(), counter::StoreError> {
+        Ok(())
+    }
+    async fn following(
+        &self,
+        _: &BTreeSet<String>,
+    ) -> Result<Vec<(String, String)>, counter::StoreError> {
+        Ok(self.0.clone())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_broadcast_sends_at_most_a_thousand_messages() {
+    let api = testkit::ManagementApi::start("live", &[], &[]);
+    let open = Many(
+        (0..1100)
+            .map(|i| (format!("c{i:04}="), "/".to_owned()))
+            .collect(),
+    );
+    let summary = broadcast(&open, &management(&api), event("dynamodb-stream.json"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (summary.sent, summary.left_out, api.posts().len()),
+        (
+            counter::socket::MAX_MESSAGES,
+            100,
+            counter::socket::MAX_MESSAGES
+        )
+    );
 }
