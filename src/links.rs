@@ -6,23 +6,18 @@ use url::{Host, Url};
 /// An absolute `http://` or `https://` address with a host and no spaces or control
 /// characters, parsed.
 pub fn web_url(text: &str) -> Option<Url> {
-    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return None;
-    }
-    let url = Url::parse(text).ok()?;
-    let written_in_full = text
-        .get(url.scheme().len()..)
-        .is_some_and(|rest| rest.starts_with("://"));
-    let web = matches!(url.scheme(), "http" | "https") && url.host().is_some();
-    (web && written_in_full).then_some(url)
+    absolute_url(text, &["http", "https"])
 }
 
 /// `text` as an absolute address the page's visitor counter can call: a [`web_url`], or a
 /// `ws://` or `wss://` one (the live counter) written in full with a host.
 pub fn counter_url(text: &str) -> Option<Url> {
-    if let Some(url) = web_url(text) {
-        return Some(url);
-    }
+    absolute_url(text, &["http", "https", "ws", "wss"])
+}
+
+/// `text` as an absolute address with one of `schemes`, written in full (`scheme://`), with a
+/// host and no spaces or control characters.
+fn absolute_url(text: &str, schemes: &[&str]) -> Option<Url> {
     if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }
@@ -30,8 +25,8 @@ pub fn counter_url(text: &str) -> Option<Url> {
     let written_in_full = text
         .get(url.scheme().len()..)
         .is_some_and(|rest| rest.starts_with("://"));
-    let socket = matches!(url.scheme(), "ws" | "wss") && url.host().is_some();
-    (socket && written_in_full).then_some(url)
+    let allowed = schemes.contains(&url.scheme()) && url.host().is_some();
+    (allowed && written_in_full).then_some(url)
 }
 
 /// Whether `text` is a [`web_url`].

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::Names;
 use super::tf::{Document, Ref, lit};
 use super::visitor_counter::{
-    CounterFunction, lambda_trust, log_group, own_logs, zip_hash, zip_path,
+    CounterFunction, function_body, json_log_format, lambda_trust, log_group, own_logs,
 };
 use crate::config::StackSettings;
 use counter::table::{
@@ -216,30 +216,24 @@ fn broadcast(doc: &mut Document, names: &Names, counter: &CounterFunction, api: 
             "policy": permissions.get("json")
         }),
     );
+    let management_url = format!(
+        "${{replace({}, \"wss://\", \"https://\")}}",
+        stage.attr("invoke_url")
+    );
     let function = doc.resource(
         "aws_lambda_function",
         "broadcast",
-        json!({
-            "function_name": lit(&function_name),
-            "description": "Pushes new visit counts to open pages of the resume site (gen)",
-            "role": role.get("arn"),
-            "runtime": "provided.al2023",
-            "handler": "bootstrap",
-            "architectures": ["x86_64"],
-            "filename": zip_path(),
-            "source_code_hash": zip_hash(),
-            "memory_size": 128,
-            "timeout": 30,
-            "environment": [{
-                "variables": {
-                    (HANDLER_ENV): "broadcast",
-                    (CONNECTIONS_ENV): connections.get("name"),
-                    (MANAGEMENT_URL_ENV): format!("${{replace({}, \"wss://\", \"https://\")}}", stage.attr("invoke_url"))
-                }
-            }],
-            "logging_config": [{ "log_format": "Text", "log_group": logs.get("name") }],
-            "depends_on": ["aws_iam_role_policy.broadcast", "aws_cloudwatch_log_group.broadcast"]
-        }),
+        function_body(
+            "broadcast",
+            &function_name,
+            "Pushes new visit counts to open pages of the resume site (gen)",
+            30,
+            json!({
+                (HANDLER_ENV): "broadcast",
+                (CONNECTIONS_ENV): connections.get("name"),
+                (MANAGEMENT_URL_ENV): management_url
+            }),
+        ),
     );
     doc.resource(
         "aws_lambda_event_source_mapping",
@@ -267,17 +261,12 @@ fn broadcast(doc: &mut Document, names: &Names, counter: &CounterFunction, api: 
 
 /// One JSON line per WebSocket event, without the caller's IP address.
 fn access_log_format() -> String {
-    let fields = [
+    json_log_format(&[
         ("requestId", "$context.requestId"),
         ("time", "$context.requestTime"),
         ("eventType", "$context.eventType"),
         ("routeKey", "$context.routeKey"),
         ("status", "$context.status"),
         ("integrationError", "$context.integrationErrorMessage"),
-    ];
-    let body: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| format!("\"{k}\":\"{v}\""))
-        .collect();
-    format!("{{{}}}", body.join(","))
+    ])
 }

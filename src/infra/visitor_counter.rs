@@ -105,28 +105,17 @@ pub fn function(
             "policy": permissions.get("json")
         }),
     );
-    let zip = zip_path();
-    let mut body = json!({
-        "function_name": lit(&function_name),
-        "description": "Visitor counter of the resume site (gen)",
-        "role": role.get("arn"),
-        "runtime": "provided.al2023",
-        "handler": "bootstrap",
-        "architectures": ["x86_64"],
-        "filename": zip,
-        "source_code_hash": zip_hash(),
-        "memory_size": 128,
-        "timeout": 5,
-        "environment": [{
-            "variables": {
-                (counter::table::TABLE_ENV): table.get("name"),
-                (counter::table::SHARDS_ENV): counter.shards.to_string(),
-                (counter::table::PAGES_ENV): lit(&pages.join("\n"))
-            }
-        }],
-        "logging_config": [{ "log_format": "Text", "log_group": logs.get("name") }],
-        "depends_on": ["aws_iam_role_policy.counter", "aws_cloudwatch_log_group.counter"]
-    });
+    let mut body = function_body(
+        "counter",
+        &function_name,
+        "Visitor counter of the resume site (gen)",
+        5,
+        json!({
+            (counter::table::TABLE_ENV): table.get("name"),
+            (counter::table::SHARDS_ENV): counter.shards.to_string(),
+            (counter::table::PAGES_ENV): lit(&pages.join("\n"))
+        }),
+    );
     if let Some(connections) = &connections {
         let variables = &mut body["environment"][0]["variables"];
         variables[counter::table::HANDLER_ENV] = json!("websocket");
@@ -155,14 +144,35 @@ pub fn function(
     }
 }
 
-/// The zip every function of the counter runs, beside the stack's files.
-pub(super) fn zip_path() -> String {
-    format!("${{path.module}}/{COUNTER_ZIP}")
-}
-
-/// The zip's hash: a new zip updates the functions.
-pub(super) fn zip_hash() -> String {
-    format!("${{filebase64sha256(\"{}\")}}", zip_path())
+/// The `aws_lambda_function` named `key` (with its role `aws_iam_role_policy.<key>` and log
+/// group `aws_cloudwatch_log_group.<key>`): the counter's zip beside the stack's files, on
+/// `provided.al2023`, 128 MB, updated whenever the zip changes.
+pub(super) fn function_body(
+    key: &str,
+    function_name: &str,
+    description: &str,
+    timeout: u32,
+    variables: Value,
+) -> Value {
+    let zip = format!("${{path.module}}/{COUNTER_ZIP}");
+    json!({
+        "function_name": lit(function_name),
+        "description": description,
+        "role": format!("${{aws_iam_role.{key}.arn}}"),
+        "runtime": "provided.al2023",
+        "handler": "bootstrap",
+        "architectures": ["x86_64"],
+        "filename": zip,
+        "source_code_hash": format!("${{filebase64sha256(\"{zip}\")}}"),
+        "memory_size": 128,
+        "timeout": timeout,
+        "environment": [{ "variables": variables }],
+        "logging_config": [{
+            "log_format": "Text",
+            "log_group": format!("${{aws_cloudwatch_log_group.{key}.name}}")
+        }],
+        "depends_on": [format!("aws_iam_role_policy.{key}"), format!("aws_cloudwatch_log_group.{key}")]
+    })
 }
 
 /// A function may write its own log group's streams, and nothing else in CloudWatch Logs.
@@ -326,7 +336,7 @@ fn crate_route() -> &'static str {
 
 /// One JSON line per request, without the caller's IP address.
 fn access_log_format() -> String {
-    let fields = [
+    json_log_format(&[
         ("requestId", "$context.requestId"),
         ("time", "$context.requestTime"),
         ("method", "$context.httpMethod"),
@@ -334,7 +344,11 @@ fn access_log_format() -> String {
         ("status", "$context.status"),
         ("latencyMs", "$context.responseLatency"),
         ("integrationError", "$context.integrationErrorMessage"),
-    ];
+    ])
+}
+
+/// An API Gateway access log format: one JSON object of `fields` (name, context variable).
+pub(super) fn json_log_format(fields: &[(&str, &str)]) -> String {
     let body: Vec<String> = fields
         .iter()
         .map(|(k, v)| format!("\"{k}\":\"{v}\""))
