@@ -2,7 +2,6 @@
 //! recorded API Gateway (HTTP API, payload v2) and Function URL events through the Runtime
 //! API, with DynamoDB served by moto.
 
-use std::io::Read;
 use std::process::{Child, Command, Stdio};
 
 use base64::Engine;
@@ -11,7 +10,7 @@ use testkit::Moto;
 
 use crate::support::fuzz;
 use crate::support::runtime_api::{Outcome, RuntimeApi};
-use crate::support::{items, table};
+use crate::support::{items, stderr_of, table};
 
 /// The function's process; killed on drop.
 struct Function(Child);
@@ -210,14 +209,7 @@ async fn without_a_table_setting_the_function_stops_with_a_clear_error() {
     let mut function = start(&runtime, &moto, None);
     let status = function.0.wait().unwrap();
     assert!(!status.success());
-    let mut stderr = String::new();
-    function
-        .0
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = stderr_of(&mut function.0);
     assert!(
         stderr.contains("COUNTER_TABLE is not set; set it to the DynamoDB table name"),
         "{stderr}"
@@ -244,16 +236,12 @@ async fn the_same_binary_answers_websocket_events_and_broadcasts_the_stream() {
         Outcome::Response(response) => response,
         Outcome::Error(e) => panic!("the function failed: {e}"),
     };
-    let path = |name: &str| format!("{}/tests/events/{name}", env!("CARGO_MANIFEST_DIR"));
-    let load = |name: &str| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(path(name)).unwrap()).unwrap()
-    };
     assert_eq!(
-        reply(runtime.invoke(&load("websocket-connect.json"))),
+        reply(runtime.invoke(&event("websocket-connect"))),
         json!({ "statusCode": 200 })
     );
     assert_eq!(
-        reply(runtime.invoke(&load("websocket-read.json"))),
+        reply(runtime.invoke(&event("websocket-read"))),
         json!({ "statusCode": 200, "body": r#"{"path":"/","count":1}"# })
     );
 
@@ -269,7 +257,7 @@ async fn the_same_binary_answers_websocket_events_and_broadcasts_the_stream() {
             ("COUNTER_MANAGEMENT_URL", &api.endpoint()),
         ],
     );
-    reply(runtime.invoke(&load("dynamodb-stream.json")));
+    reply(runtime.invoke(&event("dynamodb-stream")));
     assert_eq!(
         api.posts(),
         [(
@@ -282,14 +270,7 @@ async fn the_same_binary_answers_websocket_events_and_broadcasts_the_stream() {
     let runtime = RuntimeApi::start();
     let mut wrong = start_with(&runtime, &moto, None, &[("COUNTER_HANDLER", "sockets")]);
     assert!(!wrong.0.wait().unwrap().success());
-    let mut stderr = String::new();
-    wrong
-        .0
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = stderr_of(&mut wrong.0);
     assert!(
         stderr.contains("COUNTER_HANDLER is")
             && stderr.contains("sockets")

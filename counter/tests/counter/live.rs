@@ -6,10 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use counter::Store;
 use counter::connections::{ConnectionTable, ManagementApi};
 use counter::dynamo::{DynamoStore, Settings};
@@ -18,7 +15,7 @@ use counter::table::{CONNECTION_EXPIRES, CONNECTION_KEY, CONNECTION_PATH};
 use serde_json::{Value, json};
 use testkit::Moto;
 
-use crate::support::{client, table};
+use crate::support::{client, create_table, table};
 
 fn event(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -33,27 +30,7 @@ fn pages() -> BTreeSet<String> {
 
 /// A connections table laid out as the stack creates it.
 pub async fn connections_table(client: &Client, name: &str) -> ConnectionTable {
-    client
-        .create_table()
-        .table_name(name)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(CONNECTION_KEY)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name(CONNECTION_KEY)
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .expect("creating the connections table");
+    create_table(client, name, CONNECTION_KEY).await;
     ConnectionTable::new(client.clone(), name)
 }
 

@@ -26,20 +26,26 @@ pub fn client(endpoint: &str) -> Client {
 /// A new counter table in `moto`, laid out as the Terraform stack creates it.
 pub async fn table(moto: &Moto, name: &str) -> Client {
     let client = client(&moto.endpoint());
+    create_table(&client, name, KEY_ATTRIBUTE).await;
+    client
+}
+
+/// A new on-demand table with the string partition key `key`.
+pub async fn create_table(client: &Client, name: &str, key: &str) {
     client
         .create_table()
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
         .attribute_definitions(
             AttributeDefinition::builder()
-                .attribute_name(KEY_ATTRIBUTE)
+                .attribute_name(key)
                 .attribute_type(ScalarAttributeType::S)
                 .build()
                 .unwrap(),
         )
         .key_schema(
             KeySchemaElement::builder()
-                .attribute_name(KEY_ATTRIBUTE)
+                .attribute_name(key)
                 .key_type(KeyType::Hash)
                 .build()
                 .unwrap(),
@@ -47,7 +53,19 @@ pub async fn table(moto: &Moto, name: &str) -> Client {
         .send()
         .await
         .expect("creating the table");
-    client
+}
+
+/// What the process `child` wrote to its standard error until it ended.
+pub fn stderr_of(child: &mut std::process::Child) -> String {
+    use std::io::Read;
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
 }
 
 /// Every item of a table as `(key, count)`, sorted: what a test compares before and after.
