@@ -33,8 +33,11 @@ impl Input {
     /// Reads the site rooted at `root`, taking the posts a preview knows unchanged from
     /// `known`.
     pub fn read_with(root: &Path, known: Option<&mut KnownPosts>) -> Result<Input> {
-        let sources = Sources::read(root, known)?;
+        let mut sources = Sources::read(root, known)?;
         let mut config = sources.config()?;
+        if let Some(theme) = crate::themes::find(&config.theme) {
+            sources.apply_theme(theme);
+        }
         // A build without the `pdf` feature typesets nothing, so it needs no fonts.
         if cfg!(feature = "pdf") && config.pdf.enabled {
             config.pdf.font_files = read_fonts(root, &config.pdf.fonts, sources.config.as_ref())?;
@@ -72,6 +75,13 @@ impl Input {
         }
         for warning in resume::shown(&built.warnings) {
             term::warning(&warning);
+        }
+        for (file, other) in &self.sources.theme_hiding {
+            term::note(&format!(
+                "templates/{file} is theme {other}'s file, unchanged, so the page keeps {other}'s \
+                 look there instead of theme {}'s: delete it to use {}'s",
+                self.config.theme, self.config.theme
+            ));
         }
         Ok(built)
     }

@@ -22,6 +22,7 @@ pub enum Command {
     Build(BuildArgs),
     Serve(ServeArgs),
     Init(InitArgs),
+    Themes(ThemesArgs),
     Import(ImportArgs),
     New(NewArgs),
     Infra(InfraArgs),
@@ -255,13 +256,21 @@ pub const DEFAULT_MAX_DELETES: usize = 32;
 /// Create a new site: gen.toml, content/resume.yaml and the default theme
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  gen init              in the current folder\n  gen init my-site      in my-site/ (created if needed)"
+    after_help = "Examples:\n  gen init                       in the current folder\n  gen init my-site               in my-site/ (created if needed)\n  gen init my-site --theme sidebar"
 )]
 pub struct InitArgs {
     /// The folder to create the site in
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
+    /// The built-in theme whose files templates/ starts from (`gen themes` lists them)
+    #[arg(long, value_name = "NAME", default_value = crate::themes::DEFAULT,
+          value_parser = clap::builder::PossibleValuesParser::new(crate::themes::THEMES.iter().map(|t| t.name)))]
+    pub theme: String,
 }
+
+/// List the built-in themes, with a line on each one's look
+#[derive(Debug, Args)]
+pub struct ThemesArgs {}
 
 /// Turn an existing resume.json (JSON Resume, any version) into content/resume.yaml, in a new
 /// or existing site

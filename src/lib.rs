@@ -25,3 +25,4 @@ pub mod site;
 pub mod sources;
 pub mod stack;
 pub mod term;
+pub mod themes;

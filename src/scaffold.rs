@@ -1,6 +1,8 @@
 //! The files `gen init` writes: the default theme, an example resume and settings, built into
 //! the binary so a new site needs nothing else.
 
+use crate::themes::Theme;
+
 /// Paths relative to the new site's folder, with their contents.
 pub const STARTER_FILES: &[(&str, &str)] = &[
     ("gen.toml", include_str!("../gen.toml")),
@@ -54,20 +56,51 @@ pub const STARTER_FILES: &[(&str, &str)] = &[
 /// The `.gitignore` of a new site: the generated output stays out of version control.
 pub const GITIGNORE: &str = "/out/\n# Terraform state (gen infra): may hold secrets; back it up, never commit it.\n/terraform.tfstate\n/terraform.tfstate.backup\n";
 
-/// Writes the starter files (and `.gitignore`) that `dir` does not have yet, leaving out the
-/// paths in `except`; never touches an existing file.
-pub fn write_missing(dir: &std::path::Path, except: &[&str]) -> anyhow::Result<()> {
+/// The files of a new site with `theme`: the starter files with the theme's in templates/,
+/// and gen.toml naming the theme.
+pub fn starter_files(theme: &Theme) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = STARTER_FILES
+        .iter()
+        .filter(|(path, _)| !path.starts_with("templates/"))
+        .map(|(path, contents)| {
+            let mut contents = (*contents).to_owned();
+            if *path == "gen.toml" && theme.name != crate::themes::DEFAULT {
+                contents = contents.replace(
+                    &format!("# theme = \"{}\"", crate::themes::DEFAULT),
+                    &format!("theme = \"{}\"", theme.name),
+                );
+            }
+            ((*path).to_owned(), contents.into_bytes())
+        })
+        .collect();
+    files.extend(
+        theme
+            .files()
+            .into_iter()
+            .map(|(name, bytes)| (format!("templates/{name}"), bytes)),
+    );
+    files
+}
+
+/// Writes the starter files with `theme` (and `.gitignore`) that `dir` does not have yet,
+/// leaving out the paths in `except`; never touches an existing file.
+pub fn write_missing(dir: &std::path::Path, theme: &Theme, except: &[&str]) -> anyhow::Result<()> {
     use anyhow::Context;
-    for (path, contents) in STARTER_FILES.iter().chain([&(".gitignore", GITIGNORE)]) {
+    let files = starter_files(theme);
+    for (path, contents) in files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_slice()))
+        .chain([(".gitignore", GITIGNORE.as_bytes())])
+    {
         let target = dir.join(path);
-        if except.contains(path) || target.exists() {
+        if except.contains(&path) || target.exists() {
             continue;
         }
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating {}", parent.display()))?;
         }
-        crate::files::write(&target, contents.as_bytes())?;
+        crate::files::write(&target, contents)?;
     }
     Ok(())
 }

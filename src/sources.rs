@@ -28,10 +28,49 @@ pub struct Sources {
     pub resume: SourceFile,
     /// When the resume was last saved: resume.pdf's date when the resume gives none.
     pub resume_modified: Option<std::time::SystemTime>,
-    /// Theme files by path relative to `templates/`, with `/` separators.
+    /// Theme files by path relative to `templates/`, with `/` separators: the site's own, and
+    /// once [`Sources::apply_theme`] ran, its built-in theme's in the others' place.
     pub templates: BTreeMap<String, Vec<u8>>,
+    /// The site's theme files that are another built-in theme's, unchanged, and hide a file
+    /// of its own theme: by name, with that other theme's name.
+    pub theme_hiding: Vec<(String, &'static str)>,
+    /// The photo the resume names by a path in content/ (`basics.image: photo.jpg`).
+    pub photo: Option<Photo>,
     /// The posts in `content/posts/`, in file-name order.
     pub posts: Vec<Arc<PostSource>>,
+}
+
+/// The photo a resume names by a path in content/, as read.
+#[derive(Debug, Clone)]
+pub struct Photo {
+    /// `basics.image` as written.
+    pub image: String,
+    /// The file's bytes; none when there is no such file.
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// The file `basics.image` names, when it is a path (not a web or `data:` address): relative
+/// to content/, the resume's folder. A resume that does not parse has none; its build fails
+/// on the resume first.
+fn read_photo(site: &Path, resume: &SourceFile) -> Option<Photo> {
+    let image = resume::parse(resume)
+        .ok()?
+        .resume
+        .data
+        .basics?
+        .image?
+        .trim()
+        .to_owned();
+    if image.is_empty() || image.contains(':') || image.starts_with("//") {
+        return None;
+    }
+    let path = site.join(CONTENT_DIR).join(image.trim_start_matches('/'));
+    // Only files inside the site's folder: every photo is published.
+    let bytes = std::fs::canonicalize(&path)
+        .ok()
+        .filter(|p| p.starts_with(site) && p.is_file())
+        .and_then(|p| std::fs::read(p).ok());
+    Some(Photo { image, bytes })
 }
 
 /// One post as read: `content/posts/<name>.md`, or `content/posts/<name>/index.md` with the
@@ -126,6 +165,13 @@ fn read_config_file(root: &Path) -> Result<Option<SourceFile>> {
 }
 
 impl Sources {
+    /// Puts the built-in `theme`'s files in place of those the site does not have.
+    pub fn apply_theme(&mut self, theme: &crate::themes::Theme) {
+        let (files, hiding) = crate::themes::overlay(theme, std::mem::take(&mut self.templates));
+        self.templates = files;
+        self.theme_hiding = hiding;
+    }
+
     /// The site's settings, checked; the defaults when it has no `gen.toml`.
     pub fn config(&self) -> Result<Config, Diagnostic> {
         config::parse_or_default(self.config.as_ref())
@@ -147,25 +193,28 @@ impl Sources {
         let resume_modified = std::fs::metadata(root.join(RESUME_FILE))
             .and_then(|m| m.modified())
             .ok();
-        let templates_dir = root.join(TEMPLATES_DIR);
-        if !templates_dir.is_dir() {
-            bail!(
-                "{TEMPLATES_DIR}/ not found in {}: the site needs a theme (run `gen init` in a new folder and copy its templates/)",
-                display_root(root)
-            );
-        }
         let site = std::fs::canonicalize(root)
             .with_context(|| format!("resolving {}", display_root(root)))?;
-        check_link(&site, &templates_dir, TEMPLATES_DIR)?;
+        // The site's own theme files, when it has any: its theme (gen.toml's `theme`) gives
+        // the rest.
+        let templates_dir = root.join(TEMPLATES_DIR);
         let mut templates = BTreeMap::new();
-        read_theme(&site, &templates_dir, &mut templates)?;
+        if std::fs::symlink_metadata(&templates_dir).is_ok() {
+            check_link(&site, &templates_dir, TEMPLATES_DIR)?;
+            if templates_dir.is_dir() {
+                read_theme(&site, &templates_dir, &mut templates)?;
+            }
+        }
+        let photo = read_photo(&site, &resume);
         let posts = read_posts(&site, &root.join(POSTS_DIR), known)?;
         Ok(Sources {
             config,
             resume,
             resume_modified,
             templates,
+            theme_hiding: Vec::new(),
             posts,
+            photo,
         })
     }
 }

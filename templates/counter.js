@@ -16,8 +16,14 @@
   };
   const show = (count) => {
     if (typeof count !== "number" || !isFinite(count)) return false;
-    el.firstElementChild.textContent = count.toLocaleString();
-    el.lastChild.textContent = count === 1 ? " visit" : " visits";
+    // data-one and data-other: the words around the number ("{n} visit", "{n} visits") in the
+    // page's language; English when a theme leaves them out.
+    const one = el.dataset.one || "{n} visit";
+    const other = el.dataset.other || "{n} visits";
+    const [before, after = ""] = (count === 1 ? one : other).split("{n}");
+    const number = document.createElement("span");
+    number.textContent = count.toLocaleString(document.documentElement.lang || undefined);
+    el.replaceChildren(before, number, after);
     el.hidden = false;
     el.dataset.state = "shown";
     return true;

@@ -48,7 +48,7 @@ pub fn run(args: &ImportArgs) -> Result<()> {
     }
     let new_site = !args.root.join(TEMPLATES_DIR).exists() && !args.root.join(CONFIG_FILE).exists();
     if new_site {
-        scaffold::write_missing(&args.root, &[RESUME_FILE])?;
+        scaffold::write_missing(&args.root, &crate::themes::THEMES[0], &[RESUME_FILE])?;
     }
     create_parent(&target)?;
     files::write(&target, text.as_bytes())?;

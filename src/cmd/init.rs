@@ -3,13 +3,16 @@
 use anyhow::{Result, bail};
 
 use crate::cli::InitArgs;
-use crate::scaffold::{self, STARTER_FILES};
+use crate::scaffold;
 use crate::term;
 
 pub fn run(args: &InitArgs) -> Result<()> {
-    let existing: Vec<&str> = STARTER_FILES
+    let theme = crate::themes::find(&args.theme)
+        .ok_or_else(|| anyhow::anyhow!("--theme {}: no such theme", args.theme))?;
+    let files = scaffold::starter_files(theme);
+    let existing: Vec<&str> = files
         .iter()
-        .map(|(path, _)| *path)
+        .map(|(path, _)| path.as_str())
         .filter(|path| args.dir.join(path).exists())
         .collect();
     if !existing.is_empty() {
@@ -20,8 +23,15 @@ pub fn run(args: &InitArgs) -> Result<()> {
         );
     }
     // An existing .gitignore is the user's, and stays.
-    scaffold::write_missing(&args.dir, &[])?;
-    term::status("created", &format!("a new site in {}", args.dir.display()));
+    scaffold::write_missing(&args.dir, theme, &[])?;
+    term::status(
+        "created",
+        &format!(
+            "a new site in {} (theme {})",
+            args.dir.display(),
+            theme.name
+        ),
+    );
     let (root, site) = if args.dir.as_os_str() == "." {
         (String::new(), "out/site".to_owned())
     } else {

@@ -11,6 +11,7 @@ pub mod new;
 pub mod publish;
 pub mod serve;
 pub mod state;
+pub mod themes;
 
 use crate::cli::{Cli, Command};
 
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Themes(_) => themes::run(),
         Command::Import(args) => import::run(&args),
         Command::New(args) => new::run(&args),
         Command::Infra(args) => infra::run(&args),

@@ -19,6 +19,13 @@ pub struct Config {
     /// The page's language (BCP 47), `en` unless set.
     #[serde(default = "default_language")]
     pub language: String,
+    /// The built-in theme (`gen themes`); the site's own `templates/` override it file by file.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// `[labels]`: the page's words, any of them in place of the language's (`work =
+    /// "Berufserfahrung"`).
+    #[serde(default)]
+    pub labels: std::collections::BTreeMap<String, String>,
     /// The page title; `name — label` from the resume unless set.
     pub title: Option<String>,
     /// The search-result description; the start of `basics.summary` unless set.
@@ -55,11 +62,17 @@ fn default_language() -> String {
     "en".into()
 }
 
+fn default_theme() -> String {
+    crate::themes::DEFAULT.into()
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
             base_url: None,
             language: default_language(),
+            theme: default_theme(),
+            labels: Default::default(),
             strict: false,
             unsafe_html: false,
             pdf: PdfSettings::default(),
@@ -221,6 +234,30 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
             format!(
                 "language: {:?} is not a language tag (use e.g. \"en\" or \"pt-BR\")",
                 config.language
+            ),
+        ));
+    }
+    if crate::themes::find(&config.theme).is_none() {
+        return Err(located(
+            value_span("theme"),
+            format!(
+                "theme: {:?} is not a theme of gen's; choose {} (`gen themes` describes them)",
+                config.theme,
+                crate::themes::names()
+            ),
+        ));
+    }
+    let keys = crate::render::locale::keys();
+    if let Some(unknown) = config.labels.keys().find(|k| !keys.contains(k)) {
+        let span = source.text.find("[labels]").and_then(|start| {
+            let key = source.text[start..].find(&format!("\n{unknown}"))?;
+            Some(start + key + 1..start + key + 1 + unknown.len())
+        });
+        return Err(located(
+            span,
+            format!(
+                "labels: {unknown:?} is not a label; the labels are {}",
+                keys.join(", ")
             ),
         ));
     }

@@ -1,11 +1,14 @@
 //! Filters and functions the theme's templates use.
 
+use std::sync::Arc;
+
 use minijinja::{Environment, Value};
 
+use super::locale::Locale;
 use super::markdown::{self, Flow};
 use crate::resume::date::Date;
 
-pub fn register(env: &mut Environment<'static>) {
+pub fn register(env: &mut Environment<'static>, locale: &Arc<Locale>) {
     env.add_filter("markdown", |v: Value| {
         Value::from_safe_string(markdown::to_html(&text(&v), Flow::Block))
     });
@@ -13,14 +16,29 @@ pub fn register(env: &mut Environment<'static>) {
         Value::from_safe_string(markdown::to_html(&text(&v), Flow::Inline))
     });
     env.add_filter("plain", |v: Value| markdown::to_plain_text(&text(&v)));
-    env.add_filter("date", |v: Value| {
+    let l = Arc::clone(locale);
+    env.add_filter("date", move |v: Value| {
         let t = text(&v);
-        Date::parse(&t).map_or(t, |d| d.short())
+        Date::parse(&t).map_or(t, |d| l.month(&d))
     });
-    env.add_filter("day", |v: Value| {
+    let l = Arc::clone(locale);
+    env.add_filter("day", move |v: Value| {
         let t = text(&v);
-        Date::parse(t.get(..10).unwrap_or(&t)).map_or(t, |d| d.long())
+        Date::parse(t.get(..10).unwrap_or(&t)).map_or(t, |d| l.day(&d))
     });
+    // `{{ t.visits | fill(n=3) }}`: a label's `{n}`, `{name}`... filled in.
+    env.add_filter(
+        "fill",
+        |v: Value, kwargs: minijinja::value::Kwargs| -> Result<Value, minijinja::Error> {
+            let mut out = text(&v);
+            for key in kwargs.args() {
+                let value: Value = kwargs.get(key)?;
+                out = out.replace(&format!("{{{key}}}"), &text(&value));
+            }
+            kwargs.assert_all_used()?;
+            Ok(Value::from(out))
+        },
+    );
     env.add_filter("tel", |v: Value| {
         let digits: String = text(&v)
             .chars()
@@ -41,8 +59,20 @@ pub fn register(env: &mut Environment<'static>) {
         let bare = t.split_once("://").map_or(t.as_str(), |(_, rest)| rest);
         bare.trim_end_matches('/').to_owned()
     });
-    env.add_function("date_range", |start: Value, end: Value| {
-        Value::from_safe_string(date_range(&text(&start), &text(&end)))
+    // The counter's words around its number: `<span>0</span> visits`, in the page's language.
+    let l = Arc::clone(locale);
+    env.add_function("visits", move || {
+        let label = l.label("visits", &[]);
+        let (before, after) = label.split_once("{n}").unwrap_or(("", &label));
+        let mut out = String::new();
+        markdown::escape_into(&mut out, before);
+        out.push_str("<span>0</span>");
+        markdown::escape_into(&mut out, after);
+        Value::from_safe_string(out)
+    });
+    let l = Arc::clone(locale);
+    env.add_function("date_range", move |start: Value, end: Value| {
+        Value::from_safe_string(date_range(&l, &text(&start), &text(&end)))
     });
 }
 
@@ -57,33 +87,47 @@ fn text(v: &Value) -> String {
     }
 }
 
-/// `<time>Jan 2020</time> – Present`; an end without a start is shown alone.
-fn date_range(start: &str, end: &str) -> String {
-    range(start, end, |raw| match Date::parse(raw) {
-        Some(d) => format!("<time datetime=\"{}\">{}</time>", d.iso(), d.short()),
-        None => {
-            let mut out = String::new();
-            markdown::escape_into(&mut out, raw);
-            out
-        }
+/// `<time>Jan 2020</time> – Present`, in the page's language; an end without a start is
+/// shown alone.
+fn date_range(locale: &Locale, start: &str, end: &str) -> String {
+    let escaped = |raw: &str| {
+        let mut out = String::new();
+        markdown::escape_into(&mut out, raw);
+        out
+    };
+    let present = escaped(&locale.label("present", &[]));
+    range(locale, start, end, &present, |raw| match Date::parse(raw) {
+        Some(d) => format!(
+            "<time datetime=\"{}\">{}</time>",
+            d.iso(),
+            escaped(&locale.month(&d))
+        ),
+        None => escaped(raw),
     })
 }
 
 /// `Jan 2020 – Present`: the page's date range as text (for resume.pdf).
 #[cfg(any(feature = "pdf", test))]
-pub fn date_range_text(start: &str, end: &str) -> String {
-    range(start, end, |raw| {
-        Date::parse(raw).map_or_else(|| raw.to_owned(), |d| d.short())
+pub fn date_range_text(locale: &Locale, start: &str, end: &str) -> String {
+    let present = locale.label("present", &[]);
+    range(locale, start, end, &present, |raw| {
+        Date::parse(raw).map_or_else(|| raw.to_owned(), |d| locale.month(&d))
     })
 }
 
-fn range(start: &str, end: &str, time: impl Fn(&str) -> String) -> String {
+fn range(
+    locale: &Locale,
+    start: &str,
+    end: &str,
+    present: &str,
+    time: impl Fn(&str) -> String,
+) -> String {
     match (start.is_empty(), end.is_empty()) {
         (true, true) => String::new(),
         (true, false) => time(end),
-        (false, true) => format!("{} – Present", time(start)),
+        (false, true) => locale.range(&time(start), present),
         (false, false) if start == end => time(start),
-        (false, false) => format!("{} – {}", time(start), time(end)),
+        (false, false) => locale.range(&time(start), &time(end)),
     }
 }
 
@@ -93,16 +137,22 @@ mod tests {
 
     #[test]
     fn ranges() {
+        let en = Locale::default();
+        let date_range = |a, b| super::date_range(&en, a, b);
+        let date_range_text = |a, b| super::date_range_text(&en, a, b);
         assert_eq!(
             date_range("2020-01", ""),
-            "<time datetime=\"2020-01\">Jan 2020</time> – Present"
+            "<time datetime=\"2020-01\">Jan 2020</time>\u{2009}–\u{2009}Present"
         );
         assert_eq!(
             date_range("2013-12-01", "2014"),
-            "<time datetime=\"2013-12-01\">Dec 2013</time> – <time datetime=\"2014\">2014</time>"
+            "<time datetime=\"2013-12-01\">Dec 2013</time>\u{2009}–\u{2009}<time datetime=\"2014\">2014</time>"
         );
         assert_eq!(date_range("", ""), "");
-        assert_eq!(date_range_text("2013-12-01", "2014"), "Dec 2013 – 2014");
+        assert_eq!(
+            date_range_text("2013-12-01", "2014"),
+            "Dec 2013\u{2009}–\u{2009}2014"
+        );
         assert_eq!(
             date_range("2016-08-24", "2016-08-24"),
             "<time datetime=\"2016-08-24\">Aug 2016</time>"

@@ -3,9 +3,11 @@
 mod css;
 mod filters;
 pub(crate) mod head;
+pub mod locale;
 pub mod markdown;
 #[cfg(feature = "pdf")]
 mod pdf;
+mod photo;
 mod posts;
 mod theme;
 
@@ -66,6 +68,8 @@ pub struct Rendered {
 #[derive(Debug, Serialize)]
 struct SiteContext {
     language: String,
+    /// `ltr` or `rtl`: the page's writing direction, from its language.
+    dir: &'static str,
     title: String,
     description: String,
     base_url: Option<String>,
@@ -81,6 +85,8 @@ struct SiteContext {
     feed: Option<String>,
     /// resume.pdf's path, when the build writes one.
     pdf: Option<String>,
+    /// The photo from content/, with its thumbnails.
+    photo: Option<photo::PhotoContext>,
     generator: &'static str,
 }
 
@@ -104,8 +110,24 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     let mut resume = loaded.resume;
     let mut warnings = loaded.warnings;
     let mut site = Site::default();
+    let locale = std::sync::Arc::new(locale::Locale::new(&config.language, &config.labels));
     photo_file(&mut resume, &mut site);
-    let pdf = resume_pdf(sources, config, &resume, options, &mut site, &mut warnings)?;
+    let photo = photo::add(sources, config.base_url.as_deref(), &mut site)?;
+    if let (Some(photo), Some(basics)) = (&photo, resume.data.basics.as_mut()) {
+        // resume.json and the page's schema.org Person name the photo as published.
+        let published = photo.og.clone().unwrap_or_else(|| photo.full.clone());
+        resume.document["basics"]["image"] = serde_json::Value::String(published.clone());
+        basics.image = Some(published);
+    }
+    let pdf = resume_pdf(
+        sources,
+        config,
+        &locale,
+        &resume,
+        options,
+        &mut site,
+        &mut warnings,
+    )?;
     let posts = std::sync::Arc::new(posts::PostList(posts::read(sources, config, options)?));
 
     let stylesheet = stylesheet(sources, &mut site)?;
@@ -114,6 +136,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     let canonical_url = config.base_url.clone();
     let site_context = SiteContext {
         language: config.language.clone(),
+        dir: locale.dir,
         title: config
             .title
             .clone()
@@ -128,6 +151,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             .then(|| config.base_url.as_ref().map(|b| format!("{b}atom.xml")))
             .flatten(),
         pdf: pdf.clone(),
+        photo,
         base_url: config.base_url.clone(),
         canonical_url,
         stylesheet,
@@ -135,10 +159,11 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         generator: crate::build_id::GENERATOR,
     };
 
-    let env = environment(sources)?;
+    let env = environment(sources, &locale)?;
     let ctx = context! {
         resume => minijinja::Value::from_serialize(&resume.document),
         site => minijinja::Value::from_serialize(&site_context),
+        t => minijinja::Value::from_serialize(&locale.labels),
         posts => minijinja::Value::from_dyn_object(std::sync::Arc::clone(&posts)),
     };
     render_theme(sources, &env, &ctx, &mut site)?;
@@ -197,6 +222,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
 fn resume_pdf(
     sources: &Sources,
     config: &Config,
+    locale: &locale::Locale,
     resume: &Resume,
     options: &RenderOptions,
     site: &mut Site,
@@ -212,6 +238,7 @@ fn resume_pdf(
             &sources.templates,
             &config.pdf.font_files,
             &config.language,
+            &locale.labels,
             &config.base_url,
             config.pdf.paper(&config.language).name(),
             config.pdf.margin_mm().to_bits(),
@@ -227,7 +254,7 @@ fn resume_pdf(
     let (bytes, found) = match kept {
         Some(made) => made,
         None => {
-            let (bytes, found) = pdf::typeset(sources, config, &resume.document)?;
+            let (bytes, found) = pdf::typeset(sources, config, locale, &resume.document)?;
             let made = (bytes::Bytes::from(bytes), found);
             if let (Some(cache), Some(key)) = (cache, key) {
                 *cache.lock().unwrap_or_else(|e| e.into_inner()) =
@@ -246,6 +273,7 @@ fn resume_pdf(
 fn resume_pdf(
     _: &Sources,
     _: &Config,
+    _: &locale::Locale,
     _: &Resume,
     _: &RenderOptions,
     _: &mut Site,

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use super::filters::date_range_text;
+use super::locale::Locale;
 use super::markdown::to_plain_text;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, SourceFile};
@@ -43,9 +44,10 @@ const DATES: &[(&str, &str, &str)] = &[
 pub fn typeset(
     sources: &Sources,
     config: &Config,
+    locale: &Locale,
     document: &Value,
 ) -> Result<(Vec<u8>, Vec<Warning>), ResumeErrors> {
-    let data = data(document, config);
+    let data = data(document, config, locale);
     let warnings = missing_glyphs(&sources.resume, &data["resume"], &config.pdf.font_files);
     let job = pdf::Job {
         theme: &sources.templates,
@@ -61,7 +63,7 @@ pub fn typeset(
 
 /// What `resume.typ` reads from `/data.json`: `resume` (Markdown as text, each dated entry
 /// with `when`, its dates as the page shows them), `site` and `page`.
-fn data(document: &Value, config: &Config) -> Value {
+fn data(document: &Value, config: &Config, locale: &Locale) -> Value {
     let mut resume = document.clone();
     if let Some(summary) = resume.pointer_mut("/basics/summary") {
         text_of(summary);
@@ -85,7 +87,7 @@ fn data(document: &Value, config: &Config) -> Value {
                     .trim()
                     .to_owned()
             };
-            let when = date_range_text(&field(start), &field(end));
+            let when = date_range_text(locale, &field(start), &field(end));
             if let Some(map) = entry.as_object_mut() {
                 map.insert("when".into(), Value::String(when));
             }
@@ -96,14 +98,16 @@ fn data(document: &Value, config: &Config) -> Value {
             .get("lastModified")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let when = date_range_text("", modified.get(..10).unwrap_or(modified));
+        let when = date_range_text(locale, "", modified.get(..10).unwrap_or(modified));
         meta.insert("when".into(), Value::String(when));
     }
     drop_unsafe_links(&mut resume);
     json!({
         "resume": resume,
+        "labels": locale.labels,
         "site": {
             "language": config.language,
+            "dir": locale.dir,
             "url": config.base_url,
         },
         "page": {
@@ -300,13 +304,16 @@ mod tests {
             "work": [{"startDate": "2020-01", "highlights": ["**Led** a team"]}],
             "awards": [{"date": "2014-11-01"}],
         });
-        let data = data(&document, &Config::default());
+        let data = data(&document, &Config::default(), &Locale::default());
         assert_eq!(
             data["resume"]["basics"]["summary"],
             "I build things.\n\nSee my site."
         );
         assert_eq!(data["resume"]["work"][0]["highlights"][0], "Led a team");
-        assert_eq!(data["resume"]["work"][0]["when"], "Jan 2020 – Present");
+        assert_eq!(
+            data["resume"]["work"][0]["when"],
+            "Jan 2020\u{2009}–\u{2009}Present"
+        );
         assert_eq!(data["resume"]["awards"][0]["when"], "Nov 2014");
         assert_eq!(data["page"]["paper"], "a4");
     }

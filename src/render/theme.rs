@@ -85,7 +85,10 @@ impl Kind {
     }
 }
 
-pub(super) fn environment(sources: &Sources) -> Result<Environment<'static>> {
+pub(super) fn environment(
+    sources: &Sources,
+    locale: &std::sync::Arc<super::locale::Locale>,
+) -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
     env.set_auto_escape_callback(|name| {
@@ -110,7 +113,7 @@ pub(super) fn environment(sources: &Sources) -> Result<Environment<'static>> {
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
-    filters::register(&mut env);
+    filters::register(&mut env, locale);
     for (name, bytes) in &sources.templates {
         if matches!(Kind::of(name), Kind::Page | Kind::Partial) {
             let text = theme_text(name, bytes)?.text;

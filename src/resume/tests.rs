@@ -257,7 +257,9 @@ fn random_values_anywhere_are_read_and_rendered() {
                 resume: source(&text),
                 resume_modified: None,
                 templates: templates.clone(),
+                theme_hiding: Vec::new(),
                 posts: Vec::new(),
+                photo: None,
             };
             let pdf = cfg!(feature = "pdf") && i == 0 && n % 6 == 0;
             let rendered = crate::render::render(

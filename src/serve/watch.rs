@@ -146,7 +146,7 @@ fn watch_dir(watcher: &mut notify::RecommendedWatcher, dir: &Path) {
 }
 
 /// `path` relative to `root` when it is one of the site's inputs (gen.toml, the resume, a
-/// theme file, or one of their folders), not an editor's or the system's scratch file.
+/// theme file, a file of content/, or one of their folders), not an editor's or the system's scratch file.
 fn input(root: &Path, path: &Path) -> Option<PathBuf> {
     let relative = path.strip_prefix(root).ok()?;
     let mut parts = relative.components();
@@ -157,7 +157,13 @@ fn input(root: &Path, path: &Path) -> Option<PathBuf> {
     if relative == Path::new(RESUME_FILE) {
         return Some(relative.into());
     }
-    if top != TEMPLATES_DIR && !relative.starts_with(POSTS_DIR) {
+    // content/: the resume, the posts, and the photo the resume names.
+    let photo = top == CONTENT_DIR
+        && relative
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["jpg", "jpeg", "png"].contains(&e.to_ascii_lowercase().as_str()));
+    if top != TEMPLATES_DIR && !relative.starts_with(POSTS_DIR) && !photo {
         return None;
     }
     let scratch = parts.any(|part| {
@@ -195,6 +201,10 @@ mod tests {
             Some("templates/_partials/x.html")
         );
         assert_eq!(input("content").as_deref(), Some("content"));
+        assert_eq!(
+            input("content/img/me.JPG").as_deref(),
+            Some("content/img/me.JPG")
+        );
         for ignored in [
             "out/visits.json",
             "out/site/index.html",

@@ -18,8 +18,10 @@ mod ci;
 mod deploy;
 mod infra;
 mod init;
+mod languages;
 mod lenient;
 mod pdf;
+mod photo;
 mod posts;
 mod publish;
 #[cfg(unix)]
@@ -28,4 +30,5 @@ mod sample;
 mod serve;
 mod state;
 mod support;
+mod themes;
 mod workflows;

@@ -10,7 +10,7 @@ use crate::sample::{SAMPLE, leaves, sample_site};
 use crate::support::{TestSite, run};
 
 /// A poppler tool's output for `pdf`.
-fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+pub(crate) fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     let out = Command::new(tool)
         .args(args)
         .arg(pdf)

@@ -1,0 +1,165 @@
+//! A photo in content/: published fingerprinted, with square thumbnails at 1× and 2×, in the
+//! page's `<img>` and `og:image`; a missing file is a located error that leaves out/site as
+//! it was.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
+
+use crate::support::TestSite;
+
+/// A resume with `image` as its photo.
+fn resume(image: &str) -> String {
+    format!("basics:\n  name: Ada Lovelace\n  label: Engineer\n  image: {image}\n")
+}
+
+fn encoded(image: DynamicImage, format: ImageFormat) -> Vec<u8> {
+    let mut out = Vec::new();
+    image.write_to(&mut Cursor::new(&mut out), format).unwrap();
+    out
+}
+
+/// A landscape JPEG, 640 × 480.
+fn jpeg() -> Vec<u8> {
+    let image = RgbImage::from_fn(640, 480, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    encoded(DynamicImage::ImageRgb8(image), ImageFormat::Jpeg)
+}
+
+/// A portrait PNG with transparency, 300 × 500.
+fn png() -> Vec<u8> {
+    let image = RgbaImage::from_fn(300, 500, |x, y| {
+        Rgba([
+            200,
+            (x % 256) as u8,
+            (y % 256) as u8,
+            if x < 10 { 0 } else { 255 },
+        ])
+    });
+    encoded(DynamicImage::ImageRgba8(image), ImageFormat::Png)
+}
+
+/// The one published file whose name starts with `prefix`, with its bytes.
+fn published(site: &TestSite, prefix: &str) -> (String, Vec<u8>) {
+    let found: Vec<_> = site
+        .output()
+        .into_iter()
+        .filter(|(name, _)| name.starts_with(prefix))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "{prefix}: {:?}",
+        found.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    found.into_iter().next().unwrap()
+}
+
+fn dimensions(bytes: &[u8]) -> (u32, u32, ImageFormat) {
+    let format = image::guess_format(bytes).unwrap();
+    let image = image::load_from_memory(bytes).unwrap();
+    (image.width(), image.height(), format)
+}
+
+#[test]
+fn a_jpeg_in_content_becomes_a_fingerprinted_photo_with_thumbnails_and_og_image() {
+    let site = TestSite::new();
+    let original = jpeg();
+    site.write("content/photo.jpg", &original);
+    site.write("content/resume.yaml", resume("photo.jpg").as_bytes());
+    site.write("gen.toml", b"base_url = \"https://ada.example.com/\"\n");
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+
+    let (full, bytes) = published(&site, "photo.");
+    assert_eq!(bytes, original, "the photo is published as it is");
+    assert!(
+        full.len() == "photo.0123456789.jpg".len() && full.ends_with(".jpg"),
+        "{full}"
+    );
+    let (small, small_bytes) = published(&site, "photo-128.");
+    assert_eq!(dimensions(&small_bytes), (128, 128, ImageFormat::Jpeg));
+    let (large, large_bytes) = published(&site, "photo-256.");
+    assert_eq!(dimensions(&large_bytes), (256, 256, ImageFormat::Jpeg));
+
+    let html = site.html("index.html");
+    assert_contains!(
+        html,
+        format!(
+            "src=\"/{small}\" srcset=\"/{small} 1x, /{large} 2x\" alt=\"Photo of Ada Lovelace\" width=\"112\" height=\"112\""
+        )
+    );
+    assert_contains!(
+        html,
+        format!("<meta property=\"og:image\" content=\"https://ada.example.com/{full}\">")
+    );
+    assert_contains!(html, "<meta property=\"og:image:width\" content=\"640\">");
+    assert_contains!(html, "<meta property=\"og:image:height\" content=\"480\">");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.path("out/site/resume.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["basics"]["image"],
+        format!("https://ada.example.com/{full}")
+    );
+    assert!(!site.path("out/site/photo.jpg").exists());
+}
+
+#[test]
+fn a_png_with_transparency_keeps_it_in_png_thumbnails_cropped_square() {
+    let site = TestSite::new();
+    site.write("content/img/me.png", &png());
+    site.write("content/resume.yaml", resume("img/me.png").as_bytes());
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    let (full, _) = published(&site, "photo.");
+    assert!(full.ends_with(".png"), "{full}");
+    let (_, small) = published(&site, "photo-128.");
+    assert_eq!(dimensions(&small), (128, 128, ImageFormat::Png));
+    let (_, large) = published(&site, "photo-256.");
+    assert_eq!(dimensions(&large), (256, 256, ImageFormat::Png));
+    // Without base_url there is no absolute address for og:image.
+    assert!(!site.html("index.html").contains("og:image"));
+}
+
+#[test]
+fn a_missing_photo_is_a_located_error_and_the_last_build_stays() {
+    let site = TestSite::new();
+    site.write("content/photo.jpg", &jpeg());
+    site.write("content/resume.yaml", resume("photo.jpg").as_bytes());
+    assert!(site.build(&[]).success());
+    let before = site.output();
+
+    site.write("content/resume.yaml", resume("potho.jpg").as_bytes());
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_contains!(run.stderr, "content/resume.yaml:4:10");
+    assert_contains!(run.stderr, "basics.image: content/potho.jpg not found");
+    assert_eq!(site.output(), before, "out/site changed");
+
+    site.write("content/photo.jpg", b"not a photo at all");
+    site.write("content/resume.yaml", resume("photo.jpg").as_bytes());
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "basics.image: content/photo.jpg is not a JPEG or PNG image"
+    );
+    assert_eq!(site.output(), before, "out/site changed");
+}
+
+#[test]
+fn a_web_address_is_kept_as_it_is() {
+    let site = TestSite::new();
+    site.write(
+        "content/resume.yaml",
+        resume("https://images.example.com/ada.jpg").as_bytes(),
+    );
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    let html = site.html("index.html");
+    assert_contains!(html, "src=\"https://images.example.com/ada.jpg\"");
+    assert_contains!(
+        html,
+        "<meta property=\"og:image\" content=\"https://images.example.com/ada.jpg\">"
+    );
+    assert!(!site.output().keys().any(|k| k.starts_with("photo")));
+}
