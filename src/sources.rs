@@ -64,11 +64,11 @@ fn read_photo(site: &Path, resume: &SourceFile) -> Option<Photo> {
     if image.is_empty() || image.contains(':') || image.starts_with("//") {
         return None;
     }
-    let path = site.join(CONTENT_DIR).join(image.trim_start_matches('/'));
-    // Only files inside the site's folder: every photo is published.
-    let bytes = std::fs::canonicalize(&path)
+    let content = std::fs::canonicalize(site.join(CONTENT_DIR)).ok()?;
+    // Only files inside content/: every photo is published.
+    let bytes = std::fs::canonicalize(content.join(image.trim_start_matches('/')))
         .ok()
-        .filter(|p| p.starts_with(site) && p.is_file())
+        .filter(|p| p.starts_with(&content) && p.is_file())
         .and_then(|p| std::fs::read(p).ok());
     Some(Photo { image, bytes })
 }

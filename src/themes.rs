@@ -83,7 +83,7 @@ impl Theme {
     }
 
     /// Every file of the theme, by path relative to `templates/`.
-    pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
+    pub fn files(&self) -> Files {
         BASE.iter()
             .chain(self.own)
             .map(|(path, bytes)| ((*path).to_owned(), bytes.to_vec()))
@@ -91,13 +91,13 @@ impl Theme {
     }
 }
 
+/// Theme files by path relative to `templates/`.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
 /// A site's theme files: `theme`'s, with the site's own (`site`, from `templates/`) in their
 /// place; and the site's files that are another built-in theme's, unchanged, and so hide a
 /// different file of `theme` (a theme copied by `gen init`, then switched in gen.toml).
-pub fn overlay(
-    theme: &Theme,
-    site: BTreeMap<String, Vec<u8>>,
-) -> (BTreeMap<String, Vec<u8>>, Vec<(String, &'static str)>) {
+pub fn overlay(theme: &Theme, site: Files) -> (Files, Vec<(String, &'static str)>) {
     let mut hiding = Vec::new();
     for (name, bytes) in &site {
         let Some(own) = theme.file(name) else {

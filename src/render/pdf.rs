@@ -48,7 +48,12 @@ pub fn typeset(
     document: &Value,
 ) -> Result<(Vec<u8>, Vec<Warning>), ResumeErrors> {
     let data = data(document, config, locale);
-    let warnings = missing_glyphs(&sources.resume, &data["resume"], &config.pdf.font_files);
+    let mut warnings = missing_glyphs(&sources.resume, &data["resume"], &config.pdf.font_files);
+    warnings.extend(labels_missing_glyphs(
+        sources,
+        locale,
+        &config.pdf.font_files,
+    ));
     let job = pdf::Job {
         theme: &sources.templates,
         data: serde_json::to_vec(&data).unwrap_or_default(),
@@ -191,6 +196,43 @@ fn missing_glyphs(
     };
     walk(resume, &ValuePath::default(), &mut visit);
     warnings
+}
+
+/// A warning when the PDF's fonts cannot show the words of the page's language (its headings
+/// in Chinese, Japanese, Korean...), at `language` in gen.toml.
+fn labels_missing_glyphs(
+    sources: &Sources,
+    locale: &Locale,
+    fonts: &[(String, Vec<u8>)],
+) -> Option<Warning> {
+    let words: String = locale.labels.values().map(String::as_str).collect();
+    let missing = pdf::Coverage::new(fonts).missing(&words);
+    if missing.is_empty() {
+        return None;
+    }
+    let empty = SourceFile {
+        name: crate::sources::CONFIG_FILE.into(),
+        text: String::new(),
+    };
+    let config = sources.config.as_ref().unwrap_or(&empty);
+    let line = config
+        .text
+        .lines()
+        .position(|l| l.trim_start().starts_with("language"))
+        .map_or(1, |i| i + 1);
+    let shown: String = missing.iter().take(8).collect();
+    Some(Warning {
+        kind: Kind::MissingGlyphs,
+        path: "language".into(),
+        diagnostic: Diagnostic::at(
+            config,
+            line,
+            1,
+            format!(
+                "language: the PDF's fonts cannot show this language's headings ({shown:?}...), so resume.pdf leaves gaps there (the page is fine): add a font that has them, e.g. [pdf] fonts = [\"fonts/NotoSansCJK-Regular.otf\"] in gen.toml"
+            ),
+        ),
+    })
 }
 
 /// Every string in `value` with its path.

@@ -9,7 +9,7 @@ const AXE_SOURCE = fs.readFileSync(
   "utf8",
 );
 
-const VARIANTS = {
+export const VARIANTS = {
   "light 1280px": { colorScheme: "light", viewport: { width: 1280, height: 900 } },
   "dark 1280px": { colorScheme: "dark", viewport: { width: 1280, height: 900 } },
   "light 390px": { colorScheme: "light", viewport: { width: 390, height: 844 } },
@@ -26,13 +26,13 @@ function describe(v) {
   return lines;
 }
 
-export async function checkAxe(report, siteUrl, pages = ["/", "/404.html"]) {
+export async function checkAxe(report, siteUrl, pages = ["/", "/404.html"], variants = VARIANTS) {
   report.section("axe-core");
   const browser = await launch();
   try {
     for (const pagePath of pages) {
       const seen = new Map(); // identical findings in several variants are listed once per page
-      for (const [variant, opts] of Object.entries(VARIANTS)) {
+      for (const [variant, opts] of Object.entries(variants)) {
         const page = await browser.context.newPage();
         await page.setViewportSize(opts.viewport);
         await page.emulateMedia({ colorScheme: opts.colorScheme });

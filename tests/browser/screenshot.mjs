@@ -1,26 +1,39 @@
-// Screenshots of the built site for a visual review: node screenshot.mjs SITE_DIR OUT_DIR
+// Screenshots of the built site for a visual review:
+//   node tests/browser/screenshot.mjs SITE_DIR OUT_DIR [PREFIX] [PAGE]
+// writes PREFIX{light,dark}-{1280,390}.png (the whole page of PAGE, default "/") and
+// PREFIXprint-{a4,letter}.pdf (the page as printed) into OUT_DIR.
+import fs from "node:fs";
 import { launch } from "./browser.mjs";
 import { serveSite } from "./static-server.mjs";
 
-const [siteDir, outDir] = process.argv.slice(2);
+const [siteDir, outDir, prefix = "", pagePath = "/"] = process.argv.slice(2);
+if (!siteDir || !outDir) {
+  console.error("usage: node tests/browser/screenshot.mjs SITE_DIR OUT_DIR [PREFIX] [PAGE]");
+  process.exit(2);
+}
+fs.mkdirSync(outDir, { recursive: true });
 const { server, url } = await serveSite(siteDir);
 const browser = await launch();
-for (const [name, opts] of Object.entries({
-  light: { colorScheme: "light", viewport: { width: 1280, height: 900 } },
-  dark: { colorScheme: "dark", viewport: { width: 1280, height: 900 } },
-  mobile: { colorScheme: "light", viewport: { width: 390, height: 844 } },
-})) {
+try {
+  for (const colorScheme of ["light", "dark"]) {
+    for (const [width, height] of [[1280, 900], [390, 844]]) {
+      const page = await browser.context.newPage();
+      await page.emulateMedia({ colorScheme });
+      await page.setViewportSize({ width, height });
+      await page.goto(url + pagePath, { waitUntil: "load" });
+      const file = `${outDir}/${prefix}${colorScheme}-${width}.png`;
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(`wrote ${file}`);
+      await page.close();
+    }
+  }
   const page = await browser.context.newPage();
-  await page.emulateMedia({ colorScheme: opts.colorScheme });
-  await page.setViewportSize(opts.viewport);
-  await page.goto(url + "/");
-  await page.screenshot({ path: `${outDir}/${name}.png`, fullPage: true });
+  await page.goto(url + pagePath, { waitUntil: "load" });
+  await page.emulateMedia({ media: "print" });
+  await page.pdf({ path: `${outDir}/${prefix}print-a4.pdf`, format: "A4" });
+  await page.pdf({ path: `${outDir}/${prefix}print-letter.pdf`, format: "Letter" });
   await page.close();
+} finally {
+  await browser.close();
+  server.close();
 }
-const page = await browser.context.newPage();
-await page.goto(url + "/");
-await page.emulateMedia({ media: "print" });
-await page.pdf({ path: `${outDir}/print-a4.pdf`, format: "A4" });
-await page.pdf({ path: `${outDir}/print-letter.pdf`, format: "Letter" });
-await browser.close();
-server.close();

@@ -96,8 +96,8 @@ try {
     const photoPath = path.join(root, "templates", "photo.svg");
     const photo = (size) => `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="${size}" height="${size}" fill="teal"/></svg>\n`;
     fs.writeFileSync(photoPath, photo(10));
-    fs.writeFileSync(indexPath, index.replace('<h1>{{ b.name or "Resume" }}</h1>',
-      '<h1>{{ b.name or "Resume" }}</h1><p id="e2e-template">Open to work</p><img id="e2e-photo" src="/photo.svg" alt="">'));
+    fs.writeFileSync(indexPath, index.replace('<h1>{{ b.name or t.resume }}</h1>',
+      '<h1>{{ b.name or t.resume }}</h1><p id="e2e-template">Open to work</p><img id="e2e-photo" src="/photo.svg" alt="">'));
     await page.locator("#e2e-template").waitFor({ state: "attached", timeout: 5000 });
     await page.waitForFunction(() => document.getElementById("e2e-photo").naturalWidth === 10, null, { timeout: 5000 });
     report.check("templates/index.html edit is visible without a reload",

@@ -44,7 +44,7 @@ fn a_wss_counter_is_live_and_named_exactly_in_the_policy() {
     assert!(run.success(), "{}", run.stderr);
     let html = site.html("index.html");
     assert!(
-        html.contains(&format!("data-endpoint=\"{url}\" data-live hidden")),
+        html.contains(&format!("data-endpoint=\"{url}\" data-live data-one=")),
         "{html}"
     );
     assert!(

@@ -178,3 +178,19 @@ fn the_pdf_speaks_the_page_language() {
     }
     assert!(!text.contains("experience"), "{text}");
 }
+
+#[test]
+fn a_language_the_pdf_fonts_lack_builds_with_a_warning_at_its_setting() {
+    let site = TestSite::new();
+    site.write("content/resume.yaml", SAMPLE.as_bytes());
+    site.write("gen.toml", b"# Japanese\nlanguage = \"ja\"\n");
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    assert_contains!(run.stderr, "gen.toml:2:1");
+    assert_contains!(
+        run.stderr,
+        "the PDF's fonts cannot show this language's headings"
+    );
+    assert!(site.path("out/site/resume.pdf").is_file());
+    assert_contains!(site.html("index.html"), ">職歴</h2>");
+}

@@ -121,7 +121,7 @@ fn the_sample_pdf_has_every_field_its_metadata_embedded_fonts_links_and_the_same
     // The page links to it, resume.json names it, and the same input gives the same bytes.
     let html = site.html("index.html");
     assert!(
-        html.contains("<a href=\"/resume.pdf\" type=\"application/pdf\">PDF</a>"),
+        html.contains("<a href=\"/resume.pdf\" type=\"application/pdf\">Download PDF</a>"),
         "{html}"
     );
     let json: Value = serde_json::from_slice(&site.output()["resume.json"]).unwrap();

@@ -135,6 +135,14 @@ fn a_missing_photo_is_a_located_error_and_the_last_build_stays() {
     assert_contains!(run.stderr, "basics.image: content/potho.jpg not found");
     assert_eq!(site.output(), before, "out/site changed");
 
+    // A path out of content/ is not followed, even to a file of the site.
+    site.write("photo.jpg", &jpeg());
+    site.write("content/resume.yaml", resume("../photo.jpg").as_bytes());
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_contains!(run.stderr, "basics.image: content/../photo.jpg not found");
+    assert_eq!(site.output(), before, "out/site changed");
+
     site.write("content/photo.jpg", b"not a photo at all");
     site.write("content/resume.yaml", resume("photo.jpg").as_bytes());
     let run = site.build(&[]);

@@ -370,7 +370,7 @@ fn rebuilds_on_save_and_keeps_the_last_good_site_through_errors() {
         "templates/index.html",
         index
             .replace(
-                "<h1>{{ b.name or \"Resume\" }}</h1>",
+                "<h1>{{ b.name or t.resume }}</h1>",
                 "<h1 class=\"edited\">{{ b.name }}</h1>",
             )
             .as_bytes(),

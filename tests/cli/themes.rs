@@ -184,11 +184,14 @@ fn a_site_file_overrides_its_theme_file_by_file() {
     let site = TestSite::new();
     site.remove("templates");
     site.write("gen.toml", b"theme = \"compact\"\n");
-    site.write("templates/style.css", b"body { color: rebeccapurple }\n");
+    site.write(
+        "templates/style.css",
+        b"body { outline: 3px dotted #123456 }\n",
+    );
     let run = site.build(&[]);
     assert!(run.success(), "{}", run.stderr);
     let html = site.html("index.html");
-    assert_contains!(html, "rebeccapurple");
+    assert_contains!(html, "#123456");
     let compact = resume_gen::themes::find("compact").unwrap();
     let index = String::from_utf8(compact.file("index.html").unwrap().to_vec()).unwrap();
     // The page is compact's index.html (its first distinct line), styled by the site's CSS.
