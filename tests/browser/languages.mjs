@@ -3,7 +3,7 @@
 // SITES_DIR holds one built site (out/site) per language, in a folder named by its tag
 // (en, de, ..., ar, he). For each: Nu HTML Checker on every page, no errors; axe-core, every
 // rule, on / and /404.html in light and dark mode, no violations; and in the browser the page's
-// lang and dir are the language's, its section headings are laid out in that direction (right
+// lang and dir are the language's, nothing is wider than the window, its section headings are laid out in that direction (right
 // to left for ar and he) and no heading is in English unless the language is.
 // Prints a line per check and ends with "page checks: N passed, M failed"; exits 1 on a failure.
 import fs from "node:fs";
@@ -47,11 +47,13 @@ for (const tag of tags) {
             dir: getComputedStyle(html).direction,
             headings: h2.map((h) => h.textContent.trim()),
             // Headings start at the main column's start edge: its right for right-to-left.
+            overflow: document.documentElement.scrollWidth - window.innerWidth,
             startGap: Math.round(getComputedStyle(html).direction === "rtl" ? main.right - first.right : first.left - main.left),
           };
         });
         const rtl = RIGHT_TO_LEFT.has(tag);
         report.check(`${tag}: <html lang="${seen.lang}">, direction ${seen.dir}`, seen.lang === tag && seen.dir === (rtl ? "rtl" : "ltr"));
+        report.check(`${tag}: nothing wider than the window (${seen.overflow}px over)`, seen.overflow <= 0);
         report.check(`${tag}: headings start at the ${rtl ? "right" : "left"} edge (gap ${seen.startGap}px)`, Math.abs(seen.startGap) <= 2);
         const english = tag === "en" ? [] : seen.headings.filter((h) => ENGLISH.includes(h));
         report.check(`${tag}: headings ${seen.headings.slice(0, 3).join(" / ")}…`, english.length === 0, english);
