@@ -1,55 +1,15 @@
-//! The files `gen init` writes: the default theme, an example resume and settings, built into
-//! the binary so a new site needs nothing else.
+//! The files `gen init` writes: an example resume and settings, with a built-in theme's files
+//! (`crate::themes`), all in the binary so a new site needs nothing else.
 
 use crate::themes::Theme;
 
-/// Paths relative to the new site's folder, with their contents.
+/// The files of every new site besides its theme's: paths relative to its folder, with their
+/// contents.
 pub const STARTER_FILES: &[(&str, &str)] = &[
     ("gen.toml", include_str!("../gen.toml")),
     (
         "content/resume.yaml",
         include_str!("../content/resume.yaml"),
-    ),
-    (
-        "templates/_base.html",
-        include_str!("../templates/_base.html"),
-    ),
-    (
-        "templates/index.html",
-        include_str!("../templates/index.html"),
-    ),
-    ("templates/404.html", include_str!("../templates/404.html")),
-    (
-        "templates/post.html",
-        include_str!("../templates/post.html"),
-    ),
-    (
-        "templates/posts.html",
-        include_str!("../templates/posts.html"),
-    ),
-    (
-        "templates/resume.typ",
-        include_str!("../templates/resume.typ"),
-    ),
-    (
-        "templates/style.css",
-        include_str!("../templates/style.css"),
-    ),
-    (
-        "templates/counter.js",
-        include_str!("../templates/counter.js"),
-    ),
-    (
-        "templates/favicon.svg",
-        include_str!("../templates/favicon.svg"),
-    ),
-    (
-        "templates/robots.txt",
-        include_str!("../templates/robots.txt"),
-    ),
-    (
-        "templates/sitemap.xml",
-        include_str!("../templates/sitemap.xml"),
     ),
 ];
 
@@ -61,7 +21,6 @@ pub const GITIGNORE: &str = "/out/\n# Terraform state (gen infra): may hold secr
 pub fn starter_files(theme: &Theme) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = STARTER_FILES
         .iter()
-        .filter(|(path, _)| !path.starts_with("templates/"))
         .map(|(path, contents)| {
             let mut contents = (*contents).to_owned();
             if *path == "gen.toml" && theme.name != crate::themes::DEFAULT {

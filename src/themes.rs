@@ -45,6 +45,11 @@ pub const THEMES: &[Theme] = &[
 /// classic's files, which every theme starts from.
 const BASE: &[(&str, &[u8])] = &[
     ("_base.html", include_bytes!("../templates/_base.html")),
+    (
+        "_profile.html",
+        include_bytes!("../templates/_profile.html"),
+    ),
+    ("_visits.html", include_bytes!("../templates/_visits.html")),
     ("index.html", include_bytes!("../templates/index.html")),
     ("404.html", include_bytes!("../templates/404.html")),
     ("post.html", include_bytes!("../templates/post.html")),

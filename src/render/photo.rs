@@ -36,8 +36,6 @@ pub struct PhotoContext {
     pub full_height: u32,
     /// The photo's absolute address for `og:image`, when the site has a `base_url`.
     pub og: Option<String>,
-    pub og_width: u32,
-    pub og_height: u32,
 }
 
 /// The photo's files added to `site`, and what the page needs to show it. None when the
@@ -108,8 +106,6 @@ pub fn add(
         width: THUMBNAIL,
         height: THUMBNAIL,
         og: base_url.map(|base| format!("{base}{full}")),
-        og_width: width,
-        og_height: height,
         full: format!("/{full}"),
         full_width: width,
         full_height: height,

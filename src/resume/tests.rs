@@ -231,13 +231,7 @@ fn random_values_anywhere_are_read_and_rendered() {
     let sample: Value = serde_json::from_str(&sample()).unwrap();
     let mut at = Vec::new();
     places(&sample, String::new(), &mut at);
-    let templates: std::collections::BTreeMap<String, Vec<u8>> = crate::scaffold::STARTER_FILES
-        .iter()
-        .filter_map(|(path, text)| {
-            let name = path.strip_prefix("templates/")?;
-            Some((name.to_owned(), text.as_bytes().to_vec()))
-        })
-        .collect();
+    let templates = crate::themes::THEMES[0].files();
     // resume.pdf is typeset for the first value at every 6th place: typesetting all 1,512
     // would take minutes in a debug build.
     let with_pdf = crate::config::Config::default();

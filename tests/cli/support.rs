@@ -4,8 +4,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use resume_gen::scaffold::STARTER_FILES;
-
 pub struct TestSite {
     dir: tempfile::TempDir,
 }
@@ -16,8 +14,8 @@ impl TestSite {
         let site = TestSite {
             dir: tempfile::tempdir().expect("temp dir"),
         };
-        for (path, contents) in STARTER_FILES {
-            site.write(path, contents.as_bytes());
+        for (path, contents) in starter_files() {
+            site.write(&path, &contents);
         }
         site
     }
@@ -169,9 +167,14 @@ pub fn unescape(html: &str) -> String {
 
 /// A file of the starter site, as `gen init` writes it.
 pub fn starter(path: &str) -> String {
-    STARTER_FILES
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, text)| text.to_string())
+    starter_files()
+        .into_iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, bytes)| String::from_utf8(bytes).expect("text"))
         .unwrap_or_else(|| panic!("{path} is not a starter file"))
+}
+
+/// Every file `gen init` writes with the default theme.
+fn starter_files() -> Vec<(String, Vec<u8>)> {
+    resume_gen::scaffold::starter_files(&resume_gen::themes::THEMES[0])
 }
