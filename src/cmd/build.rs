@@ -25,6 +25,9 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     let built = build::Input::read(&args.root)?.published(counter_url, args.strict)?;
     output::write_site(&built.site, &out)?;
     output::report(&built.site, &out, started);
+    if let Some(readability) = &built.readability {
+        term::status("read", &readability.to_string());
+    }
     if let Some(note) = counter_note {
         term::note(&note);
     }

@@ -86,6 +86,9 @@ fn build_and_publish(
     let out = output::default_dir(&args.root);
     output::write_site(&built.site, &out)?;
     output::report(&built.site, &out, started);
+    if let Some(readability) = &built.readability {
+        crate::term::status("read", &readability.to_string());
+    }
     runtime.block_on(publish::run(
         &built.site,
         &Target {

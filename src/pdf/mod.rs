@@ -2,6 +2,8 @@
 //! the resume reaches it as data (`json("/data.json")`), never as markup, and the fonts are
 //! the ones built into gen plus those the site names.
 
+pub mod text;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
@@ -48,7 +50,7 @@ pub struct Job<'a> {
     pub fonts: &'a [(String, Vec<u8>)],
     /// The document's date: the same input gives the same bytes.
     pub date: Option<Date>,
-    /// Whether to make it PDF/A-2b, which every font must fully cover.
+    /// Whether to make it PDF/A, which every font must fully cover.
     pub archival: bool,
 }
 
@@ -63,8 +65,20 @@ pub struct Date {
     pub second: u8,
 }
 
+/// A typeset PDF, and whether it is PDF/UA-1 (accessible) as well, or why not.
+pub struct Typeset {
+    pub pdf: Vec<u8>,
+    /// Why the PDF is not PDF/UA-1 (the first thing the template does that the standard
+    /// forbids, such as an image without alternative text), when it is not.
+    pub not_accessible: Option<String>,
+}
+
 /// Typesets `job`: the PDF's bytes, or every problem, located in the theme's files.
-pub fn typeset(job: &Job<'_>) -> Result<Vec<u8>, Vec<Diagnostic>> {
+///
+/// The PDF is PDF/UA-1 (tagged for assistive technology and text extraction: headings,
+/// lists, links, the language, the title) and, when `job.archival`, PDF/A-2a as well. A
+/// template that PDF/UA-1 forbids still gets its PDF, tagged, without the claim.
+pub fn typeset(job: &Job<'_>) -> Result<Typeset, Vec<Diagnostic>> {
     let world = ResumeWorld::new(job)?;
     let compiled = typst::compile::<PagedDocument>(&world);
     let document = compiled
@@ -74,20 +88,42 @@ pub fn typeset(job: &Job<'_>) -> Result<Vec<u8>, Vec<Diagnostic>> {
         .date
         .and_then(|d| Datetime::from_ymd_hms(d.year, d.month, d.day, d.hour, d.minute, d.second))
         .map(Timestamp::new_utc);
-    // PDF/A-2b: fonts embedded, no outside resources, metadata as archives expect.
-    let standards = if job.archival {
-        PdfStandards::new(&[PdfStandard::A_2b])
-            .map_err(|e| vec![Diagnostic::file(&template_name(), e.message().as_str())])?
+    let export = |list: &[PdfStandard]| {
+        let standards = PdfStandards::new(list)
+            .map_err(|e| vec![Diagnostic::file(&template_name(), e.message().as_str())])?;
+        let options = PdfOptions {
+            ident: Smart::Auto,
+            timestamp,
+            standards,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|errors| world.diagnostics(&errors))
+    };
+    // PDF/A-2a: fonts embedded, every character mapped to Unicode, tagged, no outside
+    // resources, metadata as archives expect.
+    let (accessible, fallback): (&[PdfStandard], &[PdfStandard]) = if job.archival {
+        (
+            &[PdfStandard::A_2a, PdfStandard::Ua_1],
+            &[PdfStandard::A_2b],
+        )
     } else {
-        PdfStandards::default()
+        (&[PdfStandard::Ua_1], &[])
     };
-    let options = PdfOptions {
-        ident: Smart::Auto,
-        timestamp,
-        standards,
-        ..PdfOptions::default()
-    };
-    typst_pdf::pdf(&document, &options).map_err(|errors| world.diagnostics(&errors))
+    match export(accessible) {
+        Ok(pdf) => Ok(Typeset {
+            pdf,
+            not_accessible: None,
+        }),
+        Err(why) => Ok(Typeset {
+            pdf: export(fallback)?,
+            not_accessible: Some(
+                why.iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        }),
+    }
 }
 
 /// The characters the PDF's fonts (built in and added) can show.

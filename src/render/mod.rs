@@ -5,13 +5,24 @@ mod filters;
 pub(crate) mod head;
 pub mod locale;
 pub mod markdown;
+mod outline;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod photo;
 mod posts;
+#[cfg(feature = "pdf")]
+mod readable;
 mod theme;
 
+#[cfg(feature = "pdf")]
+pub use readable::Readability;
+/// Without the `pdf` feature there is no resume.pdf to read.
+#[cfg(not(feature = "pdf"))]
+pub type Readability = std::convert::Infallible;
+
 use theme::{environment, render_theme, theme_text};
+
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use base64::Engine;
@@ -52,8 +63,17 @@ pub struct RenderOptions {
 pub struct RenderCache {
     pub posts: crate::posts::Cache,
     pub pages: posts::PageCache,
-    /// resume.pdf, its warnings, and the hash of what it was made from.
-    pub pdf: std::sync::Mutex<Option<(u64, bytes::Bytes, Vec<resume::Warning>)>>,
+    /// resume.pdf and what came with it, and the hash of what it was made from.
+    pub pdf: std::sync::Mutex<Option<(u64, Arc<PdfMade>)>>,
+}
+
+/// resume.pdf, resume.txt, what a machine reads of the PDF, and their warnings.
+#[derive(Debug)]
+pub struct PdfMade {
+    pdf: bytes::Bytes,
+    text: String,
+    readability: Option<Readability>,
+    warnings: Vec<resume::Warning>,
 }
 
 /// A rendered site and what the author should know about it.
@@ -62,6 +82,8 @@ pub struct Rendered {
     pub site: Site,
     pub resume: Resume,
     pub warnings: Vec<resume::Warning>,
+    /// What a machine reads of resume.pdf, when the build made one and could read it back.
+    pub readability: Option<Readability>,
 }
 
 /// What templates see as `site`.
@@ -85,6 +107,8 @@ struct SiteContext {
     feed: Option<String>,
     /// resume.pdf's path, when the build writes one.
     pdf: Option<String>,
+    /// resume.txt's path, beside it.
+    text: Option<String>,
     /// The photo from content/, with its thumbnails.
     photo: Option<photo::PhotoContext>,
     generator: &'static str,
@@ -119,15 +143,16 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         resume.document["basics"]["image"] = serde_json::Value::String(published.clone());
         basics.image = Some(published);
     }
-    let pdf = resume_pdf(
-        sources,
-        config,
-        &locale,
-        &resume,
-        options,
-        &mut site,
-        &mut warnings,
-    )?;
+    let made = resume_pdf(sources, config, &locale, &resume, options)?;
+    let (pdf, text) = match &made {
+        Some(made) => {
+            site.add(PDF_FILE, made.pdf.clone(), CachePolicy::Revalidate);
+            site.add(TEXT_FILE, made.text.clone(), CachePolicy::Revalidate);
+            warnings.extend(made.warnings.iter().cloned());
+            (Some(format!("/{PDF_FILE}")), Some(format!("/{TEXT_FILE}")))
+        }
+        None => (None, None),
+    };
     let posts = std::sync::Arc::new(posts::PostList(posts::read(sources, config, options)?));
 
     let stylesheet = stylesheet(sources, &mut site)?;
@@ -151,6 +176,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             .then(|| config.base_url.as_ref().map(|b| format!("{b}atom.xml")))
             .flatten(),
         pdf: pdf.clone(),
+        text: text.clone(),
         photo,
         base_url: config.base_url.clone(),
         canonical_url,
@@ -193,8 +219,11 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     posts::render(&pages, &posts.0, config.base_url.as_deref(), &mut site)?;
 
     let mut document = resume.document.clone();
-    if let (Some(path), Some(root)) = (&pdf, document.as_object_mut()) {
-        // JSON Resume's meta allows more keys: the PDF beside `canonical`.
+    for (key, path) in [("pdf", &pdf), ("text", &text)] {
+        let (Some(path), Some(root)) = (path, document.as_object_mut()) else {
+            continue;
+        };
+        // JSON Resume's meta allows more keys: the PDF and its text beside `canonical`.
         let url = match &config.base_url {
             Some(base) => format!("{base}{}", path.trim_start_matches('/')),
             None => path.clone(),
@@ -203,7 +232,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             .entry("meta")
             .or_insert_with(|| serde_json::Value::Object(Default::default()));
         if let Some(meta) = meta.as_object_mut() {
-            meta.insert("pdf".into(), serde_json::Value::String(url));
+            meta.insert(key.into(), serde_json::Value::String(url));
         }
     }
     let json = serde_json::to_vec_pretty(&document).context("writing resume.json")?;
@@ -213,11 +242,16 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         site,
         resume,
         warnings,
+        readability: made.and_then(|m| m.readability),
     })
 }
 
-/// resume.pdf, added to `site` with its warnings, when the site wants one; its path. A
-/// preview typesets it again only when what it is made from changed.
+/// The PDF's and its text's paths in the site.
+const PDF_FILE: &str = "resume.pdf";
+const TEXT_FILE: &str = "resume.txt";
+
+/// resume.pdf and resume.txt, when the site wants them. A preview typesets again only when
+/// what they are made from changed.
 #[cfg(feature = "pdf")]
 fn resume_pdf(
     sources: &Sources,
@@ -225,9 +259,7 @@ fn resume_pdf(
     locale: &locale::Locale,
     resume: &Resume,
     options: &RenderOptions,
-    site: &mut Site,
-    warnings: &mut Vec<resume::Warning>,
-) -> Result<Option<String>> {
+) -> Result<Option<Arc<PdfMade>>> {
     if !config.pdf.enabled {
         return Ok(None);
     }
@@ -248,24 +280,23 @@ fn resume_pdf(
     let kept = cache.and_then(|c| {
         let kept = c.lock().unwrap_or_else(|e| e.into_inner());
         kept.as_ref()
-            .filter(|(k, _, _)| Some(*k) == key)
-            .map(|(_, bytes, found)| (bytes.clone(), found.clone()))
+            .filter(|(k, _)| Some(*k) == key)
+            .map(|(_, made)| Arc::clone(made))
     });
-    let (bytes, found) = match kept {
-        Some(made) => made,
-        None => {
-            let (bytes, found) = pdf::typeset(sources, config, locale, &resume.document)?;
-            let made = (bytes::Bytes::from(bytes), found);
-            if let (Some(cache), Some(key)) = (cache, key) {
-                *cache.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some((key, made.0.clone(), made.1.clone()));
-            }
-            made
-        }
-    };
-    site.add(pdf::FILE, bytes, CachePolicy::Revalidate);
-    warnings.extend(found);
-    Ok(Some(format!("/{}", pdf::FILE)))
+    if let Some(made) = kept {
+        return Ok(Some(made));
+    }
+    let typeset = pdf::typeset(sources, config, locale, &resume.document)?;
+    let made = Arc::new(PdfMade {
+        pdf: bytes::Bytes::from(typeset.pdf),
+        text: typeset.text,
+        readability: typeset.readability,
+        warnings: typeset.warnings,
+    });
+    if let (Some(cache), Some(key)) = (cache, key) {
+        *cache.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, Arc::clone(&made)));
+    }
+    Ok(Some(made))
 }
 
 /// Without the `pdf` feature there is no resume.pdf.
@@ -276,9 +307,7 @@ fn resume_pdf(
     _: &locale::Locale,
     _: &Resume,
     _: &RenderOptions,
-    _: &mut Site,
-    _: &mut Vec<resume::Warning>,
-) -> Result<Option<String>> {
+) -> Result<Option<Arc<PdfMade>>> {
     Ok(None)
 }
 

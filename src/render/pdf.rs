@@ -1,12 +1,16 @@
 //! `resume.pdf` in the site: the resume as data for the theme's `resume.typ` (its Markdown as
-//! text, its dates as the page shows them), typeset by [`crate::pdf`], and a warning for each
-//! field with characters the PDF's fonts lack.
+//! text, its dates as the page shows them), typeset by [`crate::pdf`], its text read back and
+//! checked against the resume's [`Outline`](super::outline::Outline), and `resume.txt`, that
+//! outline as plain text. Warnings name each field with characters the PDF's fonts lack and
+//! each field a machine does not read where it should.
 
 use serde_json::{Value, json};
 
 use super::filters::date_range_text;
 use super::locale::Locale;
 use super::markdown::to_plain_text;
+use super::outline;
+use super::readable::{self, Readability};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::pdf;
@@ -15,8 +19,14 @@ use crate::resume::path::{Part, ValuePath, locate};
 use crate::resume::{ResumeErrors, Warning};
 use crate::sources::Sources;
 
-/// The PDF's path in the site.
-pub const FILE: &str = "resume.pdf";
+/// What one typesetting makes: the PDF, its text, what a machine reads of it, and warnings.
+#[derive(Debug, Clone)]
+pub struct Typeset {
+    pub pdf: Vec<u8>,
+    pub text: String,
+    pub readability: Option<Readability>,
+    pub warnings: Vec<Warning>,
+}
 
 /// Fields written in Markdown, by section: the PDF shows their text.
 const MARKDOWN: &[(&str, &[&str])] = &[
@@ -39,15 +49,16 @@ const DATES: &[(&str, &str, &str)] = &[
     ("publications", "", "releaseDate"),
 ];
 
-/// `resume.pdf` for `document` (the resume as `resume.json` has it), and warnings for the
-/// fields its fonts cannot show.
+/// `resume.pdf` and `resume.txt` for `document` (the resume as `resume.json` has it), with
+/// warnings for the fields its fonts cannot show and for those a machine does not read.
 pub fn typeset(
     sources: &Sources,
     config: &Config,
     locale: &Locale,
     document: &Value,
-) -> Result<(Vec<u8>, Vec<Warning>), ResumeErrors> {
+) -> Result<Typeset, ResumeErrors> {
     let data = data(document, config, locale);
+    let outline = outline::outline(&data["resume"], &locale.labels);
     let mut warnings = missing_glyphs(&sources.resume, &data["resume"], &config.pdf.font_files);
     warnings.extend(labels_missing_glyphs(
         sources,
@@ -62,8 +73,43 @@ pub fn typeset(
         // PDF/A forbids text without a glyph: a PDF with gaps is made as a plain one.
         archival: warnings.is_empty(),
     };
-    let bytes = pdf::typeset(&job).map_err(ResumeErrors)?;
-    Ok((bytes, warnings))
+    let typeset = pdf::typeset(&job).map_err(ResumeErrors)?;
+    if let Some(why) = typeset.not_accessible {
+        warnings.push(Warning {
+            kind: Kind::PdfText,
+            path: String::new(),
+            diagnostic: Diagnostic::file(
+                &template_file(),
+                format!("resume.pdf is tagged but not PDF/UA-1, which screen readers and text extractors rely on: {why}"),
+            ),
+        });
+    }
+    let bytes = typeset.pdf;
+    // Read back as a machine reads it: every field found, in order, where it belongs.
+    let readability = match pdf::text::pages(&bytes) {
+        Ok(pages) => {
+            let (readability, found) = readable::check(&outline, &pages, &sources.resume);
+            warnings.extend(found);
+            Some(readability)
+        }
+        Err(e) => {
+            warnings.push(Warning {
+                kind: Kind::PdfText,
+                path: String::new(),
+                diagnostic: Diagnostic::file(
+                    &template_file(),
+                    format!("resume.pdf's text could not be read back, so a machine may not read it either: {e}"),
+                ),
+            });
+            None
+        }
+    };
+    Ok(Typeset {
+        pdf: bytes,
+        text: outline.text(),
+        readability,
+        warnings,
+    })
 }
 
 /// What `resume.typ` reads from `/data.json`: `resume` (Markdown as text, each dated entry
@@ -92,7 +138,8 @@ fn data(document: &Value, config: &Config, locale: &Locale) -> Value {
                     .trim()
                     .to_owned()
             };
-            let when = date_range_text(locale, &field(start), &field(end));
+            // Plain spaces: thin ones around the dash split a date range for some extractors.
+            let when = plain_spaces(&date_range_text(locale, &field(start), &field(end)));
             if let Some(map) = entry.as_object_mut() {
                 map.insert("when".into(), Value::String(when));
             }
@@ -103,10 +150,24 @@ fn data(document: &Value, config: &Config, locale: &Locale) -> Value {
             .get("lastModified")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let when = date_range_text(locale, "", modified.get(..10).unwrap_or(modified));
+        let when = plain_spaces(&date_range_text(
+            locale,
+            "",
+            modified.get(..10).unwrap_or(modified),
+        ));
         meta.insert("when".into(), Value::String(when));
     }
     drop_unsafe_links(&mut resume);
+    let profiles = resume
+        .pointer_mut("/basics/profiles")
+        .and_then(Value::as_array_mut);
+    for (i, profile) in profiles.into_iter().flatten().enumerate() {
+        let at = ValuePath::default().key("basics").key("profiles").index(i);
+        let shown = outline::profile(profile, &at).text();
+        if let Some(map) = profile.as_object_mut() {
+            map.insert("shown".into(), Value::String(shown));
+        }
+    }
     json!({
         "resume": resume,
         "labels": locale.labels,
@@ -120,6 +181,16 @@ fn data(document: &Value, config: &Config, locale: &Locale) -> Value {
             "margin": config.pdf.margin_mm(),
         },
     })
+}
+
+/// The theme's template, as messages name it.
+fn template_file() -> String {
+    format!("{}/{}", crate::sources::TEMPLATES_DIR, pdf::TEMPLATE)
+}
+
+/// `text` with its thin and narrow no-break spaces as plain ones.
+fn plain_spaces(text: &str) -> String {
+    text.replace(['\u{2009}', '\u{202F}'], " ")
 }
 
 /// Leaves out every `url` and `canonical` that is not an http(s) address: the PDF links only
@@ -246,7 +317,7 @@ fn walk(value: &Value, path: &ValuePath, visit: &mut impl FnMut(&ValuePath, &str
         }
         Value::Object(map) => {
             for (key, item) in map {
-                if key != "when" {
+                if key != "when" && key != "shown" {
                     walk(item, &path.key(key), visit);
                 }
             }
@@ -352,10 +423,7 @@ mod tests {
             "I build things.\n\nSee my site."
         );
         assert_eq!(data["resume"]["work"][0]["highlights"][0], "Led a team");
-        assert_eq!(
-            data["resume"]["work"][0]["when"],
-            "Jan 2020\u{2009}–\u{2009}Present"
-        );
+        assert_eq!(data["resume"]["work"][0]["when"], "Jan 2020 – Present");
         assert_eq!(data["resume"]["awards"][0]["when"], "Nov 2014");
         assert_eq!(data["page"]["paper"], "a4");
     }

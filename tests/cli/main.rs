@@ -11,6 +11,7 @@ macro_rules! assert_contains {
     }};
 }
 
+mod ats;
 mod bad_input;
 mod build;
 mod check;

@@ -63,6 +63,15 @@ fn the_sample_pdf_has_every_field_its_metadata_embedded_fonts_links_and_the_same
             true // describes the file, not the person
         } else if key == "url" || key == "canonical" {
             links.contains(value.as_str())
+        } else if key == "network" {
+            // A profile shows its address when that names the user, else `Network: username`.
+            let url = path.replace(".network", ".url");
+            let url = fields
+                .iter()
+                .find(|(p, _)| *p == url)
+                .map(|(_, u)| u.as_str());
+            text.contains(&format!("{value}: "))
+                || url.is_some_and(|u| text.contains(u.trim_start_matches("https://")))
         } else if [
             "startDate",
             "endDate",
@@ -89,7 +98,11 @@ fn the_sample_pdf_has_every_field_its_metadata_embedded_fonts_links_and_the_same
         links.contains("mailto:richard.hendriks@mail.com"),
         "{links}"
     );
-    assert!(text.contains("CEO/President Dec 2013 – Dec 2014"), "{text}");
+    // Title, organisation, dates: each on its line, in that order.
+    assert!(
+        text.contains("CEO/President Pied Piper Dec 2013 – Dec 2014 Palo Alto, CA"),
+        "{text}"
+    );
 
     let info = poppler("pdfinfo", &[], &pdf);
     let field = |name: &str| {

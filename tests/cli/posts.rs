@@ -72,6 +72,7 @@ fn a_site_with_posts_builds_their_pages_lists_tags_feed_and_sitemap() {
             "posts/terraform-oac/index.html",
             "resume.json",
             "resume.pdf",
+            "resume.txt",
             "robots.txt",
             "sitemap.xml",
             "tags/aws/index.html",

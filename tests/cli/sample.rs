@@ -146,8 +146,9 @@ fn site_files_are_all_there() {
     );
     let json: Value = serde_json::from_slice(&files["resume.json"]).unwrap();
     let mut sample: Value = serde_json::from_str(SAMPLE).unwrap();
-    // The one addition: where the PDF of the same resume is.
+    // The additions: where the PDF of the same resume is, and its plain text.
     sample["meta"]["pdf"] = "https://richard.example.com/resume.pdf".into();
+    sample["meta"]["text"] = "https://richard.example.com/resume.txt".into();
     assert_eq!(
         json, sample,
         "resume.json is the resume as JSON Resume JSON"

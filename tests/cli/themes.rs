@@ -96,6 +96,7 @@ fn every_theme_shows_every_field_of_the_sample_in_one_small_page() {
         for page in [
             "404.html",
             "resume.pdf",
+            "resume.txt",
             "resume.json",
             "robots.txt",
             "sitemap.xml",

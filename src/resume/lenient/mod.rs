@@ -31,6 +31,9 @@ pub enum Kind {
     MissingName,
     /// Characters resume.pdf's fonts cannot show (found when typesetting, not when reading).
     MissingGlyphs,
+    /// A field resume.pdf's text does not hold where a machine reading it looks (found when
+    /// reading the typeset PDF back).
+    PdfText,
 }
 
 /// One interpretation: where, what kind, and what the author should know.

@@ -1,0 +1,419 @@
+//! Whether resume.pdf reads right to a machine: its text, extracted as an applicant-tracking
+//! system extracts it, holds every field of the [`Outline`] in order: the name first, the
+//! contact details on page 1 before the sections, each section's heading, then its entries
+//! with their fields in order and within their entry. Each miss is a warning at the field's
+//! place in the resume.
+
+use super::outline::{Field, Outline};
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::resume::Warning;
+use crate::resume::lenient::Kind;
+use crate::resume::path::{Part, ValuePath, locate};
+
+/// What the check found: resume.pdf's pages and how many of its fields a machine reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Readability {
+    pub pages: usize,
+    pub found: usize,
+    pub total: usize,
+}
+
+impl std::fmt::Display for Readability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "resume.pdf: {} page{}, {}/{} fields machine-readable",
+            self.pages,
+            if self.pages == 1 { "" } else { "s" },
+            self.found,
+            self.total
+        )
+    }
+}
+
+/// The text of every page with white space left out (extractors differ on spaces and line
+/// breaks, never on the letters), each letter with its page.
+struct Text {
+    chars: Vec<char>,
+    folded: Vec<char>,
+    page: Vec<usize>,
+}
+
+impl Text {
+    fn new(pages: &[String]) -> Text {
+        let mut text = Text {
+            chars: Vec::new(),
+            folded: Vec::new(),
+            page: Vec::new(),
+        };
+        for (number, page) in pages.iter().enumerate() {
+            for c in page.chars().filter(|c| !c.is_whitespace()) {
+                text.chars.push(c);
+                text.folded.push(fold(c));
+                text.page.push(number);
+            }
+        }
+        text
+    }
+
+    /// Where `needle` (without white space) starts in `from..to`, exactly or, when `any_case`,
+    /// in any case.
+    fn find(&self, needle: &[char], any_case: bool, from: usize, to: usize) -> Option<usize> {
+        let hay = if any_case { &self.folded } else { &self.chars };
+        let to = to.min(hay.len());
+        if needle.is_empty() || from >= to || needle.len() > to - from {
+            return None;
+        }
+        (from..=to - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
+    }
+
+    /// A few words of the text that ends at `end`, for a message.
+    fn before(&self, end: usize) -> String {
+        let start = end.saturating_sub(24);
+        let mut words: String = self.chars[start..end.min(self.chars.len())]
+            .iter()
+            .collect();
+        if start > 0 {
+            words.insert(0, '…');
+        }
+        words
+    }
+}
+
+fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+fn letters(text: &str, any_case: bool) -> Vec<char> {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if any_case { fold(c) } else { c })
+        .collect()
+}
+
+/// `text`, cut to a length a message can quote.
+fn quoted(text: &str) -> String {
+    let cut: String = text.chars().take(40).collect();
+    if cut.len() < text.len() {
+        format!("\"{cut}…\"")
+    } else {
+        format!("\"{cut}\"")
+    }
+}
+
+/// One check of resume.pdf's text against `outline`: the count and a warning per miss.
+struct Check<'a> {
+    text: Text,
+    source: &'a SourceFile,
+    found: usize,
+    total: usize,
+    warnings: Vec<Warning>,
+}
+
+impl Check<'_> {
+    fn warn(&mut self, path: &ValuePath, message: String) {
+        let (line, column) = locate(&self.source.text, path, Part::Value)
+            .or_else(|| locate(&self.source.text, path, Part::Key))
+            .unwrap_or((1, 1));
+        self.warnings.push(Warning {
+            kind: Kind::PdfText,
+            path: path.to_string(),
+            diagnostic: Diagnostic::at(self.source, line, column, format!("{path}: {message}")),
+        });
+    }
+
+    /// Finds `field` in `from..to`: its end, or a warning that says what came before.
+    fn field(
+        &mut self,
+        field: &Field,
+        from: usize,
+        to: usize,
+        after: Option<&str>,
+    ) -> Option<usize> {
+        self.total += 1;
+        let needle = letters(&field.text, false);
+        if needle.is_empty() {
+            self.found += 1;
+            return Some(from);
+        }
+        if let Some(at) = self.text.find(&needle, false, from, to) {
+            self.found += 1;
+            return Some(at + needle.len());
+        }
+        let after = after.map_or(String::new(), |a| format!(" after {}", quoted(a)));
+        let message = if self.text.find(&needle, false, 0, usize::MAX).is_some() {
+            format!(
+                "{} is in resume.pdf's text, but not{after} where it belongs: a machine reads the text in order, so the template must show it in its entry, in reading order",
+                quoted(&field.text)
+            )
+        } else {
+            format!(
+                "{} is not found in resume.pdf's text{after}: the template hides it or draws it as a graphic",
+                quoted(&field.text)
+            )
+        };
+        self.warn(&field.path, message);
+        None
+    }
+}
+
+/// Checks `pages` (resume.pdf's text) against `outline`; warnings are located in `source`.
+pub fn check(
+    outline: &Outline,
+    pages: &[String],
+    source: &SourceFile,
+) -> (Readability, Vec<Warning>) {
+    let mut check = Check {
+        text: Text::new(pages),
+        source,
+        found: 0,
+        total: 0,
+        warnings: Vec::new(),
+    };
+    let end = check.text.chars.len();
+
+    // The name: the first text of page 1.
+    let mut header_end = 0;
+    if let Some(name) = &outline.name {
+        check.total += 1;
+        let needle = letters(&name.text, false);
+        match check.text.find(&needle, false, 0, end) {
+            Some(0) => {
+                check.found += 1;
+                header_end = needle.len();
+            }
+            Some(at) => {
+                let before = check.text.before(at);
+                check.warn(
+                    &name.path,
+                    format!(
+                        "{} is not the first text of resume.pdf ({} comes before it): parsers take the first line for the name, so show it first, alone on its line",
+                        quoted(&name.text),
+                        quoted(&before)
+                    ),
+                );
+            }
+            None => check.warn(
+                &name.path,
+                format!(
+                    "{} is not found in resume.pdf's text: the template hides it or draws it as a graphic",
+                    quoted(&name.text)
+                ),
+            ),
+        }
+    }
+
+    // Each section's heading, searched after the header: upper case as shown, else any case.
+    let headings: Vec<Option<(usize, usize)>> = outline
+        .sections
+        .iter()
+        .map(|section| {
+            let upper = letters(&section.heading, false);
+            check
+                .text
+                .find(&upper, false, header_end, end)
+                .or_else(|| {
+                    check
+                        .text
+                        .find(&letters(&section.heading, true), true, header_end, end)
+                })
+                .map(|at| (at, at + upper.len()))
+        })
+        .collect();
+    let body = headings
+        .iter()
+        .flatten()
+        .map(|(at, _)| *at)
+        .min()
+        .unwrap_or(end);
+
+    // The label and the contact details: in page 1's text, after the name, before the sections.
+    let page_one = check.text.page.iter().position(|&p| p > 0).unwrap_or(end);
+    let header = outline
+        .label
+        .iter()
+        .chain(outline.contact.iter().flat_map(|line| line.fields()));
+    for field in header {
+        check.total += 1;
+        let needle = letters(&field.text, false);
+        let limit = body.min(page_one);
+        match check.text.find(&needle, false, header_end, limit) {
+            Some(_) => check.found += 1,
+            None if check.text.find(&needle, false, 0, end).is_some() => check.warn(
+                &field.path,
+                format!(
+                    "{} is in resume.pdf's text, but not on page 1 between the name and the first section: parsers look for contact details there (a header, a footer or a link's address is missed)",
+                    quoted(&field.text)
+                ),
+            ),
+            None => check.warn(
+                &field.path,
+                format!(
+                    "{} is not found in resume.pdf's text: the template hides it, draws it as a graphic or puts it only in a link's address",
+                    quoted(&field.text)
+                ),
+            ),
+        }
+    }
+
+    // Each section: its heading, then its entries in order, each entry's fields within it.
+    for (section, heading) in outline.sections.iter().zip(&headings) {
+        check.total += 1;
+        let (start, mut cursor) = match heading {
+            &Some((at, after)) => {
+                check.found += 1;
+                (at, after)
+            }
+            None => {
+                check.warn(
+                    &section.path,
+                    format!(
+                        "the heading {} is not found in resume.pdf's text: parsers find a section by its heading, so show it as text",
+                        quoted(&section.heading)
+                    ),
+                );
+                (header_end, header_end)
+            }
+        };
+        // A section ends where the next heading in the text starts.
+        let stop = headings
+            .iter()
+            .flatten()
+            .map(|(at, _)| *at)
+            .filter(|&at| at > start)
+            .min()
+            .unwrap_or(end);
+        let mut previous = heading.map(|_| section.heading.clone());
+        let firsts: Vec<Option<&Field>> = section
+            .entries
+            .iter()
+            .map(|e| e.lines.iter().flat_map(|l| l.fields()).next())
+            .collect();
+        for (i, entry) in section.entries.iter().enumerate() {
+            // An entry ends where the next one's first field is, after this one's.
+            let bound = firsts
+                .get(i + 1)
+                .copied()
+                .flatten()
+                .and_then(|next| {
+                    let first = firsts[i].map_or(0, |f| letters(&f.text, false).len());
+                    check
+                        .text
+                        .find(&letters(&next.text, false), false, cursor + first, stop)
+                })
+                .unwrap_or(stop);
+            for field in entry.lines.iter().flat_map(|l| l.fields()) {
+                if let Some(next) = check.field(field, cursor, bound, previous.as_deref()) {
+                    cursor = next;
+                    previous = Some(field.text.clone());
+                }
+            }
+        }
+    }
+    let pages = pages.len();
+    (
+        Readability {
+            pages,
+            found: check.found,
+            total: check.total,
+        },
+        check.warnings,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::outline::outline;
+    use serde_json::json;
+
+    fn labels() -> std::collections::BTreeMap<String, String> {
+        [("work", "Experience"), ("summary", "Summary")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    fn source() -> SourceFile {
+        SourceFile {
+            name: "content/resume.yaml".into(),
+            text: "basics:\n  name: Ada\nwork:\n  - name: Acme\n    position: CEO\n  - name: Hooli\n    position: Dev\n".into(),
+        }
+    }
+
+    fn resume() -> serde_json::Value {
+        json!({
+            "basics": {"name": "Ada", "email": "ada@a.example"},
+            "work": [
+                {"name": "Acme", "position": "CEO", "when": "Dec 2013 – Dec 2014"},
+                {"name": "Hooli", "position": "Dev", "when": "2012"},
+            ],
+        })
+    }
+
+    #[test]
+    fn a_pdf_with_every_field_in_order_reads_right() {
+        let outline = outline(&resume(), &labels());
+        let pages = [
+            "Ada\nada@a.example\nEXPERIENCE\nCEO\nAcme\nDec 2013 – Dec 2014\nDev\nHooli\n2012"
+                .to_owned(),
+        ];
+        let (found, warnings) = check(&outline, &pages, &source());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            found,
+            Readability {
+                pages: 1,
+                found: 9,
+                total: 9
+            }
+        );
+        assert_eq!(
+            found.to_string(),
+            "resume.pdf: 1 page, 9/9 fields machine-readable"
+        );
+    }
+
+    #[test]
+    fn a_missing_organisation_is_located_and_not_taken_from_the_next_entry() {
+        let outline = outline(&resume(), &labels());
+        // Acme is left out; Hooli's name must not stand in for it.
+        let pages =
+            ["Ada ada@a.example EXPERIENCE CEO Dec 2013 – Dec 2014 Dev Hooli 2012".to_owned()];
+        let (found, warnings) = check(&outline, &pages, &source());
+        assert_eq!((found.found, found.total), (8, 9));
+        let messages: Vec<String> = warnings
+            .iter()
+            .map(|w| {
+                format!(
+                    "{}:{} {}",
+                    w.diagnostic.line, w.diagnostic.column, w.diagnostic.message
+                )
+            })
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "4:11 work[0].name: \"Acme\" is not found in resume.pdf's text after \"CEO\": the template hides it or draws it as a graphic"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_name_must_come_first_and_contact_details_before_the_sections() {
+        let outline = outline(&resume(), &labels());
+        let pages = [
+            "SUMMARY Ada EXPERIENCE CEO Acme Dec 2013 – Dec 2014 Dev Hooli 2012".to_owned(),
+            "ada@a.example".to_owned(),
+        ];
+        let (found, warnings) = check(&outline, &pages, &source());
+        assert_eq!((found.pages, found.found, found.total), (2, 7, 9));
+        assert!(warnings[0].diagnostic.message.starts_with("basics.name: \"Ada\" is not the first text of resume.pdf (\"SUMMARY\" comes before it)"), "{warnings:?}");
+        assert!(
+            warnings[1].diagnostic.message.starts_with(
+                "basics.email: \"ada@a.example\" is in resume.pdf's text, but not on page 1"
+            ),
+            "{warnings:?}"
+        );
+    }
+}
