@@ -8,7 +8,7 @@ use super::outline::{Field, Outline};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::resume::Warning;
 use crate::resume::lenient::Kind;
-use crate::resume::path::{Part, ValuePath, locate};
+use crate::resume::path::{Part, Segment, ValuePath, locate};
 
 /// What the check found: resume.pdf's pages and how many of its fields a machine reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,13 +58,46 @@ impl Text {
 
     /// Where `needle` (without white space) starts in `from..to`, exactly or, when `any_case`,
     /// in any case.
+    ///
+    /// Text with right-to-left letters (Arabic, Hebrew...) is matched by its letters in any
+    /// order: extractors give it in the order it is drawn, which is not the order it is read
+    /// once digits and Latin words mix in.
     fn find(&self, needle: &[char], any_case: bool, from: usize, to: usize) -> Option<usize> {
         let hay = if any_case { &self.folded } else { &self.chars };
         let to = to.min(hay.len());
         if needle.is_empty() || from >= to || needle.len() > to - from {
             return None;
         }
-        (from..=to - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
+        if !needle.iter().copied().any(right_to_left) {
+            return (from..=to - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle);
+        }
+        // The same letters in a window as long as the needle, kept as a count of each letter.
+        let mut want: std::collections::HashMap<char, isize> = std::collections::HashMap::new();
+        for &c in needle {
+            *want.entry(c).or_default() += 1;
+        }
+        let mut differ = want.len();
+        let mut step = |c: char, by: isize, want: &mut std::collections::HashMap<char, isize>| {
+            let count = want.entry(c).or_default();
+            let before = *count == 0;
+            *count -= by;
+            match (before, *count == 0) {
+                (true, false) => differ += 1,
+                (false, true) => differ -= 1,
+                _ => {}
+            }
+            differ
+        };
+        for (i, &c) in hay[from..to].iter().enumerate() {
+            let mut left = step(c, 1, &mut want);
+            if i >= needle.len() {
+                left = step(hay[from + i - needle.len()], -1, &mut want);
+            }
+            if i + 1 >= needle.len() && left == 0 {
+                return Some(from + i + 1 - needle.len());
+            }
+        }
+        None
     }
 
     /// A few words of the text that ends at `end`, for a message.
@@ -78,6 +111,11 @@ impl Text {
         }
         words
     }
+}
+
+/// Whether `c` is a letter of a script written right to left.
+fn right_to_left(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
 }
 
 fn fold(c: char) -> char {
@@ -112,8 +150,30 @@ struct Check<'a> {
 
 impl Check<'_> {
     fn warn(&mut self, path: &ValuePath, message: String) {
-        let (line, column) = locate(&self.source.text, path, Part::Value)
-            .or_else(|| locate(&self.source.text, path, Part::Key))
+        // `when` is made from the entry's dates: it is shown at the first of them.
+        let places: Vec<ValuePath> = match path.0.split_last() {
+            Some((Segment::Key(key), entry)) if key == "when" => {
+                let entry = ValuePath(entry.to_vec());
+                [
+                    "startDate",
+                    "endDate",
+                    "date",
+                    "releaseDate",
+                    "lastModified",
+                ]
+                .iter()
+                .map(|k| entry.key(k))
+                .chain([entry.clone()])
+                .collect()
+            }
+            _ => vec![path.clone()],
+        };
+        let (line, column) = places
+            .iter()
+            .find_map(|at| {
+                locate(&self.source.text, at, Part::Value)
+                    .or_else(|| locate(&self.source.text, at, Part::Key))
+            })
             .unwrap_or((1, 1));
         self.warnings.push(Warning {
             kind: Kind::PdfText,
@@ -122,24 +182,69 @@ impl Check<'_> {
         });
     }
 
-    /// Finds `field` in `from..to`: its end, or a warning that says what came before.
-    fn field(
-        &mut self,
-        field: &Field,
-        from: usize,
-        to: usize,
-        after: Option<&str>,
-    ) -> Option<usize> {
-        self.total += 1;
+    /// Where each of `fields` ends in `from..to`, choosing among the places each occurs so
+    /// that as many as possible are found in order without overlapping: an organisation the
+    /// template hides is not "found" in the summary that names it, at the expense of the
+    /// dates and the summary that follow.
+    fn align(&self, fields: &[&Field], from: usize, to: usize) -> Vec<Option<usize>> {
+        /// Places looked at per field: a short word may occur often.
+        const PLACES: usize = 64;
+        let occurs: Vec<Vec<(usize, usize)>> = fields
+            .iter()
+            .map(|field| {
+                let needle = letters(&field.text, false);
+                let mut places = Vec::new();
+                let mut at = from;
+                while places.len() < PLACES {
+                    let Some(start) = self.text.find(&needle, false, at, to) else {
+                        break;
+                    };
+                    places.push((start, start + needle.len()));
+                    at = start + 1;
+                }
+                places
+            })
+            .collect();
+        // best[i][j]: the most fields found in order ending with field i at its place j, and
+        // the field and place before it.
+        let mut best: Vec<Vec<(usize, Option<(usize, usize)>)>> = Vec::with_capacity(fields.len());
+        for (i, places) in occurs.iter().enumerate() {
+            let row = places
+                .iter()
+                .map(|&(start, _)| {
+                    let mut chosen = (1, None);
+                    for (k, earlier) in occurs[..i].iter().enumerate() {
+                        for (j, &(_, end)) in earlier.iter().enumerate() {
+                            let count = best[k][j].0 + 1;
+                            if end <= start && count > chosen.0 {
+                                chosen = (count, Some((k, j)));
+                            }
+                        }
+                    }
+                    chosen
+                })
+                .collect();
+            best.push(row);
+        }
+        let mut last = None;
+        for (i, row) in best.iter().enumerate() {
+            for (j, &(count, _)) in row.iter().enumerate() {
+                if last.is_none_or(|(k, l): (usize, usize)| count > best[k][l].0) {
+                    last = Some((i, j));
+                }
+            }
+        }
+        let mut ends = vec![None; fields.len()];
+        while let Some((i, j)) = last {
+            ends[i] = Some(occurs[i][j].1);
+            last = best[i][j].1;
+        }
+        ends
+    }
+
+    /// The warning for `field`, not found where it belongs: after `after`, if anything.
+    fn missed(&mut self, field: &Field, after: Option<&str>) {
         let needle = letters(&field.text, false);
-        if needle.is_empty() {
-            self.found += 1;
-            return Some(from);
-        }
-        if let Some(at) = self.text.find(&needle, false, from, to) {
-            self.found += 1;
-            return Some(at + needle.len());
-        }
         let after = after.map_or(String::new(), |a| format!(" after {}", quoted(a)));
         let message = if self.text.find(&needle, false, 0, usize::MAX).is_some() {
             format!(
@@ -153,7 +258,6 @@ impl Check<'_> {
             )
         };
         self.warn(&field.path, message);
-        None
     }
 }
 
@@ -302,10 +406,17 @@ pub fn check(
                         .find(&letters(&next.text, false), false, cursor + first, stop)
                 })
                 .unwrap_or(stop);
-            for field in entry.lines.iter().flat_map(|l| l.fields()) {
-                if let Some(next) = check.field(field, cursor, bound, previous.as_deref()) {
-                    cursor = next;
-                    previous = Some(field.text.clone());
+            let fields: Vec<&Field> = entry.lines.iter().flat_map(|l| l.fields()).collect();
+            let places = check.align(&fields, cursor, bound);
+            for (field, place) in fields.iter().zip(places) {
+                check.total += 1;
+                match place {
+                    Some(end) => {
+                        check.found += 1;
+                        cursor = end;
+                        previous = Some(field.text.clone());
+                    }
+                    None => check.missed(field, previous.as_deref()),
                 }
             }
         }
@@ -415,5 +526,41 @@ mod tests {
             ),
             "{warnings:?}"
         );
+    }
+
+    #[test]
+    fn a_hidden_organisation_named_in_the_summary_is_the_one_field_missed() {
+        let resume = json!({
+            "basics": {"name": "Ada"},
+            "work": [{"name": "Acme", "position": "CEO", "when": "2014", "summary": "Acme makes anvils."}],
+        });
+        let outline = outline(&resume, &labels());
+        let pages = ["Ada EXPERIENCE CEO 2014 Acme makes anvils.".to_owned()];
+        let (found, warnings) = check(&outline, &pages, &source());
+        assert_eq!((found.found, found.total), (5, 6));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].diagnostic.message.starts_with(
+                "work[0].name: \"Acme\" is in resume.pdf's text, but not after \"CEO\""
+            ),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn right_to_left_text_is_found_in_the_order_it_is_drawn() {
+        let labels: std::collections::BTreeMap<String, String> = [("work", "الخبرة العملية")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .into();
+        let resume = json!({
+            "basics": {"name": "Ada"},
+            "work": [{"name": "Acme", "position": "CEO", "when": "ديسمبر 2013 – ديسمبر 2014"}],
+        });
+        let outline = outline(&resume, &labels);
+        // As extractors give it: each run of Arabic letters reversed, digits as they are.
+        let pages = ["Ada ةيلمعلا ةربخلا CEO Acme ربمسيد2013 ربمسيد – 2014".to_owned()];
+        let (found, warnings) = check(&outline, &pages, &source());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!((found.found, found.total), (5, 5));
     }
 }

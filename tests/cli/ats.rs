@@ -35,7 +35,7 @@ fn dates_of(line: &str) -> Option<&str> {
         .any(|w| w.iter().all(u8::is_ascii_digit));
     let plain = dates
         .chars()
-        .all(|c| c.is_alphanumeric() || " .–-~～/'г".contains(c));
+        .all(|c| c.is_alphanumeric() || " .–-~～/'".contains(c));
     (year && plain && dates.chars().count() <= 40).then_some(dates)
 }
 
@@ -44,6 +44,11 @@ fn dates_of(line: &str) -> Option<&str> {
 /// `headings` (upper case); in the `experience` section each date line closes an entry whose
 /// title and organisation are the two lines above it.
 fn read(text: &str, headings: &[String], experience: &str) -> Reading {
+    // Bidirectional marks poppler puts around right-to-left runs are not text.
+    let text: String = text
+        .chars()
+        .filter(|c| !matches!(*c as u32, 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069))
+        .collect();
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
@@ -328,4 +333,213 @@ fn a_long_history_keeps_every_job_in_order_across_pages() {
     );
     let (pages, _, _) = machine_readable(&run);
     assert!(pages >= 3, "{}", run.stderr);
+}
+
+/// The same text, as a reader compares it: white space aside, and right-to-left text (drawn,
+/// and so extracted, in an order of its own around digits) by its letters.
+fn same_text(read: &str, expected: &str) -> bool {
+    let letters = |t: &str| -> Vec<char> { t.chars().filter(|c| !c.is_whitespace()).collect() };
+    let (mut a, mut b) = (letters(read), letters(expected));
+    if b.iter().any(|c| ('\u{0590}'..='\u{08FF}').contains(c)) {
+        a.sort_unstable();
+        b.sort_unstable();
+    }
+    a == b
+}
+
+/// A section heading of `language` as the PDF shows it: its label in upper case.
+fn headings_of(language: &str) -> Vec<String> {
+    let path = format!(
+        "{}/src/render/locale/labels/{language}.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let labels: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
+    [
+        "summary",
+        "work",
+        "projects",
+        "skills",
+        "education",
+        "volunteer",
+        "awards",
+        "certificates",
+        "awards_and_certificates",
+        "publications",
+        "languages",
+        "interests",
+        "references",
+    ]
+    .iter()
+    .map(|key| labels[*key].as_str().unwrap().to_uppercase())
+    .collect()
+}
+
+#[test]
+fn the_sample_reads_right_in_german_russian_japanese_and_arabic() {
+    // The job's dates as CLDR writes them in each language.
+    let cases = [
+        ("de", None, "Dez. 2013 – Dez. 2014"),
+        ("ru", None, "дек. 2013 г. – дек. 2014 г."),
+        (
+            "ja",
+            Some("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"),
+            "2013年12月～2014年12月",
+        ),
+        (
+            "ar",
+            Some("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+            "ديسمبر 2013 – ديسمبر 2014",
+        ),
+    ];
+    for (language, font, dates) in cases {
+        let site = TestSite::new();
+        site.write("content/resume.yaml", SAMPLE.as_bytes());
+        let mut settings = format!("language = \"{language}\"\n");
+        if let Some(font) = font {
+            // Debian's fonts-ipafont-gothic and fonts-dejavu-core, installed by scripts/test.
+            let bytes = std::fs::read(font).unwrap_or_else(|e| panic!("{font}: {e}"));
+            site.write("fonts/script.ttf", &bytes);
+            settings.push_str("[pdf]\nfonts = [\"fonts/script.ttf\"]\n");
+        }
+        site.write("gen.toml", settings.as_bytes());
+        let run = site.build(&[]);
+        assert!(run.success(), "{language}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("warning"),
+            "{language}: {}",
+            run.stderr
+        );
+        let (_, found, total) = machine_readable(&run);
+        assert_eq!(found, total, "{language}: {}", run.stderr);
+
+        let headings = headings_of(language);
+        let text = poppler("pdftotext", &["-layout"], &site.path("out/site/resume.pdf"));
+        let reading = read(&text, &headings, &headings[1]);
+        assert_eq!(reading.name, "Richard Hendriks", "{language}:\n{text}");
+        assert_eq!(
+            reading.email.as_deref(),
+            Some("richard.hendriks@mail.com"),
+            "{language}"
+        );
+        assert_eq!(
+            reading.phone.as_deref(),
+            Some("(912) 555-4321"),
+            "{language}:\n{text}"
+        );
+        // Summary, experience, projects, skills, education: each found as a heading, in order.
+        assert_eq!(reading.headings[..5], headings[..5], "{language}:\n{text}");
+        assert_eq!(reading.jobs.len(), 1, "{language}:\n{text}");
+        let (title, org, read_dates) = &reading.jobs[0];
+        assert_eq!(
+            (title.as_str(), org.as_str()),
+            ("CEO/President", "Pied Piper"),
+            "{language}"
+        );
+        assert!(
+            same_text(read_dates, dates),
+            "{language}: {read_dates:?} is not {dates:?}"
+        );
+        assert!(
+            !text.chars().any(|c| ('\u{FB00}'..='\u{FB06}').contains(&c)),
+            "{language}: a ligature code point:\n{text}"
+        );
+    }
+}
+
+/// The sample built with the built-in template changed by `edit` (pairs of text to find and
+/// its replacement) and `files` beside it; the build's warnings, and whether `--strict` left
+/// the previous out/site as it was.
+fn restyled(resume: &str, edit: &[(&str, &str)], files: &[(&str, &str)]) -> (String, bool) {
+    let mut template = include_str!("../../templates/resume.typ").to_owned();
+    for (find, replace) in edit {
+        assert!(template.contains(find), "the template has no {find:?}");
+        template = template.replacen(find, replace, 1);
+    }
+    let site = TestSite::new();
+    site.write("content/resume.yaml", resume.as_bytes());
+    assert!(site.build(&[]).success());
+    let before = site.output();
+    site.write("templates/resume.typ", template.as_bytes());
+    for (path, text) in files {
+        site.write(path, text.as_bytes());
+    }
+    let strict = site.build(&["--strict"]);
+    assert_eq!(strict.code, Some(1), "{}", strict.stderr);
+    let kept = site.output() == before;
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    (run.stderr, kept)
+}
+
+#[test]
+fn a_template_that_draws_the_name_as_an_image_is_told_where_the_name_is() {
+    let (stderr, kept) = restyled(
+        SAMPLE,
+        &[(
+            r#"#heading(level: 1, bookmarked: false, outlined: false)[#text(22pt, weight: "bold", if name == none { t.resume } else { name })]"#,
+            r#"#image("/name.svg", height: 22pt)"#,
+        )],
+        &[(
+            "templates/name.svg",
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="24"><path d="M0 0h200v24H0z"/></svg>"#,
+        )],
+    );
+    assert!(kept, "--strict changed out/site");
+    assert_contains!(
+        stderr,
+        "content/resume.yaml:4:13: warning: basics.name: \"Richard Hendriks\" is not found in resume.pdf's text: the template hides it or draws it as a graphic"
+    );
+}
+
+#[test]
+fn a_template_with_contact_details_only_in_the_footer_is_told_they_are_missed() {
+    let resume = "basics:\n  name: Ada Lovelace\n  email: ada@example.com\n  phone: +44 20 7946 0000\nwork:\n  - name: Analytical Engines\n    position: Programmer\n    startDate: 1842-01\n";
+    let (stderr, kept) = restyled(
+        resume,
+        &[
+            (
+                "#show link: set text(fill: accent)",
+                "#show link: set text(fill: accent)\n#set page(footer: text(8pt)[#b.email | #b.phone])",
+            ),
+            (
+                "#block(above: 0.7em, text(9.5pt, contact.join(text(fill: luma(150))[ | ])))",
+                "",
+            ),
+        ],
+        &[],
+    );
+    assert!(kept, "--strict changed out/site");
+    assert_contains!(
+        stderr,
+        "content/resume.yaml:3:10: warning: basics.email: \"ada@example.com\" is in resume.pdf's text, but not on page 1 between the name and the first section: parsers look for contact details there (a header, a footer or a link's address is missed)"
+    );
+    assert_contains!(
+        stderr,
+        "content/resume.yaml:4:10: warning: basics.phone: \"+44 20 7946 0000\" is in resume.pdf's text, but not on page 1"
+    );
+    assert_contains!(
+        stderr,
+        "read resume.pdf: 1 page, 5/7 fields machine-readable"
+    );
+}
+
+#[test]
+fn a_template_that_hides_an_organisation_is_told_which_one() {
+    let (stderr, kept) = restyled(
+        SAMPLE,
+        &[(
+            r#"org: if named { linked(field(w, "url"), w.name) },"#,
+            "org: none,",
+        )],
+        &[],
+    );
+    assert!(kept, "--strict changed out/site");
+    assert_contains!(
+        stderr,
+        "content/resume.yaml:33:15: warning: work[0].name: \"Pied Piper\" is in resume.pdf's text, but not after \"CEO/President\" where it belongs"
+    );
+    assert_contains!(
+        stderr,
+        "read resume.pdf: 2 pages, 82/83 fields machine-readable"
+    );
 }
