@@ -15,6 +15,8 @@ mod readable;
 mod theme;
 
 #[cfg(feature = "pdf")]
+pub use pdf::PdfReader;
+#[cfg(feature = "pdf")]
 pub use readable::Readability;
 /// Without the `pdf` feature there is no resume.pdf to read.
 #[cfg(not(feature = "pdf"))]

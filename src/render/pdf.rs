@@ -86,30 +86,65 @@ pub fn typeset(
     }
     let bytes = typeset.pdf;
     // Read back as a machine reads it: every field found, in order, where it belongs.
-    let readability = match pdf::text::pages(&bytes) {
-        Ok(pages) => {
-            let (readability, found) = readable::check(&outline, &pages, &sources.resume);
-            warnings.extend(found);
-            Some(readability)
-        }
-        Err(e) => {
-            warnings.push(Warning {
-                kind: Kind::PdfText,
-                path: String::new(),
-                diagnostic: Diagnostic::file(
-                    &template_file(),
-                    format!("resume.pdf's text could not be read back, so a machine may not read it either: {e}"),
-                ),
-            });
-            None
-        }
-    };
+    let (readability, found) = read_back(&outline, &bytes, &sources.resume);
+    warnings.extend(found);
     Ok(Typeset {
         pdf: bytes,
         text: outline.text(),
         readability,
         warnings,
     })
+}
+
+/// What a machine reads of `pdf`, checked against `outline`; warnings are located in `source`.
+fn read_back(
+    outline: &outline::Outline,
+    pdf: &[u8],
+    source: &crate::diagnostic::SourceFile,
+) -> (Option<Readability>, Vec<Warning>) {
+    match pdf::text::pages(pdf) {
+        Ok(pages) => {
+            let (readability, warnings) = readable::check(outline, &pages, source);
+            (Some(readability), warnings)
+        }
+        Err(e) => (
+            None,
+            vec![Warning {
+                kind: Kind::PdfText,
+                path: String::new(),
+                diagnostic: Diagnostic::file(
+                    &template_file(),
+                    format!(
+                        "resume.pdf's text could not be read back, so a machine may not read it either: {e}"
+                    ),
+                ),
+            }],
+        ),
+    }
+}
+
+/// The check a build makes of resume.pdf, on its own: for tools and benchmarks that repeat it.
+pub struct PdfReader {
+    outline: outline::Outline,
+    source: crate::diagnostic::SourceFile,
+}
+
+impl PdfReader {
+    /// The reader of a PDF made from `sources` with `config`.
+    pub fn new(sources: &Sources, config: &Config) -> anyhow::Result<PdfReader> {
+        let resume = crate::resume::parse(&sources.resume)?.resume;
+        let locale = Locale::new(&config.language, &config.labels);
+        let data = data(&resume.document, config, &locale);
+        Ok(PdfReader {
+            outline: outline::outline(&data["resume"], &locale.labels),
+            source: sources.resume.clone(),
+        })
+    }
+
+    /// What a machine reads of `pdf`, and a warning for each field it misses.
+    pub fn read(&self, pdf: &[u8]) -> (Option<Readability>, Vec<Warning>) {
+        read_back(&self.outline, pdf, &self.source)
+    }
 }
 
 /// What `resume.typ` reads from `/data.json`: `resume` (Markdown as text, each dated entry

@@ -1,151 +1,21 @@
 //! resume.pdf as applicant-tracking systems read it. gen checks its own PDF on every build
-//! (`resume.pdf: N pages, F/F fields machine-readable`); this test reads it independently,
-//! as such a system does: poppler's `pdftotext -layout`, then lines → sections → entries,
-//! anchored on each entry's date line, with the title and the organisation on the two lines
-//! above it. It must recover the name, the email, the phone and every job.
+//! (`resume.pdf: N pages, F/F fields machine-readable`); these tests read it independently,
+//! as such a system does (`testkit::resume_reader`: poppler's `pdftotext -layout`, then lines →
+//! sections → entries, anchored on each entry's date line, with the title and the
+//! organisation on the two lines above it). It must recover the name, the email, the phone and
+//! every job.
 
 use std::path::Path;
 
 use serde_json::Value;
+
+use testkit::resume_reader::{expected_jobs, read, same_text};
 
 use crate::pdf::poppler;
 use crate::sample::SAMPLE;
 use crate::support::{Run, TestSite};
 
 const LENIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lenient");
-
-/// What the reader recovers from a PDF's text.
-#[derive(Debug, Default)]
-struct Reading {
-    name: String,
-    email: Option<String>,
-    phone: Option<String>,
-    headings: Vec<String>,
-    /// Title, organisation and dates of each entry of the experience section.
-    jobs: Vec<(String, String, String)>,
-}
-
-/// A line that is a date range or a date: its first part (before a `·` or a wide gap),
-/// short, with a year.
-fn dates_of(line: &str) -> Option<&str> {
-    let dates = line.split('·').next()?.split("   ").next()?.trim();
-    let year = dates
-        .as_bytes()
-        .windows(4)
-        .any(|w| w.iter().all(u8::is_ascii_digit));
-    let plain = dates
-        .chars()
-        .all(|c| c.is_alphanumeric() || " .–-~～/'".contains(c));
-    (year && plain && dates.chars().count() <= 40).then_some(dates)
-}
-
-/// The structural reader: the first line is the name; an email is a word with `@`; a phone a
-/// run of digits, spaces and `+()-.` with at least 7 digits; a heading a line that is one of
-/// `headings` (upper case); in the `experience` section each date line closes an entry whose
-/// title and organisation are the two lines above it.
-fn read(text: &str, headings: &[String], experience: &str) -> Reading {
-    // Bidirectional marks poppler puts around right-to-left runs are not text.
-    let text: String = text
-        .chars()
-        .filter(|c| !matches!(*c as u32, 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069))
-        .collect();
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let mut reading = Reading {
-        name: lines.first().map(|l| l.to_string()).unwrap_or_default(),
-        ..Reading::default()
-    };
-    let first_heading = lines
-        .iter()
-        .position(|l| headings.iter().any(|h| h == l))
-        .unwrap_or(lines.len());
-    let header = lines[..first_heading].join("\n");
-    reading.email = header
-        .split(|c: char| c.is_whitespace() || c == '|')
-        .find(|w| w.contains('@') && w.contains('.'))
-        .map(|w| w.trim_matches(|c: char| ",;()<>".contains(c)).to_owned());
-    let mut run = String::new();
-    for c in header.chars().chain(std::iter::once('\n')) {
-        if c.is_ascii_digit() || "+()-. ".contains(c) {
-            run.push(c);
-            continue;
-        }
-        let digits = run.chars().filter(char::is_ascii_digit).count();
-        if digits >= 7 && reading.phone.is_none() {
-            reading.phone = Some(run.trim().to_owned());
-        }
-        run.clear();
-    }
-    let mut section = String::new();
-    for (i, line) in lines.iter().enumerate() {
-        if headings.iter().any(|h| h == line) {
-            reading.headings.push(line.to_string());
-            section = line.to_string();
-            continue;
-        }
-        if section == experience
-            && i >= 2
-            && let Some(dates) = dates_of(line)
-        {
-            reading.jobs.push((
-                lines[i - 2].to_owned(),
-                lines[i - 1].to_owned(),
-                dates.to_owned(),
-            ));
-        }
-    }
-    reading
-}
-
-/// `2013-12-01` → `Dec 2013`, as English pages and PDFs show dates; none for what is not a
-/// date (a lenient resume's `2019-13` is shown as written).
-fn month(date: &str) -> Option<String> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let year = date
-        .get(..4)
-        .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?;
-    match date.get(5..7) {
-        None => Some(year.to_owned()),
-        Some(m) => {
-            let m = m.parse::<usize>().ok().filter(|m| (1..=12).contains(m))?;
-            Some(format!("{} {year}", MONTHS[m - 1]))
-        }
-    }
-}
-
-/// Each job of `resume` (as resume.json has it) as title, organisation and English dates.
-fn jobs(resume: &Value) -> Vec<(String, String, String)> {
-    let text = |v: &Value, k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    resume["work"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|w| {
-            let (start, end) = (text(w, "startDate"), text(w, "endDate"));
-            let dates = match (month(&start), month(&end)) {
-                _ if start.is_empty() && end.is_empty() => String::new(),
-                (None, Some(end)) if start.is_empty() => end,
-                (Some(start), None) if end.is_empty() => format!("{start} – Present"),
-                (Some(start), Some(end)) if start == end => start,
-                (Some(start), Some(end)) => format!("{start} – {end}"),
-                // Not a date: the reader cannot anchor on it; left out below.
-                _ => String::new(),
-            };
-            (text(w, "position"), text(w, "name"), dates)
-        })
-        .collect()
-}
 
 /// gen's own check, from its output: pages, fields read and fields in all.
 fn machine_readable(run: &Run) -> (usize, usize, usize) {
@@ -197,7 +67,7 @@ fn assert_reads_right(
     if let Some(phone) = basics["phone"].as_str().filter(|p| !p.is_empty()) {
         assert_eq!(reading.phone.as_deref(), Some(phone), "{case}:\n{text}");
     }
-    let expected: Vec<_> = jobs(&resume);
+    let expected: Vec<_> = expected_jobs(&resume);
     let dated: Vec<_> = expected
         .iter()
         .filter(|(title, org, dates)| !title.is_empty() && !org.is_empty() && !dates.is_empty())
@@ -206,13 +76,51 @@ fn assert_reads_right(
     if dated.len() == expected.len() && experience.starts_with("EXPERIENCE") {
         assert_eq!(reading.jobs, dated, "{case}: the jobs as read:\n{text}");
     }
-    for heading in headings {
-        let shown = text.lines().any(|l| l.trim() == heading);
-        let sections = ["work", "education", "skills"];
-        let _ = sections;
-        if shown {
-            assert!(reading.headings.contains(heading), "{case}");
+    // Every section the resume has, headed in the template's order.
+    let has = |key: &str| match &resume[key] {
+        Value::Array(items) => !items.is_empty(),
+        Value::String(text) => !text.trim().is_empty(),
+        _ => false,
+    };
+    let mut sections = Vec::new();
+    if resume["basics"]["summary"]
+        .as_str()
+        .is_some_and(|s| !s.trim().is_empty())
+    {
+        sections.push("SUMMARY");
+    }
+    for (key, heading) in [
+        ("work", "EXPERIENCE"),
+        ("projects", "PROJECTS"),
+        ("skills", "SKILLS"),
+        ("education", "EDUCATION"),
+        ("volunteer", "VOLUNTEERING"),
+    ] {
+        if has(key) {
+            sections.push(heading);
         }
+    }
+    match (has("awards"), has("certificates")) {
+        (true, true) => sections.push("AWARDS AND CERTIFICATES"),
+        (true, false) => sections.push("AWARDS"),
+        (false, true) => sections.push("CERTIFICATES"),
+        (false, false) => {}
+    }
+    for (key, heading) in [
+        ("publications", "PUBLICATIONS"),
+        ("languages", "LANGUAGES"),
+        ("interests", "INTERESTS"),
+        ("references", "REFERENCES"),
+    ] {
+        if has(key) {
+            sections.push(heading);
+        }
+    }
+    if headings.iter().any(|h| h == "SUMMARY") {
+        assert_eq!(
+            reading.headings, sections,
+            "{case}: the headings as read:\n{text}"
+        );
     }
 }
 
@@ -333,18 +241,6 @@ fn a_long_history_keeps_every_job_in_order_across_pages() {
     );
     let (pages, _, _) = machine_readable(&run);
     assert!(pages >= 3, "{}", run.stderr);
-}
-
-/// The same text, as a reader compares it: white space aside, and right-to-left text (drawn,
-/// and so extracted, in an order of its own around digits) by its letters.
-fn same_text(read: &str, expected: &str) -> bool {
-    let letters = |t: &str| -> Vec<char> { t.chars().filter(|c| !c.is_whitespace()).collect() };
-    let (mut a, mut b) = (letters(read), letters(expected));
-    if b.iter().any(|c| ('\u{0590}'..='\u{08FF}').contains(c)) {
-        a.sort_unstable();
-        b.sort_unstable();
-    }
-    a == b
 }
 
 /// A section heading of `language` as the PDF shows it: its label in upper case.

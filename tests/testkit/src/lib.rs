@@ -8,6 +8,7 @@ pub mod http;
 mod management;
 mod moto;
 mod proxy;
+pub mod resume_reader;
 pub mod terraform;
 
 pub use management::ManagementApi;
