@@ -183,6 +183,40 @@ fn the_official_sample_reads_right_to_gen_and_to_an_independent_reader() {
     );
     let (pages, found, total) = machine_readable(&run);
     assert_eq!((pages, found), (2, total));
+
+    // Tagged for assistive technology and text extraction, and archival: PDF/UA-1 with
+    // PDF/A-2a, as its XMP metadata declares.
+    let pdf = std::fs::read(site.path("out/site/resume.pdf")).unwrap();
+    let xmp = String::from_utf8_lossy(&pdf);
+    assert_contains!(xmp, "<pdfuaid:part>1</pdfuaid:part>");
+    assert_contains!(xmp, "<pdfaid:part>2</pdfaid:part>");
+    assert_contains!(xmp, "<pdfaid:conformance>A</pdfaid:conformance>");
+
+    // resume.txt: the same content as plain text, in the same order, linked beside the PDF.
+    let plain = std::fs::read_to_string(site.path("out/site/resume.txt")).unwrap();
+    assert!(
+        plain.starts_with(
+            "Richard Hendriks\nProgrammer\n2712 Broadway St, San Francisco, California CA 94115, US | richard.hendriks@mail.com | (912) 555-4321 | richardhendricks.example.com | Twitter: neutralthoughts | soundcloud.example.com/dandymusicnl\n\nSUMMARY\nRichard hails from Tulsa."
+        ),
+        "{plain}"
+    );
+    assert_contains!(
+        plain,
+        "\nEXPERIENCE\n\nCEO/President\nPied Piper\nDec 2013 – Dec 2014\nPalo Alto, CA\nAwesome compression company\nPied Piper is a multi-platform"
+    );
+    assert_contains!(plain, "\n- Successfully won Techcrunch Disrupt\n");
+    assert_contains!(
+        plain,
+        "\nSKILLS\nWeb Development (Master): HTML, CSS, Javascript\nCompression (Master): Mpeg, MP4, GIF\n"
+    );
+    assert!(
+        plain.ends_with("\nUpdated Dec 2017 · Version v1.0.0\n"),
+        "{plain}"
+    );
+    assert_contains!(
+        site.html("index.html"),
+        "<a href=\"/resume.txt\" type=\"text/plain\">Plain text</a>"
+    );
 }
 
 #[test]
@@ -381,6 +415,11 @@ fn a_template_that_draws_the_name_as_an_image_is_told_where_the_name_is() {
         )],
     );
     assert!(kept, "--strict changed out/site");
+    // An image without alternative text: no PDF/UA-1, and the build says why.
+    assert_contains!(
+        stderr,
+        "templates/resume.typ: warning: resume.pdf is tagged but not PDF/UA-1"
+    );
     assert_contains!(
         stderr,
         "content/resume.yaml:4:13: warning: basics.name: \"Richard Hendriks\" is not found in resume.pdf's text: the template hides it or draws it as a graphic"

@@ -1,8 +1,8 @@
 //! resume.pdf's machine-readability check, measured (run by `bench/pdf.sh`):
 //!
-//! - `pdf-bench cost SITE`: the median time, over many renders in memory, of a build of SITE
-//!   with resume.pdf, of the same build without it, and of the check alone (the PDF's text
-//!   extracted and every field looked for), in release.
+//! - `pdf-bench cost GEN SITE`: the check alone (resume.pdf's text extracted and every field
+//!   looked for), timed in process, next to `gen build` of SITE in a new process with
+//!   resume.pdf and without it (the PDF's time, as a user waits for it).
 //! - `pdf-bench fields NAME=SITE...`: for each built site, how many of the fields an
 //!   applicant-tracking system fills in (name, email, phone, each job's title, organisation
 //!   and dates) the structural reader of the tests recovers from its resume.pdf.
@@ -24,9 +24,9 @@ const RUNS: usize = 30;
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("cost") if args.len() == 2 => cost(Path::new(&args[1])),
+        Some("cost") if args.len() == 3 => cost(Path::new(&args[1]), Path::new(&args[2])),
         Some("fields") => fields(&args[1..]),
-        _ => bail!("usage: pdf-bench cost SITE | pdf-bench fields NAME=SITE..."),
+        _ => bail!("usage: pdf-bench cost GEN SITE | pdf-bench fields NAME=SITE..."),
     }
 }
 
@@ -48,49 +48,66 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn cost(site: &Path) -> Result<()> {
+/// The median wall time of `gen build` of `site` in a new process, as a user runs it.
+fn build_time(binary: &Path, site: &Path) -> Duration {
+    median(|| {
+        let status = Command::new(binary)
+            .arg("build")
+            .arg("--root")
+            .arg(site)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    })
+}
+
+fn cost(binary: &Path, site: &Path) -> Result<()> {
     let input = Input::read(site)?;
-    let options = RenderOptions::default();
-    let built = input.render(&options)?;
+    let built = input.render(&RenderOptions::default())?;
     let pdf = built
         .site
         .get("resume.pdf")
         .context("the site builds no resume.pdf")?
         .bytes
         .clone();
-    let with = median(|| {
-        input.render(&options).unwrap();
-    });
-    let mut without_pdf = Input::read(site)?;
-    without_pdf.config.pdf.enabled = false;
-    let page_only = median(|| {
-        without_pdf.render(&options).unwrap();
-    });
     let reader = PdfReader::new(&input.sources, &input.config)?;
+    let start = Instant::now();
     let (readability, warnings) = reader.read(&pdf);
+    let first = start.elapsed();
     let check = median(|| {
         reader.read(&pdf);
     });
-    let pdf_time = with.saturating_sub(page_only);
     println!(
         "{} ({} warnings)",
         readability.context("the PDF's text could not be read")?,
         warnings.len()
     );
+
+    // The same site without resume.pdf, for the PDF's share of a build.
+    let settings = site.join("gen.toml");
+    let kept = std::fs::read_to_string(&settings)?;
+    let with = build_time(binary, site);
+    std::fs::write(&settings, format!("{kept}\n[pdf]\nenabled = false\n"))?;
+    let without = build_time(binary, site);
+    std::fs::write(&settings, kept)?;
+    let pdf_time = with.saturating_sub(without);
+    let typeset = pdf_time.saturating_sub(check);
     println!(
-        "build in memory, median of {RUNS}: {:.1} ms with the check, {:.1} ms without it",
+        "gen build (new process), median of {RUNS}: {:.1} ms with resume.pdf and its check, {:.1} ms without resume.pdf",
         ms(with),
-        ms(with.saturating_sub(check))
+        ms(without)
     );
     println!(
-        "resume.pdf (typesetting, export, check): {:.1} ms; the page without it: {:.1} ms",
+        "resume.pdf: {:.1} ms, of which the check {:.2} ms (median of {RUNS}; {:.2} ms the first time) and typesetting and export {:.1} ms",
         ms(pdf_time),
-        ms(page_only)
+        ms(check),
+        ms(first),
+        ms(typeset)
     );
     println!(
-        "the check (text extraction + matching): {:.2} ms = {:.1} % of resume.pdf's time (limits: 10 ms, 25 %)",
-        ms(check),
-        100.0 * check.as_secs_f64() / pdf_time.saturating_sub(check).as_secs_f64()
+        "the check costs {:.1} % of resume.pdf's typesetting (limits: under 10 ms and under 25 %)",
+        100.0 * check.as_secs_f64() / typeset.as_secs_f64()
     );
     Ok(())
 }
