@@ -99,31 +99,39 @@ pub fn typeset(job: &Job<'_>) -> Result<Typeset, Vec<Diagnostic>> {
         };
         typst_pdf::pdf(&document, &options).map_err(|errors| world.diagnostics(&errors))
     };
-    // PDF/A-2a: fonts embedded, every character mapped to Unicode, tagged, no outside
-    // resources, metadata as archives expect.
-    let (accessible, fallback): (&[PdfStandard], &[PdfStandard]) = if job.archival {
-        (
+    // PDF/UA-1 with PDF/A-2a (fonts embedded, every character mapped to Unicode, tagged, no
+    // outside resources, metadata as archives expect), else with PDF/A-2b, else PDF/A-2b
+    // alone. A PDF with gaps where no font has a glyph can be neither PDF/A nor PDF/UA-1: it is
+    // made plain (and tagged), its gaps already told.
+    let attempts: &[&[PdfStandard]] = if job.archival {
+        &[
             &[PdfStandard::A_2a, PdfStandard::Ua_1],
+            &[PdfStandard::A_2b, PdfStandard::Ua_1],
             &[PdfStandard::A_2b],
-        )
+        ]
     } else {
-        (&[PdfStandard::Ua_1], &[])
+        &[&[]]
     };
-    match export(accessible) {
-        Ok(pdf) => Ok(Typeset {
-            pdf,
-            not_accessible: None,
-        }),
-        Err(why) => Ok(Typeset {
-            pdf: export(fallback)?,
-            not_accessible: Some(
-                why.iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-        }),
+    let mut why = None;
+    for (i, standards) in attempts.iter().enumerate() {
+        match export(standards) {
+            Ok(pdf) => {
+                return Ok(Typeset {
+                    pdf,
+                    not_accessible: why.filter(|_| !standards.contains(&PdfStandard::Ua_1)),
+                });
+            }
+            Err(errors) if i + 1 < attempts.len() => {
+                let message = errors.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+                why.get_or_insert(message.join("; "));
+            }
+            Err(errors) => return Err(errors),
+        }
     }
+    Err(vec![Diagnostic::file(
+        &template_name(),
+        "resume.pdf could not be made",
+    )])
 }
 
 /// The characters the PDF's fonts (built in and added) can show.

@@ -614,7 +614,18 @@ impl Outline {
             out.push('\n');
         }
         if !self.contact.is_empty() {
-            let items: Vec<String> = self.contact.iter().map(Line::text).collect();
+            // One line: an address written on several is joined with commas.
+            let items: Vec<String> = self
+                .contact
+                .iter()
+                .map(|l| {
+                    l.text()
+                        .split('\n')
+                        .map(str::trim)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .collect();
             out.push_str(&items.join(" | "));
             out.push('\n');
         }

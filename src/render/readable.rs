@@ -47,7 +47,19 @@ impl Text {
             page: Vec::new(),
         };
         for (number, page) in pages.iter().enumerate() {
-            for c in page.chars().filter(|c| !c.is_whitespace()) {
+            // A page number at the foot (`1 / 2`) is not part of what it interrupts.
+            let mut lines: Vec<&str> = page.lines().collect();
+            while lines
+                .last()
+                .is_some_and(|l| l.trim().is_empty() || page_number(l))
+            {
+                lines.pop();
+            }
+            for c in lines
+                .iter()
+                .flat_map(|l| l.chars())
+                .filter(|c| !c.is_whitespace())
+            {
                 text.chars.push(c);
                 text.folded.push(fold(c));
                 text.page.push(number);
@@ -111,6 +123,15 @@ impl Text {
         }
         words
     }
+}
+
+/// Whether `line` is a page number as a footer shows it: `2 / 3`.
+fn page_number(line: &str) -> bool {
+    let parts: Vec<&str> = line.split('/').map(str::trim).collect();
+    parts.len() == 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Whether `c` is a letter of a script written right to left.
@@ -186,12 +207,14 @@ impl Check<'_> {
     /// that as many as possible are found in order without overlapping: an organisation the
     /// template hides is not "found" in the summary that names it, at the expense of the
     /// dates and the summary that follow.
-    fn align(&self, fields: &[&Field], from: usize, to: usize) -> Vec<Option<usize>> {
+    ///
+    /// Each field has a weight: the most weight found wins.
+    fn align(&self, fields: &[(&Field, usize)], from: usize, to: usize) -> Vec<Option<usize>> {
         /// Places looked at per field: a short word may occur often.
         const PLACES: usize = 64;
         let occurs: Vec<Vec<(usize, usize)>> = fields
             .iter()
-            .map(|field| {
+            .map(|(field, _)| {
                 let needle = letters(&field.text, false);
                 let mut places = Vec::new();
                 let mut at = from;
@@ -205,17 +228,18 @@ impl Check<'_> {
                 places
             })
             .collect();
-        // best[i][j]: the most fields found in order ending with field i at its place j, and
+        // best[i][j]: the most weight found in order ending with field i at its place j, and
         // the field and place before it.
         let mut best: Vec<Vec<(usize, Option<(usize, usize)>)>> = Vec::with_capacity(fields.len());
         for (i, places) in occurs.iter().enumerate() {
             let row = places
                 .iter()
                 .map(|&(start, _)| {
-                    let mut chosen = (1, None);
+                    let weight = fields[i].1;
+                    let mut chosen = (weight, None);
                     for (k, earlier) in occurs[..i].iter().enumerate() {
                         for (j, &(_, end)) in earlier.iter().enumerate() {
-                            let count = best[k][j].0 + 1;
+                            let count = best[k][j].0 + weight;
                             if end <= start && count > chosen.0 {
                                 chosen = (count, Some((k, j)));
                             }
@@ -307,21 +331,39 @@ pub fn check(
         }
     }
 
-    // Each section's heading, searched after the header: upper case as shown, else any case.
+    // Each section's heading, searched after the header: upper case as shown, else any case;
+    // where it occurs more than once (a heading's word in a summary, in a script without
+    // case), the place its section's first field follows at once.
     let headings: Vec<Option<(usize, usize)>> = outline
         .sections
         .iter()
         .map(|section| {
-            let upper = letters(&section.heading, false);
-            check
-                .text
-                .find(&upper, false, header_end, end)
-                .or_else(|| {
-                    check
-                        .text
-                        .find(&letters(&section.heading, true), true, header_end, end)
+            let first = section
+                .entries
+                .iter()
+                .flat_map(|e| e.lines.iter().flat_map(|l| l.fields()))
+                .next()
+                .map(|f| letters(&f.text, false));
+            let occurrences = |any_case: bool| {
+                let needle = letters(&section.heading, any_case);
+                let mut places = Vec::new();
+                let mut at = header_end;
+                while let Some(found) = check.text.find(&needle, any_case, at, end) {
+                    places.push((found, found + needle.len()));
+                    at = found + 1;
+                }
+                places
+            };
+            let mut places = occurrences(false);
+            if places.is_empty() {
+                places = occurrences(true);
+            }
+            let followed = places.iter().copied().find(|&(_, after)| {
+                first.as_ref().is_some_and(|f| {
+                    check.text.find(f, false, after, after + f.len()) == Some(after)
                 })
-                .map(|at| (at, at + upper.len()))
+            });
+            followed.or(places.first().copied())
         })
         .collect();
     let body = headings
@@ -362,53 +404,53 @@ pub fn check(
 
     // Each section: its heading, then its entries in order, each entry's fields within it.
     for (section, heading) in outline.sections.iter().zip(&headings) {
-        check.total += 1;
-        let (start, mut cursor) = match heading {
+        // A section without a heading is looked for anywhere after the header.
+        let (mut cursor, stop) = match heading {
             &Some((at, after)) => {
+                check.total += 1;
                 check.found += 1;
-                (at, after)
+                // It ends where the next heading in the text starts.
+                let next = headings
+                    .iter()
+                    .flatten()
+                    .map(|(h, _)| *h)
+                    .filter(|&h| h > at);
+                (after, next.min().unwrap_or(end))
             }
             None => {
-                check.warn(
-                    &section.path,
-                    format!(
-                        "the heading {} is not found in resume.pdf's text: parsers find a section by its heading, so show it as text",
-                        quoted(&section.heading)
-                    ),
-                );
-                (header_end, header_end)
+                if !section.heading.trim().is_empty() {
+                    check.total += 1;
+                    check.warn(
+                        &section.path,
+                        format!(
+                            "the heading {} is not found in resume.pdf's text: parsers find a section by its heading, so show it as text",
+                            quoted(&section.heading)
+                        ),
+                    );
+                }
+                (header_end, end)
             }
         };
-        // A section ends where the next heading in the text starts.
-        let stop = headings
-            .iter()
-            .flatten()
-            .map(|(at, _)| *at)
-            .filter(|&at| at > start)
-            .min()
-            .unwrap_or(end);
         let mut previous = heading.map(|_| section.heading.clone());
-        let firsts: Vec<Option<&Field>> = section
-            .entries
-            .iter()
-            .map(|e| e.lines.iter().flat_map(|l| l.fields()).next())
-            .collect();
         for (i, entry) in section.entries.iter().enumerate() {
-            // An entry ends where the next one's first field is, after this one's.
-            let bound = firsts
+            // The entry's fields, then the next entry's first: an entry ends where the next
+            // begins, and a field of one is never taken from the other.
+            let mut fields: Vec<(&Field, usize)> = entry
+                .lines
+                .iter()
+                .flat_map(|l| l.fields())
+                .map(|f| (f, 1))
+                .collect();
+            let own = fields.len();
+            if let Some(next) = section
+                .entries
                 .get(i + 1)
-                .copied()
-                .flatten()
-                .and_then(|next| {
-                    let first = firsts[i].map_or(0, |f| letters(&f.text, false).len());
-                    check
-                        .text
-                        .find(&letters(&next.text, false), false, cursor + first, stop)
-                })
-                .unwrap_or(stop);
-            let fields: Vec<&Field> = entry.lines.iter().flat_map(|l| l.fields()).collect();
-            let places = check.align(&fields, cursor, bound);
-            for (field, place) in fields.iter().zip(places) {
+                .and_then(|e| e.lines.iter().flat_map(|l| l.fields()).next())
+            {
+                fields.push((next, own + 1));
+            }
+            let places = check.align(&fields, cursor, stop);
+            for ((field, _), place) in fields.iter().zip(places).take(own) {
                 check.total += 1;
                 match place {
                     Some(end) => {
@@ -562,5 +604,29 @@ mod tests {
         let (found, warnings) = check(&outline, &pages, &source());
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!((found.found, found.total), (5, 5));
+    }
+
+    #[test]
+    fn a_page_number_between_pages_and_a_title_inside_a_keyword_are_no_obstacle() {
+        let resume = json!({
+            "basics": {"name": "Ada", "summary": "First half of it. Second half of it."},
+            "skills": [
+                {"name": "Frontend", "keywords": ["JavaScript", "React"]},
+                {"name": "Java"},
+            ],
+        });
+        let labels: std::collections::BTreeMap<String, String> =
+            [("summary", "Summary"), ("skills", "Skills")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .into();
+        let outline = outline(&resume, &labels);
+        let pages = [
+            "Ada\nSUMMARY\nFirst half\n1 / 2\n".to_owned(),
+            "of it. Second half of it.\nSKILLS\nFrontend: JavaScript, React\nJava\n2 / 2"
+                .to_owned(),
+        ];
+        let (found, warnings) = check(&outline, &pages, &source());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!((found.found, found.total), (8, 8));
     }
 }

@@ -48,6 +48,11 @@ fn assert_reads_right(
         "{case}: {}",
         run.stderr
     );
+    assert!(
+        !run.stderr.contains("not PDF/UA-1"),
+        "{case}: {}",
+        run.stderr
+    );
     let pdf = site.path("out/site/resume.pdf");
     let text = poppler("pdftotext", &["-layout"], &pdf);
     assert!(
@@ -418,7 +423,7 @@ fn a_template_that_draws_the_name_as_an_image_is_told_where_the_name_is() {
     // An image without alternative text: no PDF/UA-1, and the build says why.
     assert_contains!(
         stderr,
-        "templates/resume.typ: warning: resume.pdf is tagged but not PDF/UA-1"
+        "templates/resume.typ:1:1: warning: resume.pdf is tagged but not PDF/UA-1"
     );
     assert_contains!(
         stderr,
