@@ -160,6 +160,10 @@ fn quoted(text: &str) -> String {
     }
 }
 
+/// In the alignment of an entry's fields: the most weight found in order ending at one field's
+/// place, and the field and place before it.
+type Step = (usize, Option<(usize, usize)>);
+
 /// One check of resume.pdf's text against `outline`: the count and a warning per miss.
 struct Check<'a> {
     text: Text,
@@ -230,7 +234,7 @@ impl Check<'_> {
             .collect();
         // best[i][j]: the most weight found in order ending with field i at its place j, and
         // the field and place before it.
-        let mut best: Vec<Vec<(usize, Option<(usize, usize)>)>> = Vec::with_capacity(fields.len());
+        let mut best: Vec<Vec<Step>> = Vec::with_capacity(fields.len());
         for (i, places) in occurs.iter().enumerate() {
             let row = places
                 .iter()
