@@ -113,13 +113,19 @@ impl Line {
         }
     }
 
-    /// Several fields on one line, joined by ` · `.
-    fn joined(mut self, entry: &Value, path: &ValuePath, keys: &[&str]) -> Line {
-        for key in keys.iter().filter(|k| shown(entry, k)) {
+    /// The shown ones of several fields, each after its label, joined by `separator`.
+    fn joined(
+        mut self,
+        entry: &Value,
+        path: &ValuePath,
+        keys: &[(&str, &str)],
+        separator: &str,
+    ) -> Line {
+        for (key, label) in keys.iter().filter(|(k, _)| shown(entry, k)) {
             if !self.pieces.is_empty() {
-                self = self.words(DOT);
+                self = self.words(separator);
             }
-            self = self.field(entry, path, key);
+            self = self.words(label).field(entry, path, key);
         }
         self
     }
@@ -330,7 +336,7 @@ pub fn outline(resume: &Value, labels: &std::collections::BTreeMap<String, Strin
                 Line::new().field(p, at, "name"),
                 Line::new().field(p, at, "entity"),
                 Line::new().field(p, at, "when"),
-                Line::new().joined(p, at, &["type", "roles"]),
+                Line::new().joined(p, at, &[("type", ""), ("roles", "")], DOT),
             );
             entry.paragraphs(p, at, "description");
             entry.bullets(p, at, "highlights");
@@ -363,12 +369,7 @@ pub fn outline(resume: &Value, labels: &std::collections::BTreeMap<String, Strin
             let titled = shown(e, "studyType") || shown(e, "area");
             let mut entry = dated(
                 if titled {
-                    let study = Line::new().field(e, at, "studyType");
-                    if shown(e, "studyType") {
-                        study.labelled(e, at, "area", ", ", "")
-                    } else {
-                        study.field(e, at, "area")
-                    }
+                    Line::new().joined(e, at, &[("studyType", ""), ("area", "")], ", ")
                 } else {
                     Line::new().field(e, at, "institution")
                 },
@@ -504,26 +505,11 @@ pub fn outline(resume: &Value, labels: &std::collections::BTreeMap<String, Strin
 
     if let Some(meta) = resume.get("meta") {
         let at = root.key("meta");
-        let closing = Line::new()
-            .labelled(
-                meta,
-                &at,
-                "when",
-                &format!("{} ", label(labels, "updated")),
-                "",
-            )
-            .labelled(
-                meta,
-                &at,
-                "version",
-                &format!("{DOT}{} ", label(labels, "version")),
-                "",
-            );
+        let updated = format!("{} ", label(labels, "updated"));
+        let version = format!("{} ", label(labels, "version"));
+        let closing =
+            Line::new().joined(meta, &at, &[("when", &updated), ("version", &version)], DOT);
         if !closing.is_empty() {
-            let mut closing = closing;
-            if let Some(Piece::Words(first)) = closing.pieces.first_mut() {
-                *first = first.trim_start_matches(DOT).to_owned();
-            }
             outline.closing = Some(closing);
         }
     }

@@ -39,7 +39,7 @@ const MARKDOWN: &[(&str, &[&str])] = &[
 ];
 
 /// Each section's dates: the start and end fields (an empty start for a single date).
-const DATES: &[(&str, &str, &str)] = &[
+pub(super) const DATES: &[(&str, &str, &str)] = &[
     ("work", "startDate", "endDate"),
     ("volunteer", "startDate", "endDate"),
     ("education", "startDate", "endDate"),

@@ -175,21 +175,22 @@ struct Check<'a> {
 
 impl Check<'_> {
     fn warn(&mut self, path: &ValuePath, message: String) {
-        // `when` is made from the entry's dates: it is shown at the first of them.
+        // `when` is made from the entry's dates (`meta`'s from `lastModified`): it is shown at
+        // the first of them there is.
         let places: Vec<ValuePath> = match path.0.split_last() {
             Some((Segment::Key(key), entry)) if key == "when" => {
                 let entry = ValuePath(entry.to_vec());
-                [
-                    "startDate",
-                    "endDate",
-                    "date",
-                    "releaseDate",
-                    "lastModified",
-                ]
-                .iter()
-                .map(|k| entry.key(k))
-                .chain([entry.clone()])
-                .collect()
+                let section = entry.keys().first().copied().unwrap_or_default();
+                let (start, end) = super::pdf::DATES
+                    .iter()
+                    .find(|(s, _, _)| *s == section)
+                    .map_or(("", "lastModified"), |&(_, start, end)| (start, end));
+                [start, end]
+                    .iter()
+                    .filter(|k| !k.is_empty())
+                    .map(|k| entry.key(k))
+                    .chain([entry.clone()])
+                    .collect()
             }
             _ => vec![path.clone()],
         };

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use resume_gen::build::{Input, RenderOptions};
 use resume_gen::render::PdfReader;
-use testkit::resume_reader::{read, recovered};
+use testkit::resume_reader::{ENGLISH_HEADINGS, read, recovered};
 
 const RUNS: usize = 30;
 
@@ -112,26 +112,12 @@ fn cost(binary: &Path, site: &Path) -> Result<()> {
     Ok(())
 }
 
-/// English section headings, as the built-in template shows them (before: as it showed them).
-const HEADINGS: &[&str] = &[
-    "ABOUT",
-    "SUMMARY",
-    "EXPERIENCE",
-    "PROJECTS",
-    "SKILLS",
-    "EDUCATION",
-    "VOLUNTEERING",
-    "AWARDS AND CERTIFICATES",
-    "AWARDS",
-    "CERTIFICATES",
-    "PUBLICATIONS",
-    "LANGUAGES",
-    "INTERESTS",
-    "REFERENCES",
-];
-
 fn fields(sites: &[String]) -> Result<()> {
-    let headings: Vec<String> = HEADINGS.iter().map(|h| h.to_string()).collect();
+    // The built-in template before the check headed the summary ABOUT.
+    let headings: Vec<String> = std::iter::once("ABOUT")
+        .chain(ENGLISH_HEADINGS.iter().copied())
+        .map(String::from)
+        .collect();
     let (mut found, mut total) = (0, 0);
     for named in sites {
         let (name, site) = named.split_once('=').context("NAME=SITE")?;

@@ -6,6 +6,23 @@
 //! organisation are the two lines above it. The tests' oracle for resume.pdf, and the bench's
 //! count of what a machine recovers.
 
+/// The section headings of an English resume.pdf, as the built-in template shows them.
+pub const ENGLISH_HEADINGS: &[&str] = &[
+    "SUMMARY",
+    "EXPERIENCE",
+    "PROJECTS",
+    "SKILLS",
+    "EDUCATION",
+    "VOLUNTEERING",
+    "AWARDS AND CERTIFICATES",
+    "AWARDS",
+    "CERTIFICATES",
+    "PUBLICATIONS",
+    "LANGUAGES",
+    "INTERESTS",
+    "REFERENCES",
+];
+
 /// What the reader recovers from a resume's text.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Reading {
