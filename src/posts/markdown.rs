@@ -60,22 +60,7 @@ pub fn render(markdown: &str, settings: &Settings<'_>) -> Body {
         open_links: Vec::new(),
         shown: BTreeSet::new(),
     };
-    let mut i = 0;
-    while i < events.len() {
-        let event = events[i].clone();
-        i += 1;
-        i = match event {
-            Event::Start(Tag::Heading { level, .. }) => writer.heading(&events, i, level),
-            Event::Start(Tag::CodeBlock(kind)) => writer.code_block(&events, i, &kind),
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => writer.image(&events, i, &dest_url, &title),
-            other => {
-                writer.event(other);
-                i
-            }
-        };
-    }
+    writer.write(&events, 0, events.len());
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, writer.out.into_iter());
     Body {
@@ -104,6 +89,27 @@ struct Writer<'s, 'e> {
 }
 
 impl<'e> Writer<'_, 'e> {
+    /// Writes `events[from..end]`: every event of a body, a heading's among them, goes through
+    /// here, so every link and image meets the same link policy wherever Markdown puts it.
+    fn write(&mut self, events: &[Event<'e>], from: usize, end: usize) {
+        let mut i = from;
+        while i < end {
+            let event = events[i].clone();
+            i += 1;
+            i = match event {
+                Event::Start(Tag::Heading { level, .. }) => self.heading(events, i, level),
+                Event::Start(Tag::CodeBlock(kind)) => self.code_block(events, i, &kind),
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => self.image(events, i, &dest_url, &title),
+                other => {
+                    self.event(other);
+                    i
+                }
+            };
+        }
+    }
+
     /// A heading whose content starts at `from`: an id, an anchor, a table of contents entry.
     /// Returns where reading goes on.
     fn heading(&mut self, events: &[Event<'e>], from: usize, level: HeadingLevel) -> usize {
@@ -111,7 +117,6 @@ impl<'e> Writer<'_, 'e> {
             matches!(e, Event::End(TagEnd::Heading(_)))
         });
         let text = plain(&events[from..end]);
-        self.words += count_words(&text);
         let id = unique_id(&slugify(&text), &mut self.ids);
         let n = heading_number(level);
         if (2..=3).contains(&n) {
@@ -123,13 +128,8 @@ impl<'e> Writer<'_, 'e> {
         }
         self.out
             .push(Event::Html(format!("<h{n} id=\"{id}\">").into()));
-        let settings = self.settings;
-        self.out.extend(
-            events[from..end]
-                .iter()
-                .cloned()
-                .map(|e| raw_as_text(e, settings)),
-        );
+        // Its words are counted, its links and images checked, as anywhere else.
+        self.write(events, from, end);
         self.out.push(Event::Html(
             format!(
                 " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n"

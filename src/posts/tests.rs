@@ -125,6 +125,35 @@ fn headings_get_ids_anchors_and_a_toc() {
     assert_eq!(body.words, 10);
 }
 
+/// Every link and image meets the one link policy, wherever Markdown puts it: a heading, a
+/// table cell, a footnote, a list item, a link reference definition, an autolink.
+#[test]
+fn no_script_link_or_image_in_any_context() {
+    let markdown = "## [x](javascript:alert(1))\n\n\
+        ### ![p](javascript:alert(2)) and ![ok](cat.png)\n\n\
+        #### <javascript:alert(3)>\n\n\
+        ##### [ref][bad] and [good](https://ada.example/)\n\n\
+        | [t](javascript:alert(4)) | ![i](javascript:alert(5)) |\n|---|---|\n| <javascript:alert(6)> | b |\n\n\
+        - [l](javascript:alert(7))\n- ![li](data:text/html,x)\n\n\
+        Note[^1] and [ref][bad].\n\n\
+        [^1]: [f](javascript:alert(8)) ![fi](vbscript:x)\n\n\
+        [bad]: javascript:alert(9)\n";
+    let out = html(markdown);
+    // An autolink that is not allowed stays as its text; no attribute takes it.
+    for scheme in ["javascript:", "vbscript:", "data:"] {
+        assert!(
+            !out.contains(&format!("=\"{scheme}")),
+            "{scheme} reached an attribute:\n{out}"
+        );
+    }
+    // The four headings' anchors, the footnote's and the one good link.
+    assert_eq!(out.matches("href=\"").count(), 6, "{out}");
+    // What is allowed still is a link or an image, and the headings keep their ids.
+    assert!(out.contains("<a href=\"https://ada.example/\""), "{out}");
+    assert!(out.contains("<img src=\"cat.png\" alt=\"ok\""), "{out}");
+    assert!(out.contains("<h2 id=\"x\">x <a class=\"anchor\""), "{out}");
+}
+
 #[test]
 fn links_images_and_raw_html() {
     assert_eq!(
