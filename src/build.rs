@@ -62,7 +62,8 @@ impl Input {
         })?;
         if (strict || self.config.strict) && !built.warnings.is_empty() {
             let count = built.warnings.len();
-            let errors = built.warnings.into_iter().map(|w| w.diagnostic).collect();
+            // The first few of each kind, then a count, as warnings are shown.
+            let errors = resume::shown(&built.warnings);
             return Err(anyhow::Error::new(ResumeErrors(errors)).context(format!(
                 "{count} warning{} made errors by {}: nothing was written",
                 if count == 1 { "" } else { "s" },
@@ -109,6 +110,9 @@ impl Input {
     }
 }
 
+/// A font file larger than this is refused: the largest CJK font collections are about 30 MiB.
+const MAX_FONT_FILE: u64 = 64 * 1024 * 1024;
+
 /// The font files `[pdf] fonts` names, from the site's folder; a missing one is an error at
 /// its place in gen.toml.
 fn read_fonts(
@@ -119,8 +123,11 @@ fn read_fonts(
     paths
         .iter()
         .map(|path| {
-            let bytes = std::fs::read(root.join(path)).map_err(|e| {
-                let message = format!("[pdf] fonts: cannot read {path}: {e}");
+            let bytes = crate::files::read_limited(&root.join(path), path, MAX_FONT_FILE, |size| {
+                crate::files::too_large(path, size, MAX_FONT_FILE, "a font")
+            })
+            .map_err(|e| {
+                let message = format!("[pdf] fonts: cannot read {path}: {e:#}");
                 match config {
                     Some(file) => {
                         let offset = file.text.find(path.as_str()).unwrap_or(0);

@@ -1,10 +1,84 @@
 //! Files written whole or not at all: the bytes go to a temporary file in the same folder,
 //! which is then renamed over the target, so no reader (and no crash) ever sees half a file.
+//! And the user's files read with bounds: only regular files (a named pipe would block the
+//! build, `/dev/zero` would never end), and never more than a limit.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+
+/// The size of the regular file at `path` (shown as `shown`), following links; an error that
+/// names what it is otherwise (a folder, a named pipe, a device, a socket).
+pub fn regular_size(path: &Path, shown: &str) -> Result<u64> {
+    let meta = std::fs::metadata(path).with_context(|| format!("reading {shown}"))?;
+    if meta.is_file() {
+        return Ok(meta.len());
+    }
+    let kind = {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            let t = meta.file_type();
+            if t.is_fifo() {
+                "a named pipe"
+            } else if t.is_socket() {
+                "a socket"
+            } else if t.is_block_device() || t.is_char_device() {
+                "a device"
+            } else if t.is_dir() {
+                "a folder"
+            } else {
+                "not a file"
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if meta.is_dir() {
+                "a folder"
+            } else {
+                "not a file"
+            }
+        }
+    };
+    bail!(
+        "{shown} is {kind}, not a regular file: gen reads only regular files (remove it, or put the file itself there)"
+    )
+}
+
+/// The bytes of the regular file at `path` (shown as `shown`), at most `limit` of them: a
+/// larger file is refused with `too_large(its size)` before it is read, or as soon as it has
+/// grown past the limit while being read.
+pub fn read_limited(
+    path: &Path,
+    shown: &str,
+    limit: u64,
+    too_large: impl Fn(u64) -> anyhow::Error,
+) -> Result<Vec<u8>> {
+    let size = regular_size(path, shown)?;
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let file = std::fs::File::open(path).with_context(|| format!("reading {shown}"))?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {shown}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// The error for a file over its limit: `{shown}: 17 MiB is more than the 16 MiB {what} may be`.
+pub fn too_large(shown: &str, size: u64, limit: u64, what: &str) -> anyhow::Error {
+    let mib = |n: u64| n.div_ceil(1024 * 1024);
+    anyhow::anyhow!(
+        "{shown}: {} MiB is more than the {} MiB {what} may be",
+        mib(size),
+        mib(limit)
+    )
+}
 
 /// Writes `bytes` to `path` in one step, creating nothing else that stays behind.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -55,5 +129,43 @@ mod tests {
             );
         }
         assert!(write(&dir.path().join("missing/a.json"), b"x").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reads_only_regular_files_up_to_a_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = |size: u64| too_large("x", size, 4, "a test file");
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // A named pipe nobody writes to would block here forever.
+        let err = read_limited(&fifo, "templates/pipe", 4, big).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("templates/pipe is a named pipe, not a regular file"),
+            "{err}"
+        );
+        let err = read_limited(Path::new("/dev/zero"), "/dev/zero", 4, big).unwrap_err();
+        assert!(err.to_string().contains("is a device"), "{err}");
+        let err = read_limited(dir.path(), "content", 4, big).unwrap_err();
+        assert!(err.to_string().contains("is a folder"), "{err}");
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"12345").unwrap();
+        let err = read_limited(&file, "f", 4, big).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x: 1 MiB is more than the 1 MiB a test file may be"
+        );
+        assert_eq!(read_limited(&file, "f", 5, big).unwrap(), b"12345");
+        // A link to a regular file is read.
+        std::os::unix::fs::symlink(&file, dir.path().join("link")).unwrap();
+        assert_eq!(
+            read_limited(&dir.path().join("link"), "link", 5, big).unwrap(),
+            b"12345"
+        );
     }
 }

@@ -17,8 +17,14 @@ pub const CONTENT_DIR: &str = "content";
 pub const RESUME_FILE: &str = "content/resume.yaml";
 pub const TEMPLATES_DIR: &str = "templates";
 
-/// A theme file larger than this is refused: the page has to stay fast.
+/// A theme file or a post's file larger than this is refused: the page has to stay fast.
 const MAX_THEME_FILE: u64 = 16 * 1024 * 1024;
+
+/// A photo file larger than this is refused before it is read: a phone's is 2 to 8 MiB.
+const MAX_PHOTO_FILE: u64 = 32 * 1024 * 1024;
+
+/// gen.toml larger than this is refused: a site's settings are a few hundred bytes.
+const MAX_CONFIG_FILE: u64 = 1024 * 1024;
 
 /// The inputs of one build, as read from disk.
 #[derive(Debug, Clone)]
@@ -26,6 +32,8 @@ pub struct Sources {
     /// `gen.toml`, when the site has one.
     pub config: Option<SourceFile>,
     pub resume: SourceFile,
+    /// The resume, parsed and checked once for the whole build.
+    pub loaded: Arc<Result<resume::Loaded, resume::ResumeErrors>>,
     /// When the resume was last saved: resume.pdf's date when the resume gives none.
     pub resume_modified: Option<std::time::SystemTime>,
     /// Theme files by path relative to `templates/`, with `/` separators: the site's own, and
@@ -45,31 +53,39 @@ pub struct Sources {
 pub struct Photo {
     /// `basics.image` as written.
     pub image: String,
-    /// The file's bytes; none when there is no such file.
-    pub bytes: Option<Vec<u8>>,
+    /// The file's bytes, or why there are none: `None` when there is no such file in
+    /// content/, `Some(reason)` when it could not be read.
+    pub bytes: Result<Vec<u8>, Option<String>>,
 }
 
 /// The file `basics.image` names, when it is a path (not a web or `data:` address): relative
 /// to content/, the resume's folder. A resume that does not parse has none; its build fails
 /// on the resume first.
-fn read_photo(site: &Path, resume: &SourceFile) -> Option<Photo> {
-    let image = resume::parse(resume)
-        .ok()?
-        .resume
-        .data
-        .basics?
-        .image?
-        .trim()
-        .to_owned();
+fn read_photo(site: &Path, loaded: &Result<resume::Loaded, resume::ResumeErrors>) -> Option<Photo> {
+    let basics = loaded.as_ref().ok()?.resume.data.basics.as_ref()?;
+    let image = basics.image.as_deref()?.trim().to_owned();
     if image.is_empty() || image.contains(':') || image.starts_with("//") {
         return None;
     }
-    let content = std::fs::canonicalize(site.join(CONTENT_DIR)).ok()?;
-    // Only files inside content/: every photo is published.
-    let bytes = std::fs::canonicalize(content.join(image.trim_start_matches('/')))
-        .ok()
-        .filter(|p| p.starts_with(&content) && p.is_file())
-        .and_then(|p| std::fs::read(p).ok());
+    let shown = format!("{CONTENT_DIR}/{}", image.trim_start_matches('/'));
+    let bytes = std::fs::canonicalize(site.join(CONTENT_DIR))
+        .and_then(|content| {
+            let path = std::fs::canonicalize(content.join(image.trim_start_matches('/')))?;
+            Ok((content, path))
+        })
+        .map_err(|_| None)
+        .and_then(|(content, path)| {
+            // Only files inside content/: every photo is published.
+            if !path.starts_with(&content) {
+                return Err(Some(format!(
+                    "{shown} leads outside content/ (the photo is published: copy it into content/)"
+                )));
+            }
+            crate::files::read_limited(&path, &shown, MAX_PHOTO_FILE, |size| {
+                crate::files::too_large(&shown, size, MAX_PHOTO_FILE, "a photo")
+            })
+            .map_err(|e| Some(format!("{e:#}")))
+        });
     Some(Photo { image, bytes })
 }
 
@@ -157,10 +173,12 @@ pub const POSTS_DIR: &str = "content/posts";
 /// `gen.toml` of the site at `root`, when it has one.
 fn read_config_file(root: &Path) -> Result<Option<SourceFile>> {
     let path = root.join(CONFIG_FILE);
-    match std::fs::read(&path) {
+    match crate::files::read_limited(&path, CONFIG_FILE, MAX_CONFIG_FILE, |size| {
+        crate::files::too_large(CONFIG_FILE, size, MAX_CONFIG_FILE, "gen.toml")
+    }) {
         Ok(bytes) => Ok(Some(text_file(CONFIG_FILE, bytes)?)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -181,20 +199,21 @@ impl Sources {
     /// its last read come from `known`.
     pub fn read(root: &Path, known: Option<&mut KnownPosts>) -> Result<Sources> {
         let config = read_config_file(root)?;
+        let site = std::fs::canonicalize(root)
+            .with_context(|| format!("resolving {}", display_root(root)))?;
+        // content/ itself may be a link, as long as it stays inside the site: its photo and
+        // its posts' files are published.
+        let content = root.join(CONTENT_DIR);
+        if std::fs::symlink_metadata(&content).is_ok() {
+            check_link(&site, &content, CONTENT_DIR)?;
+        }
         let resume = match read_text(&root.join(RESUME_FILE), RESUME_FILE.to_owned()) {
-            Err(e)
-                if e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
-            {
-                return Err(not_a_site(root));
-            }
+            Err(e) if is_not_found(&e) => return Err(not_a_site(root)),
             read => read?,
         };
         let resume_modified = std::fs::metadata(root.join(RESUME_FILE))
             .and_then(|m| m.modified())
             .ok();
-        let site = std::fs::canonicalize(root)
-            .with_context(|| format!("resolving {}", display_root(root)))?;
         // The site's own theme files, when it has any: its theme (gen.toml's `theme`) gives
         // the rest.
         let templates_dir = root.join(TEMPLATES_DIR);
@@ -205,11 +224,13 @@ impl Sources {
                 read_theme(&site, &templates_dir, &mut templates)?;
             }
         }
-        let photo = read_photo(&site, &resume);
+        let loaded = Arc::new(resume::parse(&resume));
+        let photo = read_photo(&site, &loaded);
         let posts = read_posts(&site, &root.join(POSTS_DIR), known)?;
         Ok(Sources {
             config,
             resume,
+            loaded,
             resume_modified,
             templates,
             theme_hiding: Vec::new(),
@@ -217,6 +238,13 @@ impl Sources {
             photo,
         })
     }
+}
+
+/// Whether `error` says a file is not there.
+fn is_not_found(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
 }
 
 /// The error for a folder without a resume: probably not the site the user meant.
@@ -279,7 +307,8 @@ pub fn is_scratch_file(name: &str) -> bool {
 }
 
 /// Refuses a symbolic link at `path` (shown as `shown`) that leads outside the site's
-/// folder `site`: every theme file is published, so a link to `~/.aws/credentials` would be.
+/// folder `site`: theme files, the photo and posts' files are published, so a link to
+/// `~/.aws/credentials` would be.
 fn check_link(site: &Path, path: &Path, shown: &str) -> Result<()> {
     let is_link = std::fs::symlink_metadata(path)
         .with_context(|| format!("reading {}", path.display()))?
@@ -297,8 +326,8 @@ fn check_link(site: &Path, path: &Path, shown: &str) -> Result<()> {
     };
     if !resolved.starts_with(site) {
         bail!(
-            "{shown}: a link to {}, outside the site's folder; gen publishes every file of the \
-             theme, so it follows links only inside the site: copy the file in instead",
+            "{shown}: a link to {}, outside the site's folder; gen publishes files it reads from \
+             the site, so it follows links only inside the site's folder: copy the file in instead",
             resolved.display()
         );
     }
@@ -344,18 +373,14 @@ fn read_folder(
         if entry.file_type().is_dir() {
             continue;
         }
-        let size = entry
-            .metadata()
-            .with_context(|| format!("reading {}", path.display()))?
-            .len();
-        if size > MAX_THEME_FILE {
-            bail!(
-                "{}: {} MiB is too large for a theme file",
-                path.display(),
-                size >> 20
-            );
-        }
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let what = if shown_dir == TEMPLATES_DIR {
+            "a theme file"
+        } else {
+            "a post's file"
+        };
+        let bytes = crate::files::read_limited(path, &shown, MAX_THEME_FILE, |size| {
+            crate::files::too_large(&shown, size, MAX_THEME_FILE, what)
+        })?;
         let relative = shown[shown_dir.len() + 1..].to_owned();
         out.insert(relative, bytes);
     }
@@ -440,13 +465,14 @@ fn read_post_entry(site: &Path, entry: &std::fs::DirEntry) -> Result<Option<Post
 /// A text file of the site (the resume, a post), refused over the resume's size limit before
 /// it is read.
 fn read_text(path: &Path, shown: String) -> Result<SourceFile> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("reading {shown}"))?
-        .len();
-    if size > resume::MAX_BYTES as u64 {
-        return Err(resume::too_large(&shown, size).into());
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("reading {shown}"))?;
+    let what = if shown == RESUME_FILE {
+        "the resume"
+    } else {
+        "the post"
+    };
+    let bytes = crate::files::read_limited(path, &shown, resume::MAX_BYTES as u64, |size| {
+        resume::too_large(&shown, what, size).into()
+    })?;
     text_file(&shown, bytes)
 }
 

@@ -20,7 +20,9 @@ pub fn run(args: &ImportArgs) -> Result<()> {
         );
     }
     let shown = args.file.display().to_string();
-    let bytes = std::fs::read(&args.file).with_context(|| format!("reading {shown}"))?;
+    let bytes = crate::files::read_limited(&args.file, &shown, resume::MAX_BYTES as u64, |size| {
+        resume::too_large(&shown, "the resume", size).into()
+    })?;
     let source = sources::text_file(&shown, bytes)?;
     let loaded = resume::parse(&source)?;
     for warning in resume::shown(&loaded.warnings) {

@@ -212,15 +212,32 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
             })
     };
     if let Some(url) = &config.base_url {
-        if !links::is_web_url(url) {
+        let Some(parsed) = links::web_url(url) else {
             return Err(located(
                 value_span("base_url"),
                 format!("base_url: {url:?} is not a web address (use https://your.domain/)"),
             ));
+        };
+        if parsed.query().is_some()
+            || parsed.fragment().is_some()
+            || !parsed.username().is_empty()
+            || parsed.password().is_some()
+        {
+            return Err(located(
+                value_span("base_url"),
+                format!(
+                    "base_url: {url:?} is not a site's address: give it without a user, `?` or `#` \
+                     (use https://your.domain/)"
+                ),
+            ));
         }
-        if !url.ends_with('/') {
-            config.base_url = Some(format!("{url}/"));
+        // As the URL standard writes it (`"`, `<` and spaces percent-encoded, the host in
+        // lower case): what every page, the feed and the sitemap print.
+        let mut normal = parsed.to_string();
+        if !normal.ends_with('/') {
+            normal.push('/');
         }
+        config.base_url = Some(normal);
     }
     let language_ok = !config.language.is_empty()
         && config.language.len() <= 35
@@ -402,5 +419,19 @@ mod tests {
     fn bad_base_url_is_located() {
         let err = parse(&toml("\nbase_url = \"javascript:alert(1)\"\n")).unwrap_err();
         assert_eq!((err.line, err.column), (2, 12), "{err}");
+        for bad in [
+            "https://ada.example/?x=1",
+            "https://ada.example/#top",
+            "https://u:p@ada.example/",
+        ] {
+            let err = parse(&toml(&format!("base_url = {bad:?}\n"))).unwrap_err();
+            assert!(err.message.contains("not a site's address"), "{bad}: {err}");
+        }
+        // Characters that would break an attribute or the feed's XML are percent-encoded.
+        let c = parse(&toml("base_url = 'https://Ada.example/a\"b<c'\n")).unwrap();
+        assert_eq!(
+            c.base_url.as_deref(),
+            Some("https://ada.example/a%22b%3Cc/")
+        );
     }
 }

@@ -132,19 +132,19 @@ struct CounterContext {
 
 /// Renders `sources`, whose settings are `config` (from [`Sources::config`]), into a site.
 pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Result<Rendered> {
-    let loaded = resume::parse(&sources.resume)?;
+    let loaded = sources.loaded.as_ref().clone()?;
     let mut resume = loaded.resume;
     let mut warnings = loaded.warnings;
     let mut site = Site::default();
     let locale = std::sync::Arc::new(locale::Locale::new(&config.language, &config.labels));
     photo_file(&mut resume, &mut site);
-    let photo = photo::add(sources, config.base_url.as_deref(), &mut site)?;
-    if let (Some(photo), Some(basics)) = (&photo, resume.data.basics.as_mut()) {
-        // resume.json and the page's schema.org Person name the photo as published.
-        let published = photo.og.clone().unwrap_or_else(|| photo.full.clone());
-        resume.document["basics"]["image"] = serde_json::Value::String(published.clone());
-        basics.image = Some(published);
-    }
+    let photo = photo::add(
+        sources,
+        config.base_url.as_deref(),
+        &mut site,
+        &mut resume,
+        &mut warnings,
+    )?;
     let made = resume_pdf(sources, config, &locale, &resume, options)?;
     let (pdf, text) = match &made {
         Some(made) => {

@@ -132,7 +132,7 @@ pub struct PdfReader {
 impl PdfReader {
     /// The reader of a PDF made from `sources` with `config`.
     pub fn new(sources: &Sources, config: &Config) -> anyhow::Result<PdfReader> {
-        let resume = crate::resume::parse(&sources.resume)?.resume;
+        let resume = sources.loaded.as_ref().clone()?.resume;
         let locale = Locale::new(&config.language, &config.labels);
         let data = data(&resume.document, config, &locale);
         Ok(PdfReader {

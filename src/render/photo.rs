@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use super::fingerprinted;
 use crate::diagnostic::Diagnostic;
+use crate::resume::lenient::Kind;
 use crate::resume::path::{Part, ValuePath, locate};
+use crate::resume::{Resume, Warning};
 use crate::site::{CachePolicy, Site};
 use crate::sources::{CONTENT_DIR, Sources};
 
@@ -41,31 +43,52 @@ pub struct PhotoContext {
 /// The photo's files added to `site`, and what the page needs to show it. None when the
 /// resume names no file in content/, or names a file of the theme (an older site's
 /// `templates/photo.jpg`, published as it is).
+///
+/// A photo that is missing or cannot be read is a warning (an error under `--strict`), and the
+/// page is built without it: public resumes keep the schema's `path/to/your/photo.jpg`.
 pub fn add(
     sources: &Sources,
     base_url: Option<&str>,
     site: &mut Site,
+    resume: &mut Resume,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Option<PhotoContext>> {
     let Some(photo) = &sources.photo else {
         return Ok(None);
     };
-    let located = |message: String| -> anyhow::Error {
-        let path = ValuePath::default().key("basics").key("image");
+    let path = ValuePath::default().key("basics").key("image");
+    let diagnostic = |message: String| -> Diagnostic {
         let (line, column) = locate(&sources.resume.text, &path, Part::Value).unwrap_or((1, 1));
-        Diagnostic::at(&sources.resume, line, column, message).into()
+        Diagnostic::at(&sources.resume, line, column, message)
     };
+    let located = |message: String| -> anyhow::Error { diagnostic(message).into() };
     let shown = format!("{CONTENT_DIR}/{}", photo.image.trim_start_matches('/'));
-    let Some(bytes) = &photo.bytes else {
-        if sources
-            .templates
-            .contains_key(photo.image.trim_start_matches('/'))
+    let bytes = match &photo.bytes {
+        Ok(bytes) => bytes,
+        Err(_)
+            if sources
+                .templates
+                .contains_key(photo.image.trim_start_matches('/')) =>
         {
             return Ok(None);
         }
-        return Err(located(format!(
-            "basics.image: {shown} not found: put the photo there (a path is read from content/, \
-             beside the resume), or give a web address (https://…)"
-        )));
+        Err(reason) => {
+            let why = match reason {
+                None => format!("{shown} not found"),
+                Some(reason) => reason.clone(),
+            };
+            warnings.push(Warning {
+                kind: Kind::Photo,
+                path: path.to_string(),
+                diagnostic: diagnostic(format!(
+                    "basics.image: {why}; the page is built without a photo (put the photo in \
+                     content/, beside the resume, or give a web address: https://…)"
+                )),
+            });
+            // Nothing names a file that is not there: not the page, not resume.json.
+            set_image(resume, None);
+            return Ok(None);
+        }
     };
     let (format, image) = decode(bytes).map_err(|e| {
         located(format!(
@@ -100,16 +123,40 @@ pub fn add(
         thumbnails.push(format!("/{path}"));
     }
     let (width, height) = (image.width(), image.height());
+    // resume.json and the page's schema.org Person name the photo as published.
+    let og = base_url.map(|base| format!("{base}{full}"));
+    set_image(
+        resume,
+        Some(og.clone().unwrap_or_else(|| format!("/{full}"))),
+    );
     Ok(Some(PhotoContext {
         srcset: format!("{} 1x, {} 2x", thumbnails[0], thumbnails[1]),
         src: thumbnails.swap_remove(0),
         width: THUMBNAIL,
         height: THUMBNAIL,
-        og: base_url.map(|base| format!("{base}{full}")),
+        og,
         full: format!("/{full}"),
         full_width: width,
         full_height: height,
     }))
+}
+
+/// `basics.image` in the typed resume and in its document: `None` removes it.
+fn set_image(resume: &mut Resume, image: Option<String>) {
+    let Some(basics) = resume.data.basics.as_mut() else {
+        return;
+    };
+    match &image {
+        Some(image) => {
+            resume.document["basics"]["image"] = serde_json::Value::String(image.clone())
+        }
+        None => {
+            if let Some(basics) = resume.document["basics"].as_object_mut() {
+                basics.remove("image");
+            }
+        }
+    }
+    basics.image = image;
 }
 
 /// The image, upright (as its EXIF orientation says), and its format: JPEG or PNG only.

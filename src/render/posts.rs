@@ -330,13 +330,15 @@ fn atom(posts: &[Arc<Post>], base: &str, title: &str, author: &str) -> String {
         .max()
         .cloned()
         .unwrap_or_default();
+    // gen.toml's base_url is checked and normalised; escaped all the same, as every value is.
+    let base = &text(base);
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <link href=\"{base}atom.xml\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{base}posts/\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{base}posts/</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <generator>gen</generator>\n",
         text(title),
         text(author)
     );
     for post in posts {
-        let url = format!("{base}{}", post.path);
+        let url = format!("{base}{}", text(&post.path));
         xml.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{url}</id>\n    <published>{}</published>\n    <updated>{}</updated>\n    <summary>{}</summary>\n",
             text(&post.title),

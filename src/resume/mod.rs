@@ -15,7 +15,6 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use lenient::Kind;
 use model::ResumeData;
-use path::locate;
 
 /// A resume larger than this is refused before parsing: no real resume comes close.
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -30,7 +29,7 @@ pub struct Resume {
 }
 
 /// A parsed resume and the warnings found on the way.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Loaded {
     pub resume: Resume,
     pub warnings: Vec<Warning>,
@@ -40,7 +39,7 @@ pub struct Loaded {
 }
 
 /// Every problem that stops the resume from being used, in document order.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ResumeErrors(pub Vec<Diagnostic>);
 
 impl fmt::Display for ResumeErrors {
@@ -63,12 +62,12 @@ impl From<Diagnostic> for ResumeErrors {
     }
 }
 
-/// The error for a resume over [`MAX_BYTES`], given its size in bytes.
-pub fn too_large(name: &str, size: u64) -> Diagnostic {
+/// The error for a resume (or a post: `what`) over [`MAX_BYTES`], given its size in bytes.
+pub fn too_large(name: &str, what: &str, size: u64) -> Diagnostic {
     Diagnostic::file(
         name,
         format!(
-            "the resume is {} KiB; the limit is {} KiB (is this the right file?)",
+            "{what} is {} KiB; the limit is {} KiB (is this the right file?)",
             size / 1024,
             MAX_BYTES / 1024
         ),
@@ -127,7 +126,7 @@ pub fn shown(warnings: &[Warning]) -> Vec<Diagnostic> {
 /// Parses and checks the resume in `source`, reading what people write (see [`lenient`]).
 pub fn parse(source: &SourceFile) -> Result<Loaded, ResumeErrors> {
     if source.text.len() > MAX_BYTES {
-        return Err(too_large(&source.name, source.text.len() as u64).into());
+        return Err(too_large(&source.name, "the resume", source.text.len() as u64).into());
     }
     let first = source
         .text
@@ -162,17 +161,7 @@ pub fn parse(source: &SourceFile) -> Result<Loaded, ResumeErrors> {
         }
     };
     let (value, notes) = lenient::read(raw);
-    let warnings = notes
-        .into_iter()
-        .map(|note| {
-            let (line, column) = locate(&source.text, &note.path, note.part).unwrap_or((1, 1));
-            Warning {
-                kind: note.kind,
-                path: note.path.to_string(),
-                diagnostic: Diagnostic::at(source, line, column, note.message),
-            }
-        })
-        .collect();
+    let warnings = located(source, notes);
     let value = Value::Object(value);
     // The reading above gives every known field the schema's shape, so this cannot fail; if
     // it ever did, say so without the deserializer's words.
@@ -190,6 +179,48 @@ pub fn parse(source: &SourceFile) -> Result<Loaded, ResumeErrors> {
         warnings,
         read: value,
     })
+}
+
+/// How many warnings of one kind are located in the text, with a snippet: those [`shown`]
+/// shows one by one, and the one its "N more" line points at. The rest keep their path.
+const LOCATED_PER_KIND: usize = SHOWN_PER_KIND + 1;
+
+/// The reader's notes as warnings, the first [`LOCATED_PER_KIND`] of each kind located in one
+/// walk of the text: a resume with a hundred thousand notes is read in linear time.
+fn located(source: &SourceFile, notes: Vec<lenient::Note>) -> Vec<Warning> {
+    let mut per_kind: std::collections::HashMap<Kind, usize> = std::collections::HashMap::new();
+    let locate: Vec<bool> = notes
+        .iter()
+        .map(|note| {
+            let seen = per_kind.entry(note.kind).or_default();
+            *seen += 1;
+            *seen <= LOCATED_PER_KIND
+        })
+        .collect();
+    let wanted: Vec<(&path::ValuePath, path::Part)> = notes
+        .iter()
+        .zip(&locate)
+        .filter(|(_, locate)| **locate)
+        .map(|(note, _)| (&note.path, note.part))
+        .collect();
+    let mut positions = path::locate_all(&source.text, &wanted).into_iter();
+    notes
+        .into_iter()
+        .zip(locate)
+        .map(|(note, locate)| {
+            let diagnostic = if locate {
+                let (line, column) = positions.next().flatten().unwrap_or((1, 1));
+                Diagnostic::at(source, line, column, note.message)
+            } else {
+                Diagnostic::file(&source.name, note.message)
+            };
+            Warning {
+                kind: note.kind,
+                path: note.path.to_string(),
+                diagnostic,
+            }
+        })
+        .collect()
 }
 
 fn deserialize<T: serde::de::DeserializeOwned>(source: &SourceFile) -> Result<T, Diagnostic> {

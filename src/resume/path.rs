@@ -5,14 +5,14 @@ use std::fmt;
 use serde_saphyr::granit_parser::{Event, Parser};
 
 /// One step into the document: a mapping key or a sequence index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Segment {
     Key(String),
     Index(usize),
 }
 
 /// A path from the document root, shown the way users write it: `work[2].startDate`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ValuePath(pub Vec<Segment>);
 
 impl ValuePath {
@@ -54,7 +54,7 @@ impl fmt::Display for ValuePath {
 }
 
 /// Which part of a mapping entry to point at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Part {
     Key,
     Value,
@@ -72,6 +72,29 @@ pub fn locate(text: &str, path: &ValuePath, part: Part) -> Option<(usize, usize)
             return true;
         }
         false
+    });
+    found
+}
+
+/// The 1-based (line, column) of each node `wanted` names, in one walk of the YAML `text`
+/// however many there are: locating each on its own would walk the text once per node.
+pub fn locate_all(text: &str, wanted: &[(&ValuePath, Part)]) -> Vec<Option<(usize, usize)>> {
+    let mut found = vec![None; wanted.len()];
+    // Keys by part, values by part: looked up by the walk's borrowed path.
+    let mut waiting: [std::collections::HashMap<ValuePath, Vec<usize>>; 2] = Default::default();
+    let slot = |part: Part| usize::from(part == Part::Value);
+    for (i, &(path, part)) in wanted.iter().enumerate() {
+        if !(part == Part::Value && path.0.is_empty()) {
+            waiting[slot(part)].entry(path.clone()).or_default().push(i);
+        }
+    }
+    for_each_node(text, |here, at, position, _| {
+        if let Some(indices) = waiting[slot(at)].remove(here) {
+            for i in indices {
+                found[i] = Some(position);
+            }
+        }
+        waiting.iter().all(std::collections::HashMap::is_empty)
     });
     found
 }
@@ -200,6 +223,36 @@ mod tests {
         assert_eq!(locate(YAML, &h, Part::Value), Some((7, 21)));
         let n = path(&[Segment::Key("basics".into()), Segment::Key("name".into())]);
         assert_eq!(locate(YAML, &n, Part::Value), Some((2, 9)));
+    }
+
+    #[test]
+    fn locates_many_in_one_walk() {
+        let start = path(&[
+            Segment::Key("work".into()),
+            Segment::Index(1),
+            Segment::Key("startDate".into()),
+        ]);
+        let missing = path(&[Segment::Key("awards".into())]);
+        let name = path(&[Segment::Key("basics".into()), Segment::Key("name".into())]);
+        assert_eq!(
+            locate_all(
+                YAML,
+                &[
+                    (&start, Part::Value),
+                    (&missing, Part::Value),
+                    (&name, Part::Value),
+                    (&start, Part::Key),
+                    (&name, Part::Value),
+                ]
+            ),
+            [
+                Some((6, 16)),
+                None,
+                Some((2, 9)),
+                Some((6, 5)),
+                Some((2, 9))
+            ]
+        );
     }
 
     #[test]

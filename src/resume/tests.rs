@@ -249,6 +249,7 @@ fn random_values_anywhere_are_read_and_rendered() {
             let sources = crate::sources::Sources {
                 config: None,
                 resume: source(&text),
+                loaded: std::sync::Arc::new(super::parse(&source(&text))),
                 resume_modified: None,
                 templates: templates.clone(),
                 theme_hiding: Vec::new(),

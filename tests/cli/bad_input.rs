@@ -100,6 +100,83 @@ fn huge_resume_is_refused_before_parsing() {
     assert_eq!(before, site.output());
 }
 
+/// gen reads only regular files, each with a size limit: a named pipe in the theme or the
+/// posts would block the build forever, `/dev/zero` as a font would fill the memory.
+#[test]
+fn only_regular_files_are_read_and_each_within_a_limit() {
+    let site = built_site();
+    let before = site.output();
+    let config = std::fs::read(site.path("gen.toml")).ok();
+    let fifo = |relative: &str| {
+        let path = site.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+    };
+    let cases: [(&str, &dyn Fn(), &str); 4] = [
+        (
+            "templates/pipe.css",
+            &|| fifo("templates/pipe.css"),
+            "templates/pipe.css is a named pipe, not a regular file",
+        ),
+        (
+            "content/posts/pipe.md",
+            &|| fifo("content/posts/pipe.md"),
+            "content/posts/pipe.md is a named pipe, not a regular file",
+        ),
+        (
+            "content/posts/folder/pipe.png",
+            &|| {
+                site.write(
+                    "content/posts/folder/index.md",
+                    b"---\ntitle: A\ndate: 2026-01-01\n---\nText\n",
+                );
+                fifo("content/posts/folder/pipe.png");
+            },
+            "content/posts/folder/pipe.png is a named pipe, not a regular file",
+        ),
+        (
+            "gen.toml",
+            &|| site.write("gen.toml", b"[pdf]\nfonts = [\"/dev/zero\"]\n"),
+            "gen.toml:2:11: [pdf] fonts: cannot read /dev/zero: /dev/zero is a device, not a regular file",
+        ),
+    ];
+    for (case, make, expected) in cases {
+        make();
+        let run = site.build(&[]);
+        assert_fails_cleanly(&run, case);
+        assert!(run.stderr.contains(expected), "{case}: {}", run.stderr);
+        assert_eq!(before, site.output(), "{case}: out/site changed");
+        let _ = std::fs::remove_file(site.path(case));
+        let _ = std::fs::remove_dir_all(site.path("content/posts"));
+        match &config {
+            Some(bytes) => site.write("gen.toml", bytes),
+            None => {
+                let _ = std::fs::remove_file(site.path("gen.toml"));
+            }
+        }
+    }
+
+    // A post over the size limit is called a post.
+    let mut text = String::from("---\ntitle: Long\ndate: 2026-01-01\n---\n");
+    while text.len() < 2 * 1024 * 1024 {
+        text.push_str("lorem ipsum dolor sit amet, consectetur adipiscing elit\n");
+    }
+    site.write("content/posts/long.md", text.as_bytes());
+    let run = site.build(&[]);
+    assert_fails_cleanly(&run, "long post");
+    assert!(
+        run.stderr
+            .starts_with("content/posts/long.md:1:1: the post is 2048 KiB; the limit is 1024 KiB"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(before, site.output());
+}
+
 /// Without templates/ of its own, a site is its theme's: the same page as the copy `gen init`
 /// wrote.
 #[test]

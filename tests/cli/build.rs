@@ -199,3 +199,64 @@ fn theme_links_that_leave_the_site_are_refused() {
     assert_contains!(run.stderr, "templates/assets: a link to");
     assert_eq!(site.output(), before);
 }
+
+/// content/ as a link to a folder outside the site: its posts' files and photo would be
+/// published from there. Refused like a theme's link; a post file linked from outside is
+/// named for what it is.
+#[cfg(unix)]
+#[test]
+fn a_content_folder_linked_from_outside_the_site_is_refused() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let site = TestSite::new();
+    assert!(site.build(&[]).success());
+    let before = site.output();
+
+    let outside = elsewhere.path().join("content");
+    std::fs::create_dir_all(outside.join("posts/secret")).unwrap();
+    std::fs::copy(
+        site.path("content/resume.yaml"),
+        outside.join("resume.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        outside.join("posts/secret/index.md"),
+        "---\ntitle: Secret\ndate: 2026-01-01\n---\nText\n",
+    )
+    .unwrap();
+    std::fs::write(outside.join("posts/secret/data.csv"), "a,b\n").unwrap();
+    std::fs::rename(site.path("content"), site.path("content.old")).unwrap();
+    std::os::unix::fs::symlink(&outside, site.path("content")).unwrap();
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let resolved = std::fs::canonicalize(&outside).unwrap();
+    assert_contains!(
+        run.stderr,
+        &format!(
+            "content: a link to {}, outside the site's folder; gen publishes files it reads from \
+             the site",
+            resolved.display()
+        )
+    );
+    assert_eq!(site.output(), before, "out/site is untouched");
+
+    // A link inside the site is followed.
+    std::fs::remove_file(site.path("content")).unwrap();
+    std::os::unix::fs::symlink(site.path("content.old"), site.path("content")).unwrap();
+    assert!(site.build(&[]).success());
+
+    // A post's file linked from outside: the message speaks of the site, not of a theme.
+    std::fs::create_dir_all(site.path("content/posts/a")).unwrap();
+    site.write(
+        "content/posts/a/index.md",
+        b"---\ntitle: A\ndate: 2026-01-01\n---\nText\n",
+    );
+    std::os::unix::fs::symlink(
+        outside.join("posts/secret/data.csv"),
+        site.path("content/posts/a/data.csv"),
+    )
+    .unwrap();
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_contains!(run.stderr, "content/posts/a/data.csv: a link to");
+    assert!(!run.stderr.contains("theme"), "{}", run.stderr);
+}

@@ -34,6 +34,9 @@ pub enum Kind {
     /// A field resume.pdf's text does not hold where a machine reading it looks (found when
     /// reading the typeset PDF back).
     PdfText,
+    /// A photo named by a path in content/ that is missing or cannot be read: the page is
+    /// built without it.
+    Photo,
 }
 
 /// One interpretation: where, what kind, and what the author should know.
