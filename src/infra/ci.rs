@@ -1,6 +1,16 @@
 //! `ci.tf.json`, with `[ci] github = "owner/repo"`: GitHub Actions signs in to AWS through
-//! OIDC, without stored keys. A **deploy role** that only a workflow run on the repository's
-//! `main` branch may assume, and a **plan role**, read-only, for its pull requests.
+//! OIDC, without stored keys. A **deploy role** that only a job in the repository's
+//! `production` environment may assume (the workflow's deploy job, on pushes to `main`), and a
+//! **plan role**, read-only, for its pull requests.
+//!
+//! The deploy role trusts the environment, not the branch: any job on `main` that names no
+//! environment (of any workflow: a `workflow_dispatch`, a schedule, a `workflow_run`) has the
+//! branch's subject, while the environment's subject goes only to a job that names the
+//! environment, once the environment's protection rules (the branches it accepts, its
+//! reviewers) let it start. The plan role keeps the pull requests' subject: a pull request runs
+//! its own copy of the workflow, so an environment or the workflow's path (a claim of GitHub's
+//! tokens that AWS cannot check: it reads their subject, not their custom claims) would bind
+//! nothing more, and the role only reads.
 //!
 //! The roles' permissions are written from the API calls `gen deploy` makes (Terraform's and
 //! gen publish's), grouped by resource: each group names the stack's own resources (the
@@ -23,9 +33,14 @@ pub const AUDIENCE: &str = "sts.amazonaws.com";
 /// The IAM path of the CI roles: outside `role/<project>-*`, which the deploy role may tag.
 pub const ROLE_PATH: &str = "/gen-ci/";
 
-/// The OIDC subject of a workflow run on a push to `main`.
+/// The GitHub environment of the workflow's deploy job: the deploy role trusts its jobs only.
+/// GitHub creates it when a job first names it; its rules are set in the repository's settings.
+pub const DEPLOY_ENVIRONMENT: &str = "production";
+
+/// The OIDC subject of a job in the deploy environment, whatever its branch or event (GitHub
+/// gives a job that names an environment this subject instead of its branch's).
 pub fn deploy_subject(repo: &str) -> String {
-    format!("repo:{repo}:ref:refs/heads/main")
+    format!("repo:{repo}:environment:{DEPLOY_ENVIRONMENT}")
 }
 
 /// The OIDC subject of a workflow run for a pull request into the repository (forks' runs
@@ -173,7 +188,7 @@ pub(crate) fn roles(
         "deploy",
         deploy_subject(&ci.github),
         true,
-        "GitHub Actions on main: gen deploy",
+        &format!("GitHub Actions in the {DEPLOY_ENVIRONMENT} environment: gen deploy"),
     );
     let plan = role(
         "plan",

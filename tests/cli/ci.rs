@@ -392,22 +392,40 @@ fn the_ci_roles_trust_only_their_subjects_and_allow_what_gen_deploy_does() {
 
     // Who may assume which role: exactly one subject each, GitHub's audience only.
     let aud = "sts.amazonaws.com";
-    let main = "repo:ada/resume:ref:refs/heads/main";
+    let production = "repo:ada/resume:environment:production";
     let pull_request = "repo:ada/resume:pull_request";
-    assert!(trusts(&deploy_trust, provider, main, aud));
+    let main = "repo:ada/resume:ref:refs/heads/main";
+    assert!(trusts(&deploy_trust, provider, production, aud));
     assert!(trusts(&plan_trust, provider, pull_request, aud));
-    for (trust, allowed) in [(&deploy_trust, main), (&plan_trust, pull_request)] {
+    // A job that names no environment gets its branch's subject, whichever workflow and event
+    // ran it: on main, none of them may deploy.
+    for (run, subject) in [
+        ("a push to main, in a job without the environment", main),
+        ("a workflow_dispatch on main", main),
+        ("a schedule (on the default branch, main)", main),
+        ("a workflow_run after a workflow on main", main),
+    ] {
+        assert!(
+            !trusts(&deploy_trust, provider, subject, aud),
+            "{run} ({subject}) may assume the deploy role: {deploy_trust}"
+        );
+    }
+    for (trust, allowed) in [(&deploy_trust, production), (&plan_trust, pull_request)] {
         for other in [
-            main,
+            production,
             pull_request,
+            main,
             "repo:ada/resume:ref:refs/heads/feature",
             "repo:ada/resume:ref:refs/heads/main-old",
             "repo:ada/resume:ref:refs/tags/v1.0.0",
-            "repo:ada/resume:environment:production",
+            "repo:ada/resume:environment:staging",
+            "repo:ada/resume:environment:production-old",
+            "repo:mallory/resume:environment:production",
             "repo:mallory/resume:pull_request",
             "repo:mallory/resume:ref:refs/heads/main",
             "repo:ada/resume-fork:pull_request",
-            "repo:Ada/Resume:ref:refs/heads/main",
+            "repo:ada/resume-fork:environment:production",
+            "repo:Ada/Resume:environment:production",
         ] {
             assert_eq!(
                 trusts(trust, provider, other, aud),
@@ -523,7 +541,8 @@ fn the_ci_roles_trust_only_their_subjects_and_allow_what_gen_deploy_does() {
         }
     }
 
-    // gen ci github writes the workflow with these very roles.
+    // gen ci github writes the workflow with these very roles, its deploy job in the
+    // environment the deploy role trusts.
     let workflow = run_gen(
         &site,
         &moto,
@@ -534,6 +553,7 @@ fn the_ci_roles_trust_only_their_subjects_and_allow_what_gen_deploy_does() {
     let text = std::fs::read_to_string(site.path(".github/workflows/gen.yml")).unwrap();
     assert_contains!(text, &format!("role-to-assume: \"{deploy_arn}\""));
     assert_contains!(text, &format!("role-to-assume: \"{plan_arn}\""));
+    assert_contains!(text, "\n    environment: production\n");
 }
 
 /// The outputs of a deployed stack with CI roles, where gen reads them when Terraform has not
@@ -643,6 +663,10 @@ fn the_workflow_is_pinned_least_privileged_and_clean() {
     let first = ci_github(&site, &["--gen-sha256", SHA]);
     assert!(first.success(), "{}", first.stderr);
     assert_contains!(first.stderr, "wrote");
+    assert_contains!(
+        first.stderr,
+        "deploys run in the GitHub environment \"production\""
+    );
     let path = site.path(".github/workflows/gen.yml");
     let text = std::fs::read_to_string(&path).unwrap();
     insta::assert_snapshot!("workflow", text);
@@ -673,6 +697,10 @@ fn the_workflow_is_pinned_least_privileged_and_clean() {
         serde_json::json!({ "contents": "read", "id-token": "write" })
     );
     assert_eq!(jobs["deploy"]["concurrency"]["cancel-in-progress"], false);
+    // The deploy job runs in the environment the deploy role trusts; the plan job in none, so
+    // its token keeps the pull request's subject, the only one the plan role trusts.
+    assert_eq!(jobs["deploy"]["environment"], "production");
+    assert_eq!(jobs["plan"]["environment"], Value::Null);
     assert_eq!(workflow["env"]["GEN_SHA256"], SHA);
     let runs: Vec<String> = jobs["deploy"]["steps"]
         .as_array()

@@ -1,7 +1,8 @@
 //! `gen ci github`: `.github/workflows/gen.yml`, the site's CI/CD. Pull requests are built
-//! and planned with the stack's read-only role, pushes to main deployed with its deploy role and
-//! checked live (`[ci]` in gen.toml, `infra::ci`). The workflow installs this very version of
-//! gen from its release archive, pinned by SHA-256, and every action by commit.
+//! and planned with the stack's read-only role, pushes to main deployed with its deploy role (in
+//! the GitHub environment that role trusts) and checked live (`[ci]` in gen.toml, `infra::ci`).
+//! The workflow installs this very version of gen from its release archive, pinned by SHA-256,
+//! and every action by commit.
 //!
 //! A workflow gen wrote carries a checksum of itself: run again, gen replaces it when it is
 //! as written, and refuses (showing the difference) when someone changed it, unless --force.
@@ -14,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::build;
 use crate::cli::{CiArgs, CiCommand, CiGithubArgs};
 use crate::config::{Backend, Config};
+use crate::infra::ci::DEPLOY_ENVIRONMENT;
 use crate::stack;
 use crate::term;
 
@@ -114,6 +116,10 @@ fn write_github(args: &CiGithubArgs) -> Result<()> {
         "next: commit {shown} and {}, push, and open a pull request to see its plan",
         crate::cmd::deploy::LOCK_FILE
     ));
+    term::note(&format!(
+        "deploys run in the GitHub environment {DEPLOY_ENVIRONMENT:?}: in the repository's Settings, \
+         Environments, limit it to the main branch (and add reviewers if deploys need approval)"
+    ));
     Ok(())
 }
 
@@ -162,6 +168,7 @@ pub fn render(workflow: &Workflow) -> String {
         ("@SETUP_TERRAFORM@", SETUP_TERRAFORM),
         ("@CONFIGURE_AWS_CREDENTIALS@", CONFIGURE_AWS_CREDENTIALS),
         ("@DEPLOY_ROLE@", workflow.deploy_role),
+        ("@DEPLOY_ENVIRONMENT@", DEPLOY_ENVIRONMENT),
         ("@PLAN_ROLE@", workflow.plan_role),
     ]
     .iter()
