@@ -1,8 +1,8 @@
 //! The live counter on AWS: open connections in a DynamoDB table (one item per connection,
-//! expiring on its own through the table's TTL), and messages posted through API Gateway's
-//! management API.
+//! expiring on its own through the table's TTL, found by page through its path index), and
+//! messages posted through API Gateway's management API.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -16,10 +16,10 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::dynamo::classify;
 use crate::socket::{Connections, Notifier, PostError};
 use crate::store::StoreError;
-use crate::table::{CONNECTION_EXPIRES, CONNECTION_KEY, CONNECTION_PATH, CONNECTION_TTL_SECONDS};
-
-/// Most values one `IN (...)` condition may list.
-const MAX_IN_VALUES: usize = 100;
+use crate::table::{
+    CONNECTION_EXPIRES, CONNECTION_KEY, CONNECTION_PATH, CONNECTION_PATH_INDEX,
+    CONNECTION_TTL_SECONDS,
+};
 
 /// The connections table.
 #[derive(Debug, Clone)]
@@ -72,43 +72,37 @@ impl Connections for ConnectionTable {
         Ok(())
     }
 
-    /// One paginated `Scan` per hundred paths, skipping items past their expiry that
-    /// DynamoDB has not deleted yet (it may take a day or two).
+    /// One paginated `Query` of the path index per page: a broadcast reads the connections of
+    /// the changed pages and no others. Items past their expiry that DynamoDB has not deleted
+    /// yet (it may take a day or two) are skipped.
     async fn following(
         &self,
         paths: &BTreeSet<String>,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let paths: Vec<&String> = paths.iter().collect();
-        let now = now().to_string();
+        let now = AttributeValue::N(now().to_string());
         let mut found = Vec::new();
-        for chunk in paths.chunks(MAX_IN_VALUES) {
-            let mut values = HashMap::from([(":now".to_owned(), AttributeValue::N(now.clone()))]);
-            let mut names = Vec::with_capacity(chunk.len());
-            for (i, path) in chunk.iter().enumerate() {
-                values.insert(format!(":p{i}"), AttributeValue::S((*path).clone()));
-                names.push(format!(":p{i}"));
-            }
-            let filter = format!("#path IN ({}) AND #expires > :now", names.join(", "));
+        for path in paths {
             let mut start = None;
             loop {
                 let output = self
                     .client
-                    .scan()
+                    .query()
                     .table_name(&self.table)
-                    .filter_expression(&filter)
-                    .projection_expression("#id, #path")
+                    .index_name(CONNECTION_PATH_INDEX)
+                    .key_condition_expression("#path = :path")
+                    .filter_expression("#expires > :now")
+                    .projection_expression("#id")
                     .expression_attribute_names("#id", CONNECTION_KEY)
                     .expression_attribute_names("#path", CONNECTION_PATH)
                     .expression_attribute_names("#expires", CONNECTION_EXPIRES)
-                    .set_expression_attribute_values(Some(values.clone()))
+                    .expression_attribute_values(":path", AttributeValue::S(path.clone()))
+                    .expression_attribute_values(":now", now.clone())
                     .set_exclusive_start_key(start)
                     .send()
                     .await
                     .map_err(classify)?;
                 for item in output.items() {
-                    let id = item.get(CONNECTION_KEY).and_then(|v| v.as_s().ok());
-                    let path = item.get(CONNECTION_PATH).and_then(|v| v.as_s().ok());
-                    if let (Some(id), Some(path)) = (id, path) {
+                    if let Some(id) = item.get(CONNECTION_KEY).and_then(|v| v.as_s().ok()) {
                         found.push((id.clone(), path.clone()));
                     }
                 }

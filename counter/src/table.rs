@@ -29,6 +29,10 @@ pub const CONNECTION_KEY: &str = "id";
 pub const CONNECTION_PATH: &str = "path";
 /// When DynamoDB may delete a connection's item (its TTL attribute, Unix seconds).
 pub const CONNECTION_EXPIRES: &str = "expires";
+/// The connections table's global secondary index keyed by [`CONNECTION_PATH`], projecting
+/// [`CONNECTION_EXPIRES`]: a broadcast reads the connections of the changed pages from it,
+/// not every open connection.
+pub const CONNECTION_PATH_INDEX: &str = "path";
 /// API Gateway closes a WebSocket connection after two hours at most; an item outlives it a
 /// little, then expires if `$disconnect` never removed it.
 pub const CONNECTION_TTL_SECONDS: u64 = 2 * 3600 + 600;

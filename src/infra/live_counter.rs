@@ -13,7 +13,8 @@ use super::visitor_counter::{
 };
 use crate::config::StackSettings;
 use counter::table::{
-    CONNECTION_EXPIRES, CONNECTION_KEY, CONNECTIONS_ENV, HANDLER_ENV, MANAGEMENT_URL_ENV,
+    CONNECTION_EXPIRES, CONNECTION_KEY, CONNECTION_PATH, CONNECTION_PATH_INDEX, CONNECTIONS_ENV,
+    HANDLER_ENV, MANAGEMENT_URL_ENV,
 };
 
 /// The WebSocket API's one stage.
@@ -29,7 +30,8 @@ pub const MAX_RETRIES: u32 = 2;
 pub const MAX_RECORD_AGE_SECONDS: u32 = 60;
 
 /// The connections table: one item per open page, keyed by API Gateway's connection id,
-/// deleted on `$disconnect` or by DynamoDB when its `expires` time passes.
+/// deleted on `$disconnect` or by DynamoDB when its `expires` time passes. Its path index
+/// lists a page's connections, so a broadcast reads only those of the changed pages.
 pub fn connections_table(doc: &mut Document, settings: &StackSettings, names: &Names) -> Ref {
     let burst = settings.counter.burst_limit;
     doc.resource(
@@ -39,10 +41,23 @@ pub fn connections_table(doc: &mut Document, settings: &StackSettings, names: &N
             "billing_mode": "PAY_PER_REQUEST",
             "name": lit(&names.of("connections")),
             "hash_key": CONNECTION_KEY,
-            "attribute": [{ "name": CONNECTION_KEY, "type": "S" }],
+            "attribute": [
+                { "name": CONNECTION_KEY, "type": "S" },
+                { "name": CONNECTION_PATH, "type": "S" }
+            ],
+            "global_secondary_index": [{
+                "name": CONNECTION_PATH_INDEX,
+                "hash_key": CONNECTION_PATH,
+                "projection_type": "INCLUDE",
+                "non_key_attributes": [CONNECTION_EXPIRES],
+                "on_demand_throughput": [{
+                    "//": "A ceiling on the bill: a broadcast reads the changed pages' connections here; writes follow the table's (at most two per table write).",
+                    "max_read_request_units": 1000
+                }]
+            }],
             "ttl": [{ "attribute_name": CONNECTION_EXPIRES, "enabled": true }],
             "on_demand_throughput": [{
-                "//": "A ceiling on the bill: a connection is written at most three times (open, read, close); a broadcast scans.",
+                "//": "A ceiling on the bill: a connection is written at most three times (open, read, close); reads go to the path index.",
                 "max_read_request_units": 1000,
                 "max_write_request_units": 3 * burst
             }],
@@ -186,9 +201,15 @@ fn broadcast(doc: &mut Document, names: &Names, counter: &CounterFunction, api: 
                     "resources": [stream]
                 },
                 {
-                    "sid": "ListAndForgetConnections",
+                    "sid": "ListConnections",
                     "effect": "Allow",
-                    "actions": ["dynamodb:Scan", "dynamodb:DeleteItem"],
+                    "actions": ["dynamodb:Query"],
+                    "resources": [format!("${{{}}}/index/{CONNECTION_PATH_INDEX}", connections.attr("arn"))]
+                },
+                {
+                    "sid": "ForgetConnections",
+                    "effect": "Allow",
+                    "actions": ["dynamodb:DeleteItem"],
                     "resources": [connections.get("arn")]
                 },
                 {

@@ -6,12 +6,15 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::AttributeValue;
-use counter::Store;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, PutRequest, ScalarAttributeType, WriteRequest,
+};
 use counter::connections::{ConnectionTable, ManagementApi};
 use counter::dynamo::{DynamoStore, Settings};
-use counter::socket::{Broadcast, broadcast, socket};
-use counter::table::{CONNECTION_EXPIRES, CONNECTION_KEY, CONNECTION_PATH};
+use counter::socket::{Broadcast, Connections, broadcast, socket};
+use counter::table::{CONNECTION_EXPIRES, CONNECTION_KEY, CONNECTION_PATH, CONNECTION_PATH_INDEX};
+use counter::{Store, StoreErrorKind};
 use serde_json::{Value, json};
 use testkit::Moto;
 
@@ -28,9 +31,46 @@ fn pages() -> BTreeSet<String> {
     ["/", "/cv/"].map(String::from).into()
 }
 
-/// A connections table laid out as the stack creates it.
+/// A connections table laid out as the stack creates it: keyed by connection id, with the
+/// path index (`expires` projected) that a broadcast queries.
 pub async fn connections_table(client: &Client, name: &str) -> ConnectionTable {
-    create_table(client, name, CONNECTION_KEY).await;
+    let string = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .unwrap()
+    };
+    let hash = |name: &str| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(KeyType::Hash)
+            .build()
+            .unwrap()
+    };
+    client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(string(CONNECTION_KEY))
+        .attribute_definitions(string(CONNECTION_PATH))
+        .key_schema(hash(CONNECTION_KEY))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(CONNECTION_PATH_INDEX)
+                .key_schema(hash(CONNECTION_PATH))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::Include)
+                        .non_key_attributes(CONNECTION_EXPIRES)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("creating the connections table");
     ConnectionTable::new(client.clone(), name)
 }
 
@@ -231,13 +271,13 @@ async fn refused_connections_and_messages_touch_nothing() {
 }
 
 /// Connections as `(id, path)` in the table, each expiring in an hour.
-async fn register(client: &Client, connections: &[(&str, &str)]) {
+async fn register(client: &Client, connections: &[(impl AsRef<str>, impl AsRef<str>)]) {
     for (id, path) in connections {
         client
             .put_item()
             .table_name("connections")
-            .item(CONNECTION_KEY, AttributeValue::S((*id).into()))
-            .item(CONNECTION_PATH, AttributeValue::S((*path).into()))
+            .item(CONNECTION_KEY, AttributeValue::S(id.as_ref().into()))
+            .item(CONNECTION_PATH, AttributeValue::S(path.as_ref().into()))
             .item(
                 CONNECTION_EXPIRES,
                 AttributeValue::N((now() + 3600).to_string()),
@@ -380,6 +420,138 @@ async fn malformed_batches_are_logged_not_fatal() {
         .await
         .unwrap_err();
     assert_eq!(error.kind, counter::StoreErrorKind::Failed, "{error}");
+}
+
+/// The DynamoDB operations `moto` answered since `record` was last emptied, in order.
+fn dynamodb_calls(record: &Path) -> Vec<String> {
+    std::fs::read_to_string(record)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|request| request["service"] == "dynamodb")
+        .map(|request| request["target"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A stream batch with one new count.
+fn one_change(path: &str, count: u64) -> Value {
+    json!({ "Records": [ { "eventName": "MODIFY", "dynamodb": { "NewImage": {
+        "path": { "S": path }, "count": { "N": count.to_string() } } } } ] })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_reads_only_the_changed_pages_connections() {
+    let scratch = tempfile::tempdir().unwrap();
+    let record = scratch.path().join("moto.jsonl");
+    let moto = Moto::start_recording(&record);
+    let client = client(&moto.endpoint());
+    let connections = connections_table(&client, "connections").await;
+    // 40 other pages open 5 times each, and /cv/ open 3 times.
+    let mut open = Vec::new();
+    for page in 0..40 {
+        for copy in 0..5 {
+            open.push((format!("p{page}-{copy}="), format!("/posts/{page}/")));
+        }
+    }
+    for id in ["cv-1=", "cv-2=", "cv-3="] {
+        open.push((id.to_owned(), "/cv/".to_owned()));
+    }
+    register(&client, &open).await;
+    let api = testkit::ManagementApi::start("live", &[], &[]);
+
+    std::fs::write(&record, "").unwrap();
+    let summary = broadcast(&connections, &management(&api), one_change("/cv/", 7))
+        .await
+        .unwrap();
+    let message = r#"{"path":"/cv/","count":7}"#.to_owned();
+    assert_eq!(
+        api.posts(),
+        [
+            ("cv-1=".to_owned(), message.clone()),
+            ("cv-2=".to_owned(), message.clone()),
+            ("cv-3=".to_owned(), message),
+        ],
+        "every open copy of /cv/ gets its count, and no other page"
+    );
+    assert_eq!((summary.sent, summary.failed, summary.left_out), (3, 0, 0));
+    assert_eq!(
+        dynamodb_calls(&record),
+        ["DynamoDB_20120810.Query"],
+        "one query for the one changed page, not a scan of all 203 connections"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_path_index_a_broadcast_fails_and_names_it() {
+    let moto = Moto::start();
+    let client = client(&moto.endpoint());
+    // Keyed by connection id as before, without the index.
+    create_table(&client, "connections", CONNECTION_KEY).await;
+    register(&client, &[("home-1=", "/")]).await;
+    let api = testkit::ManagementApi::start("live", &[], &[]);
+
+    let connections = ConnectionTable::new(client.clone(), "connections");
+    let error = broadcast(&connections, &management(&api), one_change("/", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, StoreErrorKind::Failed, "{error}");
+    // DynamoDB: "The table does not have the specified index: path"; moto: "Invalid index:
+    // path for table: connections".
+    assert!(error.message.contains("index: path"), "{error}");
+    assert!(api.posts().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_with_more_connections_than_one_answer_holds_is_read_in_full() {
+    let scratch = tempfile::tempdir().unwrap();
+    let record = scratch.path().join("moto.jsonl");
+    let moto = Moto::start_recording(&record);
+    let client = client(&moto.endpoint());
+    let connections = connections_table(&client, "connections").await;
+    // 1,050 connections of 1,000-byte ids on /: over the 1 MB one query answers.
+    let expires = AttributeValue::N((now() + 3600).to_string());
+    let ids: Vec<String> = (0..1050)
+        .map(|i| format!("{i:04}{}", "x".repeat(996)))
+        .collect();
+    for chunk in ids.chunks(25) {
+        let writes = chunk.iter().map(|id| {
+            let put = PutRequest::builder()
+                .item(CONNECTION_KEY, AttributeValue::S(id.clone()))
+                .item(CONNECTION_PATH, AttributeValue::S("/".into()))
+                .item(CONNECTION_EXPIRES, expires.clone())
+                .build()
+                .unwrap();
+            WriteRequest::builder().put_request(put).build()
+        });
+        let output = client
+            .batch_write_item()
+            .request_items("connections", writes.collect())
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            output
+                .unprocessed_items()
+                .is_none_or(|left| left.is_empty())
+        );
+    }
+    register(&client, &[("elsewhere=", "/cv/")]).await;
+
+    std::fs::write(&record, "").unwrap();
+    let mut found = connections
+        .following(&["/".to_owned()].into())
+        .await
+        .unwrap();
+    found.sort();
+    let expected: Vec<(String, String)> =
+        ids.iter().map(|id| (id.clone(), "/".to_owned())).collect();
+    assert_eq!(found.len(), 1050);
+    assert!(found == expected, "every connection of / is found, once");
+    assert_eq!(
+        dynamodb_calls(&record),
+        ["DynamoDB_20120810.Query", "DynamoDB_20120810.Query"],
+        "the second query starts where the first stopped"
+    );
 }
 
 /// Connections kept in memory: as many as a test wants, without a table.
