@@ -1,6 +1,8 @@
 //! `gen state init`: an S3 bucket for the Terraform state, made with the SDK (versioning,
 //! encryption, every kind of public access blocked, TLS only), and `[backend]` in gen.toml
-//! pointing at it. Running it again changes nothing that is already right.
+//! pointing at it. Running it again changes nothing that is already right. Every call on the
+//! bucket expects it to be the caller's account's: a bucket of the name made by another account
+//! is refused, never configured or used.
 
 use anyhow::{Context, Result, anyhow, bail};
 use aws_sdk_s3::error::ProvideErrorMetadata;
@@ -13,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::cli::{StateArgs, StateCommand, StateInitArgs};
 use crate::config::{self, Backend, Config};
+use crate::publish::account::{self, ForeignBucket};
 use crate::publish::aws_error;
 use crate::sources::CONFIG_FILE;
 use crate::term;
@@ -39,6 +42,7 @@ fn init(args: &StateInitArgs) -> Result<()> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let sdk = crate::publish::sdk_config().await;
+        let account = account::caller_account(&sdk).await?;
         let (bucket, region, configured) = match &settings.backend {
             Backend::S3 { bucket, region, .. } => {
                 if let Some(asked) = args.bucket.as_deref().filter(|b| b != bucket) {
@@ -51,13 +55,17 @@ fn init(args: &StateInitArgs) -> Result<()> {
             Backend::Local => {
                 let bucket = match &args.bucket {
                     Some(bucket) => bucket.clone(),
-                    None => default_bucket(&sdk, &settings.project).await?,
+                    None => default_bucket(&settings.project, &account),
                 };
                 (bucket, settings.region.clone(), false)
             }
         };
         let s3 = s3_client(&sdk, &region);
-        let changes = ensure_bucket(&s3, &bucket, &region).await?;
+        let fix = match configured {
+            true => "Change bucket under [backend] in gen.toml to a bucket of your own",
+            false => "Pass --bucket with another name",
+        };
+        let changes = ensure_bucket(&s3, &bucket, &region, &account, fix).await?;
         for change in &changes {
             term::status("set", &format!("s3://{bucket}: {change}"));
         }
@@ -97,20 +105,10 @@ fn parse(text: &str) -> Result<Config> {
     config::parse_or_default(Some(&file)).map_err(anyhow::Error::new)
 }
 
-/// `<project>-tfstate-<account id>`: unique, and the same on every run.
-async fn default_bucket(sdk: &aws_config::SdkConfig, project: &str) -> Result<String> {
-    let identity = aws_sdk_sts::Client::new(sdk)
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(aws_error)
-        .context(
-            "finding the AWS account (sts get-caller-identity); set AWS_PROFILE, or pass --bucket",
-        )?;
-    let account = identity
-        .account()
-        .ok_or_else(|| anyhow!("sts get-caller-identity named no account; pass --bucket"))?;
-    Ok(format!("{project}-tfstate-{account}"))
+/// `<project>-tfstate-<account id>`: the same on every run. Anyone can guess it, so the bucket
+/// is checked to be the account's like any other.
+fn default_bucket(project: &str, account: &str) -> String {
+    format!("{project}-tfstate-{account}")
 }
 
 fn s3_client(sdk: &aws_config::SdkConfig, region: &str) -> aws_sdk_s3::Client {
@@ -123,10 +121,29 @@ fn s3_client(sdk: &aws_config::SdkConfig, region: &str) -> aws_sdk_s3::Client {
 }
 
 /// Makes `bucket` a safe home for state, changing only what is not so yet; what it changed.
-async fn ensure_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> Result<Vec<String>> {
+/// Every call expects the bucket to be `account`'s; a bucket of another account is a
+/// [`ForeignBucket`] error, with `fix` as what to do.
+async fn ensure_bucket(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    region: &str,
+    account: &str,
+    fix: &str,
+) -> Result<Vec<String>> {
+    let foreign = || ForeignBucket {
+        bucket: bucket.to_owned(),
+        account: account.to_owned(),
+        fix: fix.to_owned(),
+    };
     let mut changes = Vec::new();
     let mut created = false;
-    match s3.head_bucket().bucket(bucket).send().await {
+    let head = s3
+        .head_bucket()
+        .bucket(bucket)
+        .expected_bucket_owner(account)
+        .send()
+        .await;
+    match head {
         Ok(_) => {}
         Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => {
             let mut create = s3.create_bucket().bucket(bucket);
@@ -137,23 +154,43 @@ async fn ensure_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> R
                         .build(),
                 );
             }
-            create
-                .send()
-                .await
-                .map_err(aws_error)
-                .with_context(|| format!("creating the state bucket {bucket} in {region}"))?;
+            match create.send().await {
+                Ok(_) => {}
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|e| e.is_bucket_already_exists()) =>
+                {
+                    return Err(foreign().into());
+                }
+                Err(e) => {
+                    return Err(aws_error(e)).with_context(|| {
+                        format!("creating the state bucket {bucket} in {region}")
+                    });
+                }
+            }
             changes.push(format!("created in {region}"));
             created = true;
         }
-        Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => bail!(
-            "the bucket {bucket} exists and these credentials may not use it (it may be another account's: bucket names are global); pass --bucket with another name"
-        ),
+        Err(e) if account::refused(&e) => {
+            if account::is_foreign(s3, bucket, account).await {
+                return Err(foreign().into());
+            }
+            bail!(
+                "the bucket {bucket} exists and these credentials may not use it (it may be another account's: bucket names are global). {fix}"
+            )
+        }
         Err(e) => return Err(aws_error(e)).with_context(|| format!("looking up bucket {bucket}")),
     }
 
     // Some(on), or None when the answer cannot be read (some S3-compatible servers answer
     // with a document of another name): then it is set again, which changes nothing if on.
-    let versioned = match s3.get_bucket_versioning().bucket(bucket).send().await {
+    let versioned = match s3
+        .get_bucket_versioning()
+        .bucket(bucket)
+        .expected_bucket_owner(account)
+        .send()
+        .await
+    {
         Ok(answer) => Some(answer.status() == Some(&BucketVersioningStatus::Enabled)),
         Err(e) if e.raw_response().is_some_and(|r| r.status().is_success()) => None,
         Err(e) => {
@@ -165,6 +202,7 @@ async fn ensure_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> R
     if versioned != Some(true) {
         s3.put_bucket_versioning()
             .bucket(bucket)
+            .expected_bucket_owner(account)
             .versioning_configuration(
                 VersioningConfiguration::builder()
                     .status(BucketVersioningStatus::Enabled)
@@ -179,7 +217,13 @@ async fn ensure_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> R
         }
     }
 
-    let encrypted = match s3.get_bucket_encryption().bucket(bucket).send().await {
+    let encrypted = match s3
+        .get_bucket_encryption()
+        .bucket(bucket)
+        .expected_bucket_owner(account)
+        .send()
+        .await
+    {
         Ok(answer) => answer
             .server_side_encryption_configuration()
             .is_some_and(|c| {
@@ -210,6 +254,7 @@ async fn ensure_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> R
             .build();
         s3.put_bucket_encryption()
             .bucket(bucket)
+            .expected_bucket_owner(account)
             .server_side_encryption_configuration(
                 ServerSideEncryptionConfiguration::builder()
                     .rules(rule)
@@ -222,7 +267,13 @@ async fn ensure_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> R
         changes.push("encrypted at rest (SSE-S3)".into());
     }
 
-    let blocked = match s3.get_public_access_block().bucket(bucket).send().await {
+    let blocked = match s3
+        .get_public_access_block()
+        .bucket(bucket)
+        .expected_bucket_owner(account)
+        .send()
+        .await
+    {
         Ok(answer) => answer.public_access_block_configuration().is_some_and(|c| {
             [
                 c.block_public_acls(),
@@ -242,6 +293,7 @@ async fn ensure_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> R
     if !blocked {
         s3.put_public_access_block()
             .bucket(bucket)
+            .expected_bucket_owner(account)
             .public_access_block_configuration(
                 PublicAccessBlockConfiguration::builder()
                     .block_public_acls(true)
@@ -257,7 +309,13 @@ async fn ensure_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> R
         changes.push("all public access blocked".into());
     }
 
-    let policy = match s3.get_bucket_policy().bucket(bucket).send().await {
+    let policy = match s3
+        .get_bucket_policy()
+        .bucket(bucket)
+        .expected_bucket_owner(account)
+        .send()
+        .await
+    {
         Ok(answer) => match answer.policy() {
             Some(text) => Some(
                 serde_json::from_str::<Value>(text)
@@ -274,6 +332,7 @@ async fn ensure_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> R
     if let Some(updated) = with_tls_only(policy, bucket) {
         s3.put_bucket_policy()
             .bucket(bucket)
+            .expected_bucket_owner(account)
             .policy(updated.to_string())
             .send()
             .await

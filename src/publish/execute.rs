@@ -89,6 +89,7 @@ async fn upload(
             .s3
             .put_object()
             .bucket(&target.bucket)
+            .expected_bucket_owner(&clients.account)
             .key(&upload.key)
             .content_type(file.content_type)
             .cache_control(file.cache.header())
@@ -150,6 +151,7 @@ async fn delete(clients: &Clients, target: &Target, batch: &[String]) -> Result<
         .s3
         .delete_objects()
         .bucket(&target.bucket)
+        .expected_bucket_owner(&clients.account)
         .delete(delete)
         .send()
         .await

@@ -1,7 +1,9 @@
 //! `gen publish`'s work: list the bucket once, look at the objects the site shares with it,
 //! upload what changed (assets first, pages last, a few at a time), delete what is gone
-//! (capped), and invalidate exactly the changed paths in CloudFront.
+//! (capped), and invalidate exactly the changed paths in CloudFront. Every bucket call names
+//! the caller's account as the bucket's expected owner.
 
+pub mod account;
 mod execute;
 pub mod plan;
 pub mod record;
@@ -34,11 +36,13 @@ pub struct Target {
 }
 
 /// The AWS clients, configured once from the standard chain (env, profiles, SSO) and
-/// `AWS_ENDPOINT_URL`.
+/// `AWS_ENDPOINT_URL`, and the account they act for.
 #[derive(Debug, Clone)]
 pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub cloudfront: aws_sdk_cloudfront::Client,
+    /// The caller's account id: every bucket call expects the bucket to be this account's.
+    pub account: String,
 }
 
 /// The AWS configuration from the standard chain, with rustls on ring for HTTPS.
@@ -55,16 +59,19 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
 }
 
 impl Clients {
-    pub async fn from_env() -> Self {
+    /// The clients, and the caller's account asked of STS.
+    pub async fn from_env() -> Result<Self> {
         let config = sdk_config().await;
+        let account = account::caller_account(&config).await?;
         // A custom endpoint (a local S3) is addressed by path, not by bucket host name.
         let s3 = aws_sdk_s3::config::Builder::from(&config)
             .force_path_style(config.endpoint_url().is_some())
             .build();
-        Self {
+        Ok(Self {
             s3: aws_sdk_s3::Client::from_conf(s3),
             cloudfront: aws_sdk_cloudfront::Client::new(&config),
-        }
+            account,
+        })
     }
 }
 
@@ -93,6 +100,7 @@ pub async fn remote_state(
         .s3
         .list_objects_v2()
         .bucket(&target.bucket)
+        .expected_bucket_owner(&clients.account)
         .prefix(&target.prefix)
         .into_paginator()
         .send();
@@ -129,15 +137,16 @@ pub async fn remote_state(
     let limit = Arc::new(Semaphore::new(CONCURRENCY));
     let mut heads = JoinSet::new();
     for key in shared {
-        let (s3, bucket, limit) = (
-            clients.s3.clone(),
-            target.bucket.clone(),
-            Arc::clone(&limit),
-        );
+        let head = clients
+            .s3
+            .head_object()
+            .bucket(&target.bucket)
+            .expected_bucket_owner(&clients.account)
+            .key(&key);
+        let limit = Arc::clone(&limit);
         heads.spawn(async move {
             let _permit = limit.acquire_owned().await;
-            let head = s3.head_object().bucket(&bucket).key(&key).send().await;
-            (key, head)
+            (key, head.send().await)
         });
     }
     while let Some(joined) = heads.join_next().await {
@@ -161,16 +170,35 @@ pub async fn remote_state(
 pub const OWNER_TAG: (&str, &str) = ("ManagedBy", "gen");
 
 /// Whether the bucket carries [`OWNER_TAG`]: a bucket gen's stack created. `Err` when the
-/// tags cannot be read.
+/// tags cannot be read, an [`account::ForeignBucket`] when the bucket is another account's.
 pub async fn bucket_is_gens(clients: &Clients, bucket: &str) -> Result<bool> {
     use aws_sdk_s3::error::ProvideErrorMetadata;
-    match clients.s3.get_bucket_tagging().bucket(bucket).send().await {
+    let tagging = clients
+        .s3
+        .get_bucket_tagging()
+        .bucket(bucket)
+        .expected_bucket_owner(&clients.account)
+        .send()
+        .await;
+    match tagging {
         Ok(tagging) => Ok(tagging
             .tag_set()
             .iter()
             .any(|tag| tag.key() == OWNER_TAG.0 && tag.value() == OWNER_TAG.1)),
         Err(e) if e.code() == Some("NoSuchTagSet") => Ok(false),
-        Err(e) => Err(aws_error(e)).with_context(|| format!("reading the tags of bucket {bucket}")),
+        Err(e) => {
+            if account::refused(&e)
+                && account::is_foreign(&clients.s3, bucket, &clients.account).await
+            {
+                return Err(account::ForeignBucket {
+                    bucket: bucket.to_owned(),
+                    account: clients.account.clone(),
+                    fix: "Check --bucket, and that these credentials are for the account that holds the site's stack".to_owned(),
+                }
+                .into());
+            }
+            Err(aws_error(e)).with_context(|| format!("reading the tags of bucket {bucket}"))
+        }
     }
 }
 

@@ -1,6 +1,6 @@
-//! One publish of a rendered [`Site`] to its [`Target`]: the bucket checked to be the
-//! site's, the remote compared with the site, deletes capped and confirmed, then the uploads,
-//! deletes and invalidation, and one line saying what happened.
+//! One publish of a rendered [`Site`] to its [`Target`]: the bucket checked to be the caller
+//! account's and the site's, the remote compared with the site, deletes capped and confirmed,
+//! then the uploads, deletes and invalidation, and one line saying what happened.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 
+use super::account::ForeignBucket;
 use super::{Clients, Outcome, Reason, Target, record};
 use crate::site::Site;
 use crate::term;
@@ -33,7 +34,7 @@ pub struct Options {
 /// Publishes `site` to `target`. Runs on the caller's async runtime.
 pub async fn run(site: &Site, target: &Target, options: &Options) -> Result<()> {
     let started = Instant::now();
-    let clients = Clients::from_env().await;
+    let clients = Clients::from_env().await?;
     let location = format!("s3://{}/{}", target.bucket, target.prefix);
     check_owner(&clients, target, options.force).await?;
     let known = match options.force {
@@ -109,8 +110,8 @@ pub async fn run(site: &Site, target: &Target, options: &Options) -> Result<()> 
     Ok(())
 }
 
-/// Refuses a bucket without the stack's tag (it may hold someone else's files) unless
-/// `force`.
+/// Refuses a bucket of another account, and one without the stack's tag (it may hold someone
+/// else's files) unless `force`.
 async fn check_owner(clients: &Clients, target: &Target, force: bool) -> Result<()> {
     let (key, value) = super::OWNER_TAG;
     match super::bucket_is_gens(clients, &target.bucket).await {
@@ -127,6 +128,8 @@ async fn check_owner(clients: &Clients, target: &Target, force: bool) -> Result<
              Check --bucket, or pass --force if this bucket is meant for the site",
             target.bucket
         ),
+        // Never published to, --force or not.
+        Err(e) if e.is::<ForeignBucket>() => Err(e),
         Err(e) if force => {
             term::caution(&format!("{e:#}; publishing anyway (--force)"));
             Ok(())

@@ -1,10 +1,11 @@
 //! `gen publish` against S3 and CloudFront served by moto: first publish, no-op, one-line
-//! change, deletes and their cap, keys outside the prefix, and an interrupted publish.
+//! change, deletes and their cap, keys outside the prefix, an interrupted publish, and buckets
+//! that are not the site's.
 
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use testkit::{FailingProxy, Moto, boto3};
+use testkit::{FailingProxy, Moto, as_account, boto3};
 
 use crate::support::{Run, TestSite, run};
 
@@ -384,4 +385,78 @@ fn a_bucket_without_gens_tag_is_refused_unless_forced() {
     assert!(forced.success(), "{}", forced.stderr);
     assert_contains!(forced.stderr, "publishing to it anyway (--force)");
     assert_bucket_is(&moto, &files, "site/");
+}
+
+#[test]
+fn every_call_on_the_bucket_expects_it_to_be_the_callers_accounts() {
+    let scratch = tempfile::tempdir().unwrap();
+    let record = scratch.path().join("moto.jsonl");
+    let moto = Moto::start_recording(&record);
+    stack(&moto);
+    // A page the site has, with other bytes (read, then uploaded), and one it has not (deleted).
+    boto3(
+        &moto,
+        &format!(
+            "s3 = boto3.client('s3', **kw)\n\
+             s3.put_object(Bucket='{BUCKET}', Key='index.html', Body=b'old')\n\
+             s3.put_object(Bucket='{BUCKET}', Key='gone.html', Body=b'gone')"
+        ),
+    );
+    let site = TestSite::new();
+    let run = publish(&site, &moto, &["--yes"]);
+    assert!(run.success(), "{}", run.stderr);
+    assert_contains!(run.stderr, "deleted 1");
+    let calls = crate::support::s3_calls(&record);
+    let kinds: std::collections::BTreeSet<(&str, &str)> = calls
+        .iter()
+        .map(|(method, query, _)| (method.as_str(), query.as_str()))
+        .collect();
+    // GetBucketTagging, ListObjectsV2, HeadObject, PutObject, DeleteObjects.
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        [
+            ("GET", "list-type&prefix"),
+            ("GET", "tagging"),
+            ("HEAD", ""),
+            ("POST", "delete"),
+            ("PUT", ""),
+        ],
+        "{calls:?}"
+    );
+    for (method, query, owner) in &calls {
+        assert_eq!(owner, "123456789012", "{method} ?{query}");
+    }
+}
+
+#[test]
+fn a_bucket_of_another_account_is_refused_even_when_forced() {
+    let moto = Moto::start();
+    // Account 111111111111 made the bucket under the site's name, tagged it as gen's stack
+    // does and lets everyone in (moto lets every account into every bucket).
+    boto3(
+        &moto,
+        &format!(
+            "{}s3 = boto3.client('s3', **kw)\n\
+             s3.create_bucket(Bucket='{BUCKET}')\n\
+             s3.put_bucket_tagging(Bucket='{BUCKET}', Tagging={{'TagSet': [{{'Key': 'ManagedBy', 'Value': 'gen'}}]}})\n\
+             s3.put_object(Bucket='{BUCKET}', Key='theirs.html', Body=b'theirs')",
+            as_account("111111111111")
+        ),
+    );
+    let site = TestSite::new();
+    for args in [&["--yes"][..], &["--yes", "--force"]] {
+        let refused = publish(&site, &moto, args);
+        assert_eq!(refused.code, Some(1), "{args:?}: {}", refused.stderr);
+        assert_contains!(
+            refused.stderr,
+            "bucket resume-site belongs to another AWS account (not 123456789012, the account of these credentials)"
+        );
+        assert_contains!(refused.stderr, "nothing was changed. Check --bucket");
+        assert!(
+            !refused.stderr.contains("publishing anyway"),
+            "{}",
+            refused.stderr
+        );
+        assert_eq!(objects(&moto).keys().collect::<Vec<_>>(), ["theirs.html"]);
+    }
 }

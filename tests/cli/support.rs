@@ -178,3 +178,25 @@ pub fn starter(path: &str) -> String {
 fn starter_files() -> Vec<(String, Vec<u8>)> {
     resume_gen::scaffold::starter_files(&resume_gen::themes::THEMES[0])
 }
+
+/// gen's S3 requests in moto's record (`Moto::start_recording`), in order: method, the names
+/// of the query's parameters but the SDK's `x-id`, and the expected bucket owner it named.
+pub fn s3_calls(record: &Path) -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(record).expect("reading moto's record");
+    let mut calls = Vec::new();
+    for line in text.lines() {
+        let call: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let field = |name: &str| call[name].as_str().unwrap_or_default().to_owned();
+        if field("service") != "s3" || !field("agent").contains("aws-sdk-rust") {
+            continue;
+        }
+        let query = field("query");
+        let names: Vec<&str> = query
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with("x-id="))
+            .map(|pair| pair.split('=').next().unwrap_or_default())
+            .collect();
+        calls.push((field("method"), names.join("&"), field("expected_owner")));
+    }
+    calls
+}

@@ -49,3 +49,12 @@ pub fn boto3(moto: &Moto, script: &str) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// Python for a [`boto3`] script that makes `kw` act for another AWS account than moto's own
+/// (123456789012): moto gives credentials of any account through sts assume-role.
+pub fn as_account(account: &str) -> String {
+    format!(
+        "c = boto3.client('sts', **kw).assume_role(RoleArn='arn:aws:iam::{account}:role/other', RoleSessionName='other')['Credentials']\n\
+         kw = dict(kw, aws_access_key_id=c['AccessKeyId'], aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken'])\n"
+    )
+}
