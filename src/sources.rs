@@ -103,7 +103,7 @@ pub struct PostSource {
 }
 
 impl PostSource {
-    fn new(file: SourceFile, name: String, assets: BTreeMap<String, Vec<u8>>) -> PostSource {
+    pub fn new(file: SourceFile, name: String, assets: BTreeMap<String, Vec<u8>>) -> PostSource {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         (&file.name, &file.text, &name, &assets).hash(&mut hasher);
         PostSource {

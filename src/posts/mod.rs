@@ -1,6 +1,7 @@
 //! Blog posts: Markdown files in `content/posts/` with front matter, read into [`Post`]s
 //! (newest first), every problem in every post reported at once.
 
+pub mod assets;
 pub mod front;
 pub mod highlight;
 pub mod markdown;
@@ -157,6 +158,10 @@ pub fn read(
 
 fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post, Vec<Diagnostic>> {
     let (front, body_line) = front::parse(&source.file)?;
+    let refused = assets::check(source, options.unsafe_html);
+    if !refused.is_empty() {
+        return Err(refused);
+    }
     let body_text: String = source
         .file
         .text

@@ -145,6 +145,72 @@ fn raw_html_in_posts_is_text_unless_the_site_trusts_it() {
     );
 }
 
+/// A post folder's files reach out/site by type: a page, a script or an SVG the author put
+/// there is refused (naming the file and the setting), and nothing takes the place of the
+/// post's page even when the site trusts its authors.
+#[test]
+fn a_post_folder_publishes_only_images_pdfs_and_data_files() {
+    let site = TestSite::new();
+    let index = b"---\ntitle: Folder\ndate: 2026-11-30\n---\n![d](diagram.png)\n";
+    site.write("content/posts/folder/index.md", index);
+    site.write(
+        "content/posts/folder/diagram.png",
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/posts-site/content/posts/rust-lambda/architecture.png"
+        ))
+        .unwrap(),
+    );
+    site.write("content/posts/folder/data.csv", b"a,b\n1,2\n");
+    site.write("content/posts/folder/slides.pdf", b"%PDF-1.7\n");
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    let before = site.output();
+    for file in ["diagram.png", "data.csv", "slides.pdf"] {
+        assert!(before.contains_key(&format!("posts/folder/{file}")), "{file}");
+    }
+
+    let hostile: [(&str, &[u8], &str); 3] = [
+        (
+            "index.html",
+            b"<script>alert(1)</script>",
+            "content/posts/folder/index.html:1:1: this file would take the place of the post's page",
+        ),
+        (
+            "x.js",
+            b"alert(1)",
+            "content/posts/folder/x.js:1:1: a .js file, a script, is not published",
+        ),
+        (
+            "evil.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+            "content/posts/folder/evil.svg:1:1: an SVG image, which can hold scripts, is not published",
+        ),
+    ];
+    for (name, bytes, expected) in hostile {
+        site.write(&format!("content/posts/folder/{name}"), bytes);
+        let run = site.build(&[]);
+        assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
+        assert_contains!(run.stderr, expected);
+        if name != "index.html" {
+            assert_contains!(run.stderr, "`unsafe_html = true` in gen.toml");
+        }
+        assert_eq!(site.output(), before, "{name}: out/site changed");
+        site.remove(&format!("content/posts/folder/{name}"));
+    }
+
+    // A site that trusts its authors publishes the script and the SVG, never a second page.
+    site.write("gen.toml", b"unsafe_html = true\n");
+    site.write("content/posts/folder/x.js", b"alert(1)");
+    site.write("content/posts/folder/index.html", b"<p>not the post</p>");
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_contains!(run.stderr, "index.html:1:1: this file would take the place");
+    site.remove("content/posts/folder/index.html");
+    assert!(site.build(&[]).success());
+    assert!(site.output().contains_key("posts/folder/x.js"));
+}
+
 #[test]
 fn gen_new_post_writes_a_draft_that_builds() {
     let site = TestSite::new();
