@@ -11,7 +11,7 @@ pub struct SourceFile {
 }
 
 /// A problem tied to a place in a source file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub file: String,
     /// 1-based line.

@@ -3,6 +3,9 @@
 //! the ones built into gen plus those the site names.
 
 pub mod text;
+pub mod worker;
+
+pub use worker::typeset;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -55,7 +58,7 @@ pub struct Job<'a> {
 }
 
 /// A day and a time of day, in UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Date {
     pub year: i32,
     pub month: u8,
@@ -66,6 +69,7 @@ pub struct Date {
 }
 
 /// A typeset PDF, and whether it is PDF/UA-1 (accessible) as well, or why not.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Typeset {
     pub pdf: Vec<u8>,
     /// Why the PDF is not PDF/UA-1 (the first thing the template does that the standard
@@ -78,7 +82,9 @@ pub struct Typeset {
 /// The PDF is PDF/UA-1 (tagged for assistive technology and text extraction: headings,
 /// lists, links, the language, the title) and, when `job.archival`, PDF/A-2a as well. A
 /// template that PDF/UA-1 forbids still gets its PDF, tagged, without the claim.
-pub fn typeset(job: &Job<'_>) -> Result<Typeset, Vec<Diagnostic>> {
+///
+/// In this process, without a budget: [`typeset`] runs it in a child with one.
+pub fn typeset_here(job: &Job<'_>) -> Result<Typeset, Vec<Diagnostic>> {
     let world = ResumeWorld::new(job)?;
     let compiled = typst::compile::<PagedDocument>(&world);
     let document = compiled
@@ -249,7 +255,13 @@ impl ResumeWorld {
     fn diagnostic(&self, error: &SourceDiagnostic) -> Diagnostic {
         let mut message = error.message.to_string();
         for hint in &error.hints {
-            message.push_str(&format!(" (hint: {})", hint.v));
+            // Typst's command line has a `--root` option; gen's theme folder is the root.
+            let hint = if hint.v.contains("--root") {
+                "a template reads only the theme's files, in templates/"
+            } else {
+                hint.v.as_str()
+            };
+            message.push_str(&format!(" (hint: {hint})"));
         }
         let place = error.span.id().and_then(|id| {
             let source = self.source(id).ok()?;

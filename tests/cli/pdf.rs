@@ -276,6 +276,57 @@ fn a_template_error_is_located_and_the_old_site_kept() {
     assert_eq!(site.output(), before, "a failed build changed out/site");
 }
 
+/// A template is a program: one that takes too much memory or too long is stopped at gen's
+/// budget, with a located error, the old site kept; a preview goes on and shows the error. A
+/// template that reads outside the theme is told about the theme, not about Typst's options.
+#[test]
+fn a_template_past_its_memory_or_time_budget_is_stopped_and_located() {
+    let site = sample_site();
+    let before = site.output();
+    let cases = [
+        ("#range(300000000).len()\n", "needed more than 2048 MiB, gen's limit"),
+        (
+            "#for i in range(100000) { for j in range(100000) { } }\n",
+            "took more than 20 s, gen's limit",
+        ),
+    ];
+    for (template, expected) in cases {
+        site.write("templates/resume.typ", template.as_bytes());
+        let started = std::time::Instant::now();
+        let built = site.build(&[]);
+        assert_eq!(built.code, Some(1), "{template}: {}", built.stderr);
+        assert_contains!(
+            built.stderr,
+            &format!("templates/resume.typ:1:1: typesetting resume.pdf {expected}")
+        );
+        assert!(!built.stderr.contains("panicked"), "{}", built.stderr);
+        assert!(started.elapsed() < std::time::Duration::from_secs(40));
+        assert_eq!(site.output(), before, "{template}: out/site changed");
+    }
+    site.write("templates/resume.typ", b"#read(\"../../etc/passwd\")\n");
+    let built = site.build(&[]);
+    assert_eq!(built.code, Some(1), "{}", built.stderr);
+    assert_contains!(built.stderr, "a template reads only the theme's files, in templates/");
+    assert!(!built.stderr.contains("--root"), "{}", built.stderr);
+
+    // The preview shows the error and goes on: the next good save is served.
+    site.remove("templates/resume.typ");
+    let serve = crate::serve::Serve::start(&site, &["--port", "0"]);
+    let mut events = serve.events();
+    let first = events.expect();
+    assert_eq!(first["problems"], serde_json::json!([]));
+    site.write("templates/resume.typ", cases[0].0.as_bytes());
+    let broken = events.until("a problem", |s| s["problems"] != serde_json::json!([]));
+    assert_contains!(
+        broken["problems"].to_string(),
+        "typesetting resume.pdf needed more than 2048 MiB"
+    );
+    site.remove("templates/resume.typ");
+    let good = events.until("a good build", |s| s["problems"] == serde_json::json!([]));
+    assert_eq!(good["build"], first["build"], "the same site as before: {good}");
+    assert!(serve.get("/resume.pdf").body.starts_with("%PDF"));
+}
+
 #[test]
 fn characters_the_fonts_lack_are_a_located_warning_and_the_pdf_is_still_made() {
     let site = TestSite::new();

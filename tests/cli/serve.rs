@@ -15,14 +15,14 @@ use testkit::http::{self, Events, Reply};
 use crate::support::{Run, TestSite};
 
 /// A running `gen serve`, stopped on drop.
-struct Serve {
+pub(crate) struct Serve {
     child: Child,
     port: u16,
     log: Arc<Mutex<String>>,
 }
 
 impl Serve {
-    fn start(site: &TestSite, args: &[&str]) -> Serve {
+    pub(crate) fn start(site: &TestSite, args: &[&str]) -> Serve {
         Serve::start_with(site, args, &[])
     }
 
@@ -81,7 +81,7 @@ impl Serve {
         matches!(self.child.try_wait(), Ok(None))
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub(crate) fn get(&self, path: &str) -> Reply {
         self.request("GET", path, &[], b"")
     }
 
@@ -122,7 +122,7 @@ impl Serve {
         }
     }
 
-    fn events(&self) -> Events {
+    pub(crate) fn events(&self) -> Events {
         Events::open(self.port, "/_gen/events")
     }
 }
