@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Median wall time of `gen build` on the official JSON Resume sample over 20 runs, with
-# resume.pdf (the default) and without it, side by side with RenderCV typesetting the same
+# resume.pdf (the default) and without it, and with a 4000 × 3000 photo (its thumbnails made, and
+# taken from gen's cache folder), side by side with RenderCV typesetting the same
 # resume to PDF; and the gzip-compressed size of the first view (the HTML with everything it
 # needs to render).
 # RenderCV (PyPI, pinned below) is installed into its own venv under target/ when missing. Its
@@ -42,6 +43,15 @@ measure() {
 cp -r "$work/site" "$work/no-pdf"
 printf '[pdf]\nenabled = false\n' >>"$work/no-pdf/gen.toml"
 measure "gen build, official sample, without resume.pdf" "$gen" build --root "$work/no-pdf"
+
+cp -r "$work/no-pdf" "$work/photo"
+python3 bench/build/photo.py 4000 3000 "$work/photo/content/photo.png"
+sed -i 's/"image": ""/"image": "photo.png"/' "$work/photo/content/resume.yaml"
+# Every run of the first starts from an empty cache folder; the second's keeps its entry.
+photo_made() { rm -rf "$work/cold"; XDG_CACHE_HOME=$work/cold "$gen" build --root "$work/photo"; }
+photo_kept() { XDG_CACHE_HOME=$work/warm "$gen" build --root "$work/photo"; }
+measure "gen build, same with a 4000 × 3000 PNG photo, thumbnails made" photo_made
+measure "gen build, same with a 4000 × 3000 PNG photo, thumbnails from the cache" photo_kept
 measure "gen build, official sample, with resume.pdf" "$gen" build --root "$work/site"
 gen_median=$median
 printf 'resume.pdf: %d bytes, %s page(s)\n' "$(wc -c <"$work/site/out/site/resume.pdf")" \

@@ -3,12 +3,14 @@
 //! site's pages from it: no command reads what another wrote to disk.
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, SourceFile, line_column};
 use crate::links;
+use crate::render::photo::Thumbnails;
 use crate::render::{self, Rendered};
 use crate::resume::{self, ResumeErrors};
 use crate::sources::{KnownPosts, Sources};
@@ -22,6 +24,9 @@ pub use crate::render::RenderOptions;
 pub struct Input {
     pub sources: Sources,
     pub config: Config,
+    /// The photo's thumbnails, from gen's cache folder or this input's first render: every
+    /// render of the site as published takes them.
+    thumbnails: Mutex<Option<Arc<Thumbnails>>>,
 }
 
 impl Input {
@@ -42,7 +47,11 @@ impl Input {
         if cfg!(feature = "pdf") && config.pdf.enabled {
             config.pdf.font_files = read_fonts(root, &config.pdf.fonts, sources.config.as_ref())?;
         }
-        Ok(Input { sources, config })
+        Ok(Input {
+            sources,
+            config,
+            thumbnails: Mutex::default(),
+        })
     }
 
     /// Renders the site in memory.
@@ -54,12 +63,7 @@ impl Input {
     /// `counter_url`. Its warnings are printed, or, when `strict` (`--strict`, or `strict =
     /// true` in gen.toml), they are the errors of a failed build.
     pub fn published(&self, counter_url: Option<String>, strict: bool) -> Result<Rendered> {
-        let built = self.render(&RenderOptions {
-            counter_url,
-            live_reload: false,
-            counter_live: false,
-            cache: None,
-        })?;
+        let built = self.render_published(counter_url)?;
         if (strict || self.config.strict) && !built.warnings.is_empty() {
             let count = built.warnings.len();
             // The first few of each kind, then a count, as warnings are shown.
@@ -87,16 +91,39 @@ impl Input {
         Ok(built)
     }
 
+    /// The site as published, with the photo's thumbnails from gen's cache folder when it
+    /// has them, and else kept there once made.
+    fn render_published(&self, counter_url: Option<String>) -> Result<Rendered> {
+        let kept = self
+            .thumbnails
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .or_else(|| {
+                let photo = self.sources.photo.as_ref()?.bytes.as_ref().ok()?;
+                crate::photo_cache::load(photo).map(Arc::new)
+            });
+        let rendered = self.render(&RenderOptions {
+            counter_url,
+            live_reload: false,
+            counter_live: false,
+            cache: None,
+            thumbnails: kept.clone(),
+        })?;
+        if let Some(made) = &rendered.thumbnails {
+            if !kept.is_some_and(|kept| Arc::ptr_eq(&kept, made)) {
+                crate::photo_cache::store(made);
+            }
+            *self.thumbnails.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(made));
+        }
+        Ok(rendered)
+    }
+
     /// The site's page paths, from rendering it in memory: the counter counts these and
     /// answers 404 for anything else, so no one can add items to the table by inventing paths.
     pub fn page_paths(&self) -> Result<Vec<String>> {
         let rendered = self
-            .render(&RenderOptions {
-                counter_url: None,
-                live_reload: false,
-                counter_live: false,
-                cache: None,
-            })
+            .render_published(None)
             .context("rendering the site to learn its pages (the counter counts only those)")?;
         let pages = rendered.site.page_paths();
         let bytes: usize = pages.iter().map(|p| p.len() + 1).sum();

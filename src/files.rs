@@ -1,10 +1,11 @@
 //! Files written whole or not at all: the bytes go to a temporary file in the same folder,
 //! which is then renamed over the target, so no reader (and no crash) ever sees half a file.
 //! And the user's files read with bounds: only regular files (a named pipe would block the
-//! build, `/dev/zero` would never end), and never more than a limit.
+//! build, `/dev/zero` would never end), and never more than a limit. And where gen keeps what
+//! it can make again: the user's cache folder.
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
@@ -100,6 +101,32 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|e| e.error)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// gen's folder in the user's cache: `$XDG_CACHE_HOME/gen` (or `~/.cache/gen`) on Linux,
+/// `~/Library/Caches/gen` on macOS, `%LOCALAPPDATA%\gen` on Windows. None without a home.
+pub fn cache_dir() -> Option<PathBuf> {
+    let base = if cfg!(windows) {
+        std::env::var_os("LOCALAPPDATA")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        home().map(|h| h.join("Library").join("Caches"))
+    } else {
+        std::env::var_os("XDG_CACHE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| home().map(|h| h.join(".cache")))
+    };
+    base.map(|base| base.join("gen"))
+}
+
+/// The user's home folder.
+pub fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod output;
 pub mod parallel;
 #[cfg(feature = "pdf")]
 pub mod pdf;
+pub mod photo_cache;
 pub mod posts;
 pub mod publish;
 pub mod render;

@@ -9,7 +9,10 @@ fn main() -> ExitCode {
     #[cfg(feature = "pdf")]
     {
         use resume_gen::pdf::worker;
-        if std::env::args_os().nth(1).is_some_and(|a| a == worker::ARGUMENT) {
+        if std::env::args_os()
+            .nth(1)
+            .is_some_and(|a| a == worker::ARGUMENT)
+        {
             return worker::serve_one();
         }
         // resume.pdf is typeset in a child of this gen, with a memory and a time budget.

@@ -47,34 +47,17 @@ fn find_program(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
-        .or_else(|| home().map(|h| h.join(".cargo")));
+        .or_else(|| crate::files::home().map(|h| h.join(".cargo")));
     std::env::split_paths(&path)
         .chain(cargo_home.map(|c| c.join("bin")))
         .map(|dir| dir.join(&file))
         .find(|candidate| candidate.is_file())
 }
 
-fn home() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
-}
-
 /// Where the zip built from this binary's source is kept: the user's cache folder, under a
 /// name that changes whenever the source does.
 pub(super) fn cache_path() -> Result<PathBuf> {
-    let base = if cfg!(windows) {
-        std::env::var_os("LOCALAPPDATA").map(PathBuf::from)
-    } else if cfg!(target_os = "macos") {
-        home().map(|h| h.join("Library").join("Caches"))
-    } else {
-        std::env::var_os("XDG_CACHE_HOME")
-            .filter(|d| !d.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| home().map(|h| h.join(".cache")))
-    };
-    let Some(base) = base else {
+    let Some(cache) = crate::files::cache_dir() else {
         bail!("no cache folder for the counter build: set HOME (or XDG_CACHE_HOME)");
     };
     let mut digest = Sha256::new();
@@ -85,9 +68,7 @@ pub(super) fn cache_path() -> Result<PathBuf> {
         digest.update(bytes);
     }
     let key = &hex::encode(digest.finalize())[..16];
-    Ok(base
-        .join("gen")
-        .join(format!("counter-{}-{key}.zip", env!("CARGO_PKG_VERSION"))))
+    Ok(cache.join(format!("counter-{}-{key}.zip", env!("CARGO_PKG_VERSION"))))
 }
 
 /// Keeps a fresh build for next time. A cache that cannot be written only costs a rebuild,

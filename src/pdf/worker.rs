@@ -104,7 +104,11 @@ fn in_child(exe: &PathBuf, job: &Job<'_>) -> Outcome {
     let _ = writer.join();
     let (output, messages) = match received {
         Ok((Ok(output), messages)) => (output, messages),
-        _ => return Err(failed("reading the typesetting process's answer failed".into())),
+        _ => {
+            return Err(failed(
+                "reading the typesetting process's answer failed".into(),
+            ));
+        }
     };
     match postcard::from_bytes::<Outcome>(&output) {
         Ok(outcome) if status.as_ref().is_ok_and(|s| s.success()) => outcome,

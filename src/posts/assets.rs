@@ -127,11 +127,9 @@ mod tests {
         ];
         let found = problems(files, false);
         assert_eq!(found.len(), 4, "{found:#?}");
-        assert!(
-            found[0].starts_with(
-                "content/posts/oac/README:1:1: a file without an extension is not published"
-            )
-        );
+        assert!(found[0].starts_with(
+            "content/posts/oac/README:1:1: a file without an extension is not published"
+        ));
         assert!(found[1].starts_with(
             "content/posts/oac/evil.svg:1:1: an SVG image, which can hold scripts, is not published"
         ));
@@ -140,7 +138,8 @@ mod tests {
             "content/posts/oac/page.html:1:1: a .html file, a page of its own, is not published"
         ));
         assert!(
-            found[3].starts_with("content/posts/oac/x.js:1:1: a .js file, a script, is not published")
+            found[3]
+                .starts_with("content/posts/oac/x.js:1:1: a .js file, a script, is not published")
         );
         assert!(problems(files, true).is_empty());
     }

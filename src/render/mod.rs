@@ -8,7 +8,7 @@ pub mod markdown;
 mod outline;
 #[cfg(feature = "pdf")]
 mod pdf;
-mod photo;
+pub mod photo;
 mod posts;
 #[cfg(feature = "pdf")]
 mod readable;
@@ -58,15 +58,20 @@ pub struct RenderOptions {
     pub live_reload: bool,
     /// What `gen serve` keeps between rebuilds, so one edit does not redo every post.
     pub cache: Option<std::sync::Arc<RenderCache>>,
+    /// Thumbnails an earlier build made (kept in gen's cache folder): taken when they are the
+    /// photo's, instead of decoding it again.
+    pub thumbnails: Option<Arc<photo::Thumbnails>>,
 }
 
-/// Posts and post pages from earlier builds of the same preview.
+/// Posts, post pages and the photo's thumbnails from earlier builds of the same preview.
 #[derive(Debug, Default)]
 pub struct RenderCache {
     pub posts: crate::posts::Cache,
     pub pages: posts::PageCache,
     /// resume.pdf and what came with it, and the hash of what it was made from.
     pub pdf: std::sync::Mutex<Option<(u64, Arc<PdfMade>)>>,
+    /// The photo's thumbnails, made once for each photo the preview shows.
+    pub photo: std::sync::Mutex<Option<Arc<photo::Thumbnails>>>,
 }
 
 /// resume.pdf, resume.txt, what a machine reads of the PDF, and their warnings.
@@ -86,6 +91,8 @@ pub struct Rendered {
     pub warnings: Vec<resume::Warning>,
     /// What a machine reads of resume.pdf, when the build made one and could read it back.
     pub readability: Option<Readability>,
+    /// The photo's thumbnails, made by this build or taken from an earlier one.
+    pub thumbnails: Option<Arc<photo::Thumbnails>>,
 }
 
 /// What templates see as `site`.
@@ -138,13 +145,17 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     let mut site = Site::default();
     let locale = std::sync::Arc::new(locale::Locale::new(&config.language, &config.labels));
     photo_file(&mut resume, &mut site);
-    let photo = photo::add(
+    let (photo, thumbnails) = photo::add(
         sources,
         config.base_url.as_deref(),
+        options,
         &mut site,
         &mut resume,
         &mut warnings,
-    )?;
+    )?
+    .map_or((None, None), |added| {
+        (Some(added.context), Some(added.thumbnails))
+    });
     let made = resume_pdf(sources, config, &locale, &resume, options)?;
     let (pdf, text) = match &made {
         Some(made) => {
@@ -245,6 +256,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         resume,
         warnings,
         readability: made.and_then(|m| m.readability),
+        thumbnails,
     })
 }
 
@@ -374,7 +386,11 @@ fn counter(
 
 /// `style.css` → `style.1a2b3c4d5e.css`: the name changes whenever the content does.
 pub(crate) fn fingerprinted(name: &str, bytes: &[u8]) -> String {
-    let hash = hex::encode(&Sha256::digest(bytes)[..5]);
+    with_fingerprint(name, &hex::encode(&Sha256::digest(bytes)[..5]))
+}
+
+/// `style.css` with the fingerprint `hash` (the first 10 hex digits of its SHA-256).
+fn with_fingerprint(name: &str, hash: &str) -> String {
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{name}.{hash}"),

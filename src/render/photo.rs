@@ -1,14 +1,21 @@
 //! The photo a resume names by a path in content/ (`basics.image: photo.jpg`): published
 //! fingerprinted as it is (for `og:image`), with square thumbnails at 1× and 2× for the page.
+//!
+//! Making the thumbnails (decoding, cropping, resizing) is most of a build's time with a phone's
+//! photo, and the same photo always makes the same bytes, so they are [`Thumbnails`] kept under
+//! the photo's SHA-256: by a preview between rebuilds (`RenderCache::photo`), and by builds in
+//! gen's cache folder (`crate::photo_cache`, handed in as `RenderOptions::thumbnails`).
 
 use std::io::Cursor;
+use std::sync::Arc;
 
 use anyhow::Result;
 use image::imageops::FilterType;
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
-use serde::Serialize;
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
-use super::fingerprinted;
+use super::{RenderOptions, fingerprinted, with_fingerprint};
 use crate::diagnostic::Diagnostic;
 use crate::resume::lenient::Kind;
 use crate::resume::path::{Part, ValuePath, locate};
@@ -19,8 +26,17 @@ use crate::sources::{CONTENT_DIR, Sources};
 /// The thumbnail's side at 1×, in CSS pixels; the 2× one has twice as many.
 pub const THUMBNAIL: u32 = 128;
 
-/// The largest photo gen decodes, on either side: a phone's is about 4,000 pixels.
-const MAX_SIDE: u32 = 12_000;
+/// The largest photo gen takes, in pixels, read from its header before it is decoded: a
+/// phone's photo is about 12 million.
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// What the decoder may allocate: the largest photo at 8 bytes a pixel (16-bit RGBA, the widest
+/// pixel a JPEG or PNG decodes to).
+const MAX_DECODED_BYTES: u64 = MAX_PIXELS * 8;
+
+/// Changes whenever the thumbnails a photo makes change (their sides, the crop, the filter, the
+/// encoders or their settings), so that none kept by an earlier gen is taken for a new one.
+pub const THUMBNAILS_VERSION: u32 = 1;
 
 /// What templates see as `site.photo`.
 #[derive(Debug, Clone, Serialize)]
@@ -40,19 +56,74 @@ pub struct PhotoContext {
     pub og: Option<String>,
 }
 
+/// What gen makes of one photo: its thumbnails, and what the page says of the photo itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thumbnails {
+    /// The photo's SHA-256, in hex ([`key`]).
+    pub photo: String,
+    /// The photo's format.
+    pub format: Format,
+    /// The photo's width and height upright (as its EXIF orientation says).
+    pub width: u32,
+    pub height: u32,
+    /// At 1×, then at 2×.
+    pub files: [Thumbnail; 2],
+}
+
+/// One square thumbnail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thumbnail {
+    /// Its side in pixels: the photo's shorter side when that is smaller.
+    pub side: u32,
+    pub format: Format,
+    pub bytes: bytes::Bytes,
+}
+
+/// The formats gen reads photos in and writes thumbnails in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Jpeg,
+    Png,
+}
+
+impl Format {
+    /// The file name's extension: `jpg`, `png`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+        }
+    }
+}
+
+/// The key thumbnails are kept under: the photo's SHA-256, in hex.
+pub fn key(photo: &[u8]) -> String {
+    hex::encode(Sha256::digest(photo))
+}
+
+/// What [`add`] gives the page, and the thumbnails it made or took.
+#[derive(Debug)]
+pub struct Added {
+    pub context: PhotoContext,
+    pub thumbnails: Arc<Thumbnails>,
+}
+
 /// The photo's files added to `site`, and what the page needs to show it. None when the
 /// resume names no file in content/, or names a file of the theme (an older site's
 /// `templates/photo.jpg`, published as it is).
 ///
 /// A photo that is missing or cannot be read is a warning (an error under `--strict`), and the
-/// page is built without it: public resumes keep the schema's `path/to/your/photo.jpg`.
+/// page is built without it: public resumes keep the schema's `path/to/your/photo.jpg`. A file
+/// that is no photo gen can read, or one of more than [`MAX_PIXELS`], is an error.
 pub fn add(
     sources: &Sources,
     base_url: Option<&str>,
+    options: &RenderOptions,
     site: &mut Site,
     resume: &mut Resume,
     warnings: &mut Vec<Warning>,
-) -> Result<Option<PhotoContext>> {
+) -> Result<Option<Added>> {
     let Some(photo) = &sources.photo else {
         return Ok(None);
     };
@@ -61,7 +132,6 @@ pub fn add(
         let (line, column) = locate(&sources.resume.text, &path, Part::Value).unwrap_or((1, 1));
         Diagnostic::at(&sources.resume, line, column, message)
     };
-    let located = |message: String| -> anyhow::Error { diagnostic(message).into() };
     let shown = format!("{CONTENT_DIR}/{}", photo.image.trim_start_matches('/'));
     let bytes = match &photo.bytes {
         Ok(bytes) => bytes,
@@ -90,18 +160,104 @@ pub fn add(
             return Ok(None);
         }
     };
-    let (format, image) = decode(bytes).map_err(|e| {
-        located(format!(
-            "basics.image: {shown} is not a JPEG or PNG image gen can read ({e})"
-        ))
-    })?;
-    let extension = match format {
-        ImageFormat::Png => "png",
-        _ => "jpg",
+    let key = key(bytes);
+    let thumbnails = match kept(options, &key) {
+        Some(kept) => kept,
+        None => {
+            let made = Arc::new(
+                make(bytes, key.clone())
+                    .map_err(|unfit| anyhow::Error::from(diagnostic(unfit.message(&shown))))?,
+            );
+            if let Some(cache) = &options.cache {
+                *cache.photo.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&made));
+            }
+            made
+        }
     };
-    let full = fingerprinted(&format!("photo.{extension}"), bytes);
+    // The same name `fingerprinted` gives: the photo's hash is its key.
+    let full = with_fingerprint(
+        &format!("photo.{}", thumbnails.format.extension()),
+        &key[..10],
+    );
     site.add(full.clone(), bytes.clone(), CachePolicy::Immutable);
+    let paths = thumbnails.files.clone().map(|thumbnail| {
+        let path = fingerprinted(
+            &format!("photo-{}.{}", thumbnail.side, thumbnail.format.extension()),
+            &thumbnail.bytes,
+        );
+        site.add(path.clone(), thumbnail.bytes, CachePolicy::Immutable);
+        format!("/{path}")
+    });
+    // resume.json and the page's schema.org Person name the photo as published.
+    let og = base_url.map(|base| format!("{base}{full}"));
+    set_image(
+        resume,
+        Some(og.clone().unwrap_or_else(|| format!("/{full}"))),
+    );
+    let [small, large] = paths;
+    Ok(Some(Added {
+        context: PhotoContext {
+            srcset: format!("{small} 1x, {large} 2x"),
+            src: small,
+            width: THUMBNAIL,
+            height: THUMBNAIL,
+            og,
+            full: format!("/{full}"),
+            full_width: thumbnails.width,
+            full_height: thumbnails.height,
+        },
+        thumbnails,
+    }))
+}
 
+/// Thumbnails made before from the photo whose key is `photo`: the ones the build was given
+/// (from gen's cache folder), or the ones a preview kept from its last rebuild.
+fn kept(options: &RenderOptions, photo: &str) -> Option<Arc<Thumbnails>> {
+    let given = options.thumbnails.as_ref().filter(|t| t.photo == photo);
+    given.cloned().or_else(|| {
+        let cache = options.cache.as_deref()?;
+        let kept = cache.photo.lock().unwrap_or_else(|e| e.into_inner());
+        kept.as_ref().filter(|t| t.photo == photo).cloned()
+    })
+}
+
+/// Why a photo makes no thumbnails.
+#[derive(Debug)]
+enum Unfit {
+    Unreadable(anyhow::Error),
+    TooLarge { width: u32, height: u32 },
+    Thumbnail(anyhow::Error),
+}
+
+impl Unfit {
+    /// What the author reads, about the photo shown as `shown`.
+    fn message(&self, shown: &str) -> String {
+        match self {
+            Unfit::Unreadable(e) => {
+                format!("basics.image: {shown} is not a JPEG or PNG image gen can read ({e})")
+            }
+            Unfit::TooLarge { width, height } => format!(
+                "basics.image: {shown} is {width} × {height} pixels ({} megapixels); gen takes \
+                 photos up to {} megapixels: resize it (a phone's photo is about 12)",
+                (u64::from(*width) * u64::from(*height)).div_ceil(1_000_000),
+                MAX_PIXELS / 1_000_000
+            ),
+            Unfit::Thumbnail(e) => {
+                format!("basics.image: {shown}: making its thumbnail failed ({e})")
+            }
+        }
+    }
+}
+
+impl From<ImageError> for Unfit {
+    fn from(e: ImageError) -> Unfit {
+        Unfit::Unreadable(e.into())
+    }
+}
+
+/// The photo's thumbnails: decoded, cropped square around its middle, resized.
+fn make(bytes: &[u8], photo: String) -> Result<Thumbnails, Unfit> {
+    let (format, image) = decode(bytes)?;
     let side = image.width().min(image.height());
     let square = image.crop_imm(
         (image.width() - side) / 2,
@@ -109,36 +265,23 @@ pub fn add(
         side,
         side,
     );
-    let mut thumbnails = Vec::new();
-    for scale in [1, 2] {
-        let size = (THUMBNAIL * scale).min(side);
-        let thumbnail = square.resize_exact(size, size, FilterType::Lanczos3);
-        let (bytes, extension) = encode(&thumbnail).map_err(|e| {
-            located(format!(
-                "basics.image: {shown}: making its thumbnail failed ({e})"
-            ))
-        })?;
-        let path = fingerprinted(&format!("photo-{size}.{extension}"), &bytes);
-        site.add(path.clone(), bytes, CachePolicy::Immutable);
-        thumbnails.push(format!("/{path}"));
-    }
-    let (width, height) = (image.width(), image.height());
-    // resume.json and the page's schema.org Person name the photo as published.
-    let og = base_url.map(|base| format!("{base}{full}"));
-    set_image(
-        resume,
-        Some(og.clone().unwrap_or_else(|| format!("/{full}"))),
-    );
-    Ok(Some(PhotoContext {
-        srcset: format!("{} 1x, {} 2x", thumbnails[0], thumbnails[1]),
-        src: thumbnails.swap_remove(0),
-        width: THUMBNAIL,
-        height: THUMBNAIL,
-        og,
-        full: format!("/{full}"),
-        full_width: width,
-        full_height: height,
-    }))
+    let thumbnail = |scale: u32| -> Result<Thumbnail, Unfit> {
+        let side = (THUMBNAIL * scale).min(side);
+        let resized = square.resize_exact(side, side, FilterType::Lanczos3);
+        let (bytes, format) = encode(&resized).map_err(Unfit::Thumbnail)?;
+        Ok(Thumbnail {
+            side,
+            format,
+            bytes: bytes.into(),
+        })
+    };
+    Ok(Thumbnails {
+        photo,
+        format,
+        width: image.width(),
+        height: image.height(),
+        files: [thumbnail(1)?, thumbnail(2)?],
+    })
 }
 
 /// `basics.image` in the typed resume and in its document: `None` removes it.
@@ -159,20 +302,33 @@ fn set_image(resume: &mut Resume, image: Option<String>) {
     basics.image = image;
 }
 
-/// The image, upright (as its EXIF orientation says), and its format: JPEG or PNG only.
-fn decode(bytes: &[u8]) -> Result<(ImageFormat, DynamicImage)> {
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
+/// The image, upright (as its EXIF orientation says), and its format: JPEG or PNG only, of
+/// at most [`MAX_PIXELS`] as its header says, refused before anything is decoded.
+fn decode(bytes: &[u8]) -> Result<(Format, DynamicImage), Unfit> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| Unfit::Unreadable(e.into()))?;
     let format = match reader.format() {
-        Some(f @ (ImageFormat::Jpeg | ImageFormat::Png)) => f,
-        Some(other) => anyhow::bail!("it is {other:?}"),
-        None => anyhow::bail!("its first bytes are no image format gen knows"),
+        Some(ImageFormat::Jpeg) => Format::Jpeg,
+        Some(ImageFormat::Png) => Format::Png,
+        Some(other) => return Err(Unfit::Unreadable(anyhow::anyhow!("it is {other:?}"))),
+        None => {
+            return Err(Unfit::Unreadable(anyhow::anyhow!(
+                "its first bytes are no image format gen knows"
+            )));
+        }
     };
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    let mut reader = reader;
-    reader.limits(limits);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    reader.limits(limits.clone());
+    // The header, not the image.
     let mut decoder = reader.into_decoder()?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Unfit::TooLarge { width, height });
+    }
+    // The decoder counts only its own buffers against the limit, not the image it fills.
+    limits.reserve(decoder.total_bytes())?;
     let orientation = decoder.orientation()?;
     let mut image = DynamicImage::from_decoder(decoder)?;
     image.apply_orientation(orientation);
@@ -180,13 +336,164 @@ fn decode(bytes: &[u8]) -> Result<(ImageFormat, DynamicImage)> {
 }
 
 /// A thumbnail as JPEG (quality 85), or as PNG when it has transparency.
-fn encode(image: &DynamicImage) -> Result<(Vec<u8>, &'static str)> {
+fn encode(image: &DynamicImage) -> Result<(Vec<u8>, Format)> {
     let mut out = Vec::new();
     if image.color().has_alpha() {
         image.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)?;
-        return Ok((out, "png"));
+        return Ok((out, Format::Png));
     }
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
     image.to_rgb8().write_with_encoder(encoder)?;
-    Ok((out, "jpg"))
+    Ok((out, Format::Jpeg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::diagnostic::SourceFile;
+    use crate::render::{RenderCache, render};
+
+    /// The sources of a site whose resume shows `photo` (as content/photo.png).
+    fn sources(photo: Vec<u8>) -> Sources {
+        let resume = SourceFile {
+            name: "content/resume.yaml".into(),
+            text: "basics:\n  name: Ada Lovelace\n  image: photo.png\n".into(),
+        };
+        Sources {
+            config: None,
+            loaded: Arc::new(crate::resume::parse(&resume)),
+            resume,
+            resume_modified: None,
+            templates: crate::themes::THEMES[0].files(),
+            theme_hiding: Vec::new(),
+            posts: Vec::new(),
+            photo: Some(crate::sources::Photo {
+                image: "photo.png".into(),
+                bytes: Ok(photo),
+            }),
+        }
+    }
+
+    /// A 300 × 200 PNG of one `shade` of grey.
+    fn png(shade: u8) -> Vec<u8> {
+        let image = image::GrayImage::from_pixel(300, 200, image::Luma([shade]));
+        let mut out = Vec::new();
+        image
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    /// One-bit grey, and 16-bit RGBA: PNG's narrowest and widest pixels.
+    const GREY_1: [u8; 2] = [1, 0];
+    const RGBA_16: [u8; 2] = [16, 6];
+
+    /// A PNG's header for `width` × `height` pixels of `pixel` (bit depth, colour type), and
+    /// no pixels.
+    fn png_header(width: u32, height: u32, pixel: [u8; 2]) -> Vec<u8> {
+        testkit::png::blank(width, height, pixel, false)
+    }
+
+    fn no_pdf() -> Config {
+        let mut config = Config::default();
+        config.pdf.enabled = false;
+        config
+    }
+
+    #[test]
+    fn a_preview_makes_the_thumbnails_of_a_photo_once() {
+        let config = no_pdf();
+        let preview = RenderOptions {
+            cache: Some(Arc::new(RenderCache::default())),
+            ..RenderOptions::default()
+        };
+        let first = render(&sources(png(90)), &config, &preview).unwrap();
+        let again = render(&sources(png(90)), &config, &preview).unwrap();
+        let made = first.thumbnails.unwrap();
+        // The very thumbnails of the first rebuild: the photo was not decoded again.
+        assert!(Arc::ptr_eq(&made, again.thumbnails.as_ref().unwrap()));
+        assert_eq!(first.site, again.site);
+
+        // Another photo gets its own.
+        let other = render(&sources(png(200)), &config, &preview).unwrap();
+        let other = other.thumbnails.unwrap();
+        assert!(!Arc::ptr_eq(&made, &other));
+        assert_ne!(made.photo, other.photo);
+
+        // A build without a cache makes them each time, the same bytes.
+        let built = render(&sources(png(90)), &config, &RenderOptions::default()).unwrap();
+        let built_thumbnails = built.thumbnails.unwrap();
+        assert!(!Arc::ptr_eq(&made, &built_thumbnails));
+        assert_eq!(*made, *built_thumbnails);
+        assert_eq!(first.site, built.site);
+    }
+
+    #[test]
+    fn thumbnails_given_for_the_photo_are_taken_as_they_are() {
+        let config = no_pdf();
+        let photo = png(90);
+        let mut given = render(&sources(photo.clone()), &config, &RenderOptions::default())
+            .unwrap()
+            .thumbnails
+            .unwrap()
+            .as_ref()
+            .clone();
+        // Bytes no decoder would make from this photo: seen on the page only if taken.
+        given.files[0].bytes = bytes::Bytes::from_static(b"kept small");
+        let options = RenderOptions {
+            thumbnails: Some(Arc::new(given.clone())),
+            ..RenderOptions::default()
+        };
+        let built = render(&sources(photo), &config, &options).unwrap();
+        assert!(built.site.files.iter().any(|f| f.bytes == "kept small"));
+
+        // Another photo's are not.
+        let other = render(&sources(png(200)), &config, &options).unwrap();
+        assert!(!other.site.files.iter().any(|f| f.bytes == "kept small"));
+        assert_ne!(other.thumbnails.unwrap().photo, given.photo);
+    }
+
+    #[test]
+    fn a_photo_over_40_megapixels_is_refused_from_its_header() {
+        // No pixel data at all: the header alone decides.
+        let refused = |width, height| match decode(&png_header(width, height, GREY_1)) {
+            Err(Unfit::TooLarge { width, height }) => Some((width, height)),
+            _ => None,
+        };
+        assert_eq!(refused(12_000, 12_000), Some((12_000, 12_000)));
+        assert_eq!(refused(8_000, 5_001), Some((8_000, 5_001)));
+        assert_eq!(refused(40_000_001, 1), Some((40_000_001, 1)));
+        // 40 megapixels is taken (and fails only for want of pixels).
+        assert_eq!(refused(8_000, 5_000), None);
+        assert_eq!(refused(40_000_000, 1), None);
+        let message = Unfit::TooLarge {
+            width: 12_000,
+            height: 12_000,
+        }
+        .message("content/x.png");
+        assert_eq!(
+            message,
+            "basics.image: content/x.png is 12000 × 12000 pixels (144 megapixels); gen takes \
+             photos up to 40 megapixels: resize it (a phone's photo is about 12)"
+        );
+        let just_over = Unfit::TooLarge {
+            width: 8_000,
+            height: 5_001,
+        }
+        .message("content/x.png");
+        assert!(just_over.contains("(41 megapixels)"), "{just_over}");
+    }
+
+    #[test]
+    fn the_decoder_may_allocate_a_photo_of_40_megapixels_of_the_widest_pixels() {
+        // 320 MB decoded: the decoder's limit lets it start, and it stops only for want of pixels.
+        let Err(Unfit::Unreadable(e)) = decode(&png_header(8_000, 5_000, RGBA_16)) else {
+            panic!("a PNG without pixels decoded");
+        };
+        assert!(
+            !matches!(e.downcast_ref(), Some(ImageError::Limits(_))),
+            "refused by the decoder's limit: {e}"
+        );
+    }
 }

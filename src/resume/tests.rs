@@ -265,6 +265,7 @@ fn random_values_anywhere_are_read_and_rendered() {
                     live_reload: false,
                     counter_live: false,
                     cache: None,
+                    thumbnails: None,
                 },
             )
             .unwrap_or_else(|e| panic!("{place}: {e:#}\n{text}"));

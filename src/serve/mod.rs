@@ -65,7 +65,8 @@ pub struct Preview {
     run: String,
     sequence: u64,
     state: channel::Sender<Arc<Snapshot>>,
-    /// Posts and post pages kept between rebuilds, so one edit does not redo every post.
+    /// Posts, post pages and the photo's thumbnails kept between rebuilds, so one edit does
+    /// not redo every post.
     cache: Arc<crate::render::RenderCache>,
     /// Posts kept between rebuilds, so one edit does not read every post again.
     known: KnownPosts,
@@ -252,6 +253,7 @@ fn build(
         counter_live: mode == CounterMode::Websocket,
         live_reload: true,
         cache: Some(Arc::clone(cache)),
+        thumbnails: None,
     })
 }
 

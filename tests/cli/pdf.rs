@@ -284,7 +284,10 @@ fn a_template_past_its_memory_or_time_budget_is_stopped_and_located() {
     let site = sample_site();
     let before = site.output();
     let cases = [
-        ("#range(300000000).len()\n", "needed more than 2048 MiB, gen's limit"),
+        (
+            "#range(300000000).len()\n",
+            "needed more than 2048 MiB, gen's limit",
+        ),
         (
             "#for i in range(100000) { for j in range(100000) { } }\n",
             "took more than 20 s, gen's limit",
@@ -306,7 +309,10 @@ fn a_template_past_its_memory_or_time_budget_is_stopped_and_located() {
     site.write("templates/resume.typ", b"#read(\"../../etc/passwd\")\n");
     let built = site.build(&[]);
     assert_eq!(built.code, Some(1), "{}", built.stderr);
-    assert_contains!(built.stderr, "a template reads only the theme's files, in templates/");
+    assert_contains!(
+        built.stderr,
+        "a template reads only the theme's files, in templates/"
+    );
     assert!(!built.stderr.contains("--root"), "{}", built.stderr);
 
     // The preview shows the error and goes on: the next good save is served.
@@ -323,7 +329,10 @@ fn a_template_past_its_memory_or_time_budget_is_stopped_and_located() {
     );
     site.remove("templates/resume.typ");
     let good = events.until("a good build", |s| s["problems"] == serde_json::json!([]));
-    assert_eq!(good["build"], first["build"], "the same site as before: {good}");
+    assert_eq!(
+        good["build"], first["build"],
+        "the same site as before: {good}"
+    );
     assert!(serve.get("/resume.pdf").body.starts_with("%PDF"));
 }
 

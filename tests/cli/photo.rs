@@ -1,8 +1,11 @@
 //! A photo in content/: published fingerprinted, with square thumbnails at 1× and 2×, in the
 //! page's `<img>` and `og:image`; a missing file is a located warning (an error under
-//! `--strict`, leaving out/site as it was).
+//! `--strict`, leaving out/site as it was), a photo of more than 40 megapixels a located error;
+//! builds keep the thumbnails in gen's cache folder.
 
 use std::io::Cursor;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
 
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 
@@ -36,6 +39,12 @@ fn png() -> Vec<u8> {
         ])
     });
     encoded(DynamicImage::ImageRgba8(image), ImageFormat::Png)
+}
+
+/// A PNG of `width` × `height` black pixels, one bit each: a few kilobytes, however many
+/// pixels it has.
+fn black_png(width: u32, height: u32) -> Vec<u8> {
+    testkit::png::blank(width, height, [1, 0], true)
 }
 
 /// The one published file whose name starts with `prefix`, with its bytes.
@@ -209,4 +218,132 @@ fn a_web_address_is_kept_as_it_is() {
         "<meta property=\"og:image\" content=\"https://images.example.com/ada.jpg\">"
     );
     assert!(!site.output().keys().any(|k| k.starts_with("photo")));
+}
+
+#[test]
+fn a_photo_over_40_megapixels_is_a_located_error_before_it_is_decoded() {
+    let site = TestSite::new();
+    site.write("content/photo.jpg", &jpeg());
+    site.write("content/resume.yaml", resume("photo.jpg").as_bytes());
+    assert!(site.build(&[]).success());
+    let before = site.output();
+
+    // 144 megapixels: decoding it took 10 seconds and almost 1 GB.
+    let big = black_png(12_000, 12_000);
+    assert!(big.len() < 64 * 1024, "{} bytes", big.len());
+    image::load_from_memory(&black_png(12, 12)).expect("a valid PNG");
+    site.write("content/big.png", &big);
+    site.write("content/resume.yaml", resume("big.png").as_bytes());
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "content/resume.yaml:4:10: basics.image: content/big.png is 12000 × 12000 pixels \
+         (144 megapixels); gen takes photos up to 40 megapixels: resize it (a phone's photo is \
+         about 12)"
+    );
+    assert_eq!(site.output(), before, "out/site changed");
+
+    // 48 megapixels, a camera's, is over too.
+    site.write("content/big.png", &black_png(8_000, 6_000));
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "content/big.png is 8000 × 6000 pixels (48 megapixels)"
+    );
+}
+
+/// The entries in gen's cache folder for thumbnails, by name, with their bytes.
+fn cached(site: &TestSite) -> Vec<(String, PathBuf)> {
+    let folder = site.cache().join("gen/photos");
+    let mut entries: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                entry.path(),
+            )
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
+#[test]
+fn builds_keep_the_thumbnails_in_the_cache_folder_and_never_trust_a_damaged_entry() {
+    let site = TestSite::new();
+    let photo = jpeg();
+    site.write("content/photo.jpg", &photo);
+    site.write("content/resume.yaml", resume("photo.jpg").as_bytes());
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    let first = site.output();
+    let thumbnails = |output: &std::collections::BTreeMap<String, Vec<u8>>| {
+        output
+            .iter()
+            .filter(|(name, _)| name.starts_with("photo-"))
+            .map(|(name, bytes)| (name.clone(), bytes.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(thumbnails(&first).len(), 2);
+
+    // One entry, named by the photo's SHA-256.
+    let entries = cached(&site);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let (name, entry) = &entries[0];
+    let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&photo));
+    assert!(
+        name.starts_with(&format!("{sha256}-")) && name.ends_with(".json"),
+        "{name}"
+    );
+    let written = std::fs::read(entry).unwrap();
+    let inode = std::fs::metadata(entry).unwrap().ino();
+
+    // The next build takes it as it is (an entry made again would be a new file) and
+    // publishes the same bytes.
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    assert_eq!(site.output(), first);
+    assert_eq!(std::fs::metadata(entry).unwrap().ino(), inode, "made again");
+
+    // A damaged entry is not taken: the build makes the thumbnails again, the same bytes, and
+    // keeps them in its place.
+    let mut damaged = written.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] = if damaged[middle] == b'A' { b'B' } else { b'A' };
+    for bad in [damaged, written[..written.len() / 2].to_vec(), Vec::new()] {
+        std::fs::write(entry, &bad).unwrap();
+        let run = site.build(&[]);
+        assert!(run.success(), "{}", run.stderr);
+        assert_eq!(thumbnails(&site.output()), thumbnails(&first));
+        assert_eq!(site.output(), first);
+        assert_eq!(
+            std::fs::read(entry).unwrap(),
+            written,
+            "the entry is not mended"
+        );
+    }
+
+    // A cache folder that cannot be written only costs making them again.
+    std::fs::remove_dir_all(site.cache().join("gen")).unwrap();
+    std::fs::write(
+        site.cache().join("gen"),
+        b"a file where the folder would be",
+    )
+    .unwrap();
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    assert_contains!(run.stderr, "could not keep the photo's thumbnails");
+    assert_eq!(site.output(), first);
+
+    // Another photo has an entry of its own.
+    std::fs::remove_file(site.cache().join("gen")).unwrap();
+    site.write("content/me.png", &png());
+    site.write("content/resume.yaml", resume("me.png").as_bytes());
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    assert_eq!(cached(&site).len(), 1);
+    assert_ne!(cached(&site)[0].0, *name);
 }

@@ -167,7 +167,10 @@ fn a_post_folder_publishes_only_images_pdfs_and_data_files() {
     assert!(run.success(), "{}", run.stderr);
     let before = site.output();
     for file in ["diagram.png", "data.csv", "slides.pdf"] {
-        assert!(before.contains_key(&format!("posts/folder/{file}")), "{file}");
+        assert!(
+            before.contains_key(&format!("posts/folder/{file}")),
+            "{file}"
+        );
     }
 
     let hostile: [(&str, &[u8], &str); 3] = [

@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 pub struct TestSite {
     dir: tempfile::TempDir,
+    /// gen's cache folder for this site's runs (`XDG_CACHE_HOME`), apart from the user's.
+    cache: tempfile::TempDir,
 }
 
 impl TestSite {
@@ -13,6 +15,7 @@ impl TestSite {
     pub fn new() -> TestSite {
         let site = TestSite {
             dir: tempfile::tempdir().expect("temp dir"),
+            cache: tempfile::tempdir().expect("temp dir"),
         };
         for (path, contents) in starter_files() {
             site.write(&path, &contents);
@@ -22,6 +25,11 @@ impl TestSite {
 
     pub fn root(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The folder gen's runs on this site take as the user's cache folder.
+    pub fn cache(&self) -> &Path {
+        self.cache.path()
     }
 
     pub fn path(&self, relative: &str) -> PathBuf {
@@ -51,6 +59,7 @@ impl TestSite {
             .arg(self.root())
             .args(args)
             .env_remove("GEN_COUNTER_URL")
+            .env("XDG_CACHE_HOME", self.cache())
             .env("NO_COLOR", "1"))
     }
 
@@ -61,6 +70,7 @@ impl TestSite {
             .arg("--root")
             .arg(self.root())
             .args(args)
+            .env("XDG_CACHE_HOME", self.cache())
             .env("NO_COLOR", "1"))
     }
 

@@ -7,6 +7,7 @@
 pub mod http;
 mod management;
 mod moto;
+pub mod png;
 mod proxy;
 pub mod resume_reader;
 pub mod terraform;
