@@ -294,3 +294,34 @@ fn random_values_anywhere_are_read_and_rendered() {
     }
     assert!(cases > 1000, "{cases} cases");
 }
+
+/// A resume with very many warnings: every one is kept (a count for `--strict`), the first
+/// few of each kind are located, in one walk of the text, and what is shown stays short.
+#[test]
+fn very_many_warnings_are_kept_and_only_the_first_few_located() {
+    let mut text = String::from("basics:\n  name: Ada\nwork:\n");
+    for _ in 0..200_000 {
+        text.push_str("- x\n");
+    }
+    let loaded = super::parse(&source(&text)).expect("read leniently");
+    let at_work: Vec<_> = loaded
+        .warnings
+        .iter()
+        .filter(|w| w.path.starts_with("work["))
+        .collect();
+    assert_eq!(at_work.len(), 200_000);
+    let located: Vec<usize> = at_work
+        .iter()
+        .filter(|w| !w.diagnostic.snippet.is_empty())
+        .map(|w| w.diagnostic.line)
+        .collect();
+    assert_eq!(located, [4, 5, 6, 7], "the first four, at their lines");
+    let shown = super::shown(&loaded.warnings);
+    assert!(shown.len() <= 8, "{shown:#?}");
+    assert!(
+        shown.iter().any(|d| d
+            .message
+            .starts_with("199997 more like the above: work[3], work[4]")),
+        "{shown:#?}"
+    );
+}
