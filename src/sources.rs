@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
@@ -171,7 +171,7 @@ fn entry_key(name: &std::ffi::OsStr) -> u64 {
 pub const POSTS_DIR: &str = "content/posts";
 
 /// `gen.toml` of the site at `root`, when it has one.
-fn read_config_file(root: &Path) -> Result<Option<SourceFile>> {
+pub fn read_config_file(root: &Path) -> Result<Option<SourceFile>> {
     let path = root.join(CONFIG_FILE);
     match crate::files::read_limited(&path, CONFIG_FILE, MAX_CONFIG_FILE, |size| {
         crate::files::too_large(CONFIG_FILE, size, MAX_CONFIG_FILE, "gen.toml")
@@ -220,13 +220,19 @@ impl Sources {
         let mut templates = BTreeMap::new();
         if std::fs::symlink_metadata(&templates_dir).is_ok() {
             check_link(&site, &templates_dir, TEMPLATES_DIR)?;
-            if templates_dir.is_dir() {
-                read_theme(&site, &templates_dir, &mut templates)?;
-            }
+        }
+        // Links below them may lead only into these two folders: a link to the site's
+        // Terraform state or to out/ would publish it.
+        let published: Vec<PathBuf> = [&content, &templates_dir]
+            .iter()
+            .filter_map(|dir| std::fs::canonicalize(dir).ok())
+            .collect();
+        if templates_dir.is_dir() {
+            read_theme(&published, &templates_dir, &mut templates)?;
         }
         let loaded = Arc::new(resume::parse(&resume));
         let photo = read_photo(&site, &loaded);
-        let posts = read_posts(&site, &root.join(POSTS_DIR), known)?;
+        let posts = read_posts(&published, &root.join(POSTS_DIR), known)?;
         Ok(Sources {
             config,
             resume,
@@ -307,9 +313,20 @@ pub fn is_scratch_file(name: &str) -> bool {
 }
 
 /// Refuses a symbolic link at `path` (shown as `shown`) that leads outside the site's
-/// folder `site`: theme files, the photo and posts' files are published, so a link to
-/// `~/.aws/credentials` would be.
+/// folder `site`: content/ and templates/ themselves, whose files are published.
 fn check_link(site: &Path, path: &Path, shown: &str) -> Result<()> {
+    check_link_into(&[site.to_path_buf()], "the site's folder", path, shown)
+}
+
+/// Refuses a symbolic link at `path` (shown as `shown`), below content/ or templates/, that
+/// leads outside both (`published`, resolved): a link to `~/.aws/credentials`, the site's
+/// Terraform state or out/ would publish it.
+fn check_inner_link(published: &[PathBuf], path: &Path, shown: &str) -> Result<()> {
+    check_link_into(published, "content/ and templates/", path, shown)
+}
+
+/// Refuses a symbolic link at `path` that leads outside every folder of `roots` (`named`).
+fn check_link_into(roots: &[PathBuf], named: &str, path: &Path, shown: &str) -> Result<()> {
     let is_link = std::fs::symlink_metadata(path)
         .with_context(|| format!("reading {}", path.display()))?
         .file_type()
@@ -317,17 +334,17 @@ fn check_link(site: &Path, path: &Path, shown: &str) -> Result<()> {
     if !is_link {
         return Ok(());
     }
-    let target = std::fs::read_link(path).unwrap_or_default();
     let Ok(resolved) = std::fs::canonicalize(path) else {
+        let target = std::fs::read_link(path).unwrap_or_default();
         bail!(
             "{shown}: a link to {}, which does not exist: remove the link or restore its file",
             target.display()
         );
     };
-    if !resolved.starts_with(site) {
+    if !roots.iter().any(|root| resolved.starts_with(root)) {
         bail!(
-            "{shown}: a link to {}, outside the site's folder; gen publishes files it reads from \
-             the site, so it follows links only inside the site's folder: copy the file in instead",
+            "{shown}: a link to {}, outside {named}; gen publishes files it reads there, so it \
+             follows links only into {named}: copy the file in instead",
             resolved.display()
         );
     }
@@ -335,15 +352,19 @@ fn check_link(site: &Path, path: &Path, shown: &str) -> Result<()> {
 }
 
 /// Reads every theme file below `dir` into `out`, keyed by its path relative to `dir`.
-fn read_theme(site: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
-    read_folder(site, dir, TEMPLATES_DIR, out)
+fn read_theme(
+    published: &[PathBuf],
+    dir: &Path,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<()> {
+    read_folder(published, dir, TEMPLATES_DIR, out)
 }
 
 /// Reads every file below `dir` (shown as `shown`) into `out`, keyed by its path relative to
 /// `dir`, leaving out scratch files. Each symbolic link is checked (`check_link`) before
 /// walkdir follows it.
 fn read_folder(
-    site: &Path,
+    published: &[PathBuf],
     dir: &Path,
     shown_dir: &str,
     out: &mut BTreeMap<String, Vec<u8>>,
@@ -360,7 +381,7 @@ fn read_folder(
             Err(e) => {
                 // A link to nothing: say so in the site's words, not walkdir's.
                 if let Some(path) = e.path() {
-                    check_link(site, path, &shown(shown_dir, dir, path)?)?;
+                    check_inner_link(published, path, &shown(shown_dir, dir, path)?)?;
                 }
                 return Err(e).with_context(|| format!("reading {}", dir.display()));
             }
@@ -368,7 +389,7 @@ fn read_folder(
         let path = entry.path();
         let shown = shown(shown_dir, dir, path)?;
         if entry.path_is_symlink() {
-            check_link(site, path, &shown)?;
+            check_inner_link(published, path, &shown)?;
         }
         if entry.file_type().is_dir() {
             continue;
@@ -390,14 +411,14 @@ fn read_folder(
 /// The posts in `dir` (`content/posts/`), when it exists: those `known` has unchanged kept,
 /// the others read on every core.
 fn read_posts(
-    site: &Path,
+    published: &[PathBuf],
     dir: &Path,
     known: Option<&mut KnownPosts>,
 ) -> Result<Vec<Arc<PostSource>>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
-    check_link(site, dir, POSTS_DIR)?;
+    check_inner_link(published, dir, POSTS_DIR)?;
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {POSTS_DIR}"))?
         .collect::<std::io::Result<_>>()
@@ -413,7 +434,7 @@ fn read_posts(
     let read: Vec<(u64, Arc<PostSource>)> = crate::parallel::map(&entries, |entry| {
         let post = match kept(entry) {
             Some(post) => Some(post),
-            None => read_post_entry(site, entry)?.map(Arc::new),
+            None => read_post_entry(published, entry)?.map(Arc::new),
         };
         Ok(post.map(|p| (entry_key(&entry.file_name()), p)))
     })
@@ -428,7 +449,7 @@ fn read_posts(
 }
 
 /// The post at one entry of `content/posts/`, if it is one.
-fn read_post_entry(site: &Path, entry: &std::fs::DirEntry) -> Result<Option<PostSource>> {
+fn read_post_entry(published: &[PathBuf], entry: &std::fs::DirEntry) -> Result<Option<PostSource>> {
     let path = entry.path();
     let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
         bail!(
@@ -440,14 +461,14 @@ fn read_post_entry(site: &Path, entry: &std::fs::DirEntry) -> Result<Option<Post
         return Ok(None);
     }
     let shown = format!("{POSTS_DIR}/{name}");
-    check_link(site, &path, &shown)?;
+    check_inner_link(published, &path, &shown)?;
     if path.is_dir() {
         let index = path.join("index.md");
         if !index.is_file() {
             return Ok(None);
         }
         let mut assets = BTreeMap::new();
-        read_folder(site, &path, &shown, &mut assets)?;
+        read_folder(published, &path, &shown, &mut assets)?;
         assets.remove("index.md");
         let file = read_text(&index, format!("{shown}/index.md"))?;
         return Ok(Some(PostSource::new(file, name, assets)));
@@ -515,7 +536,9 @@ mod tests {
         write("b.md", "b1");
         write("folder/index.md", "f1");
         let mut known = KnownPosts::default();
-        let read = |known: &mut KnownPosts| texts(&read_posts(&site, &posts, Some(known)).unwrap());
+        let roots = [site.clone()];
+        let read =
+            |known: &mut KnownPosts| texts(&read_posts(&roots, &posts, Some(known)).unwrap());
         let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
             list.iter()
                 .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -558,7 +581,7 @@ mod tests {
         // Without a preview's knowledge every read is a full one.
         write("a.md", "a3");
         assert_eq!(
-            texts(&read_posts(&site, &posts, None).unwrap())[0],
+            texts(&read_posts(&roots, &posts, None).unwrap())[0],
             pairs(&[("a", "a3")])[0]
         );
     }

@@ -31,12 +31,14 @@ pub fn run(args: &StateArgs) -> Result<()> {
 
 fn init(args: &StateInitArgs) -> Result<()> {
     let config_path = args.root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&config_path).map_err(|e| {
-        anyhow!(
-            "cannot read {} ({e}): run gen state init in a site's folder (or pass --root)",
-            config_path.display()
-        )
-    })?;
+    let text = crate::sources::read_config_file(&args.root)?
+        .ok_or_else(|| {
+            anyhow!(
+                "cannot read {}: run gen state init in a site's folder (or pass --root)",
+                config_path.display()
+            )
+        })?
+        .text;
     let config = parse(&text)?;
     let settings = &config.stack;
     let runtime = super::runtime()?;

@@ -231,13 +231,24 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
                 ),
             ));
         }
-        // As the URL standard writes it (`"`, `<` and spaces percent-encoded, the host in
-        // lower case): what every page, the feed and the sitemap print.
-        let mut normal = parsed.to_string();
-        if !normal.ends_with('/') {
-            normal.push('/');
+        // Kept as written (an IDN host or a path in any script stays so in every page and
+        // the feed's ids), so characters a URL may not hold as they are refused here.
+        if let Some(bad) = url
+            .chars()
+            .find(|c| matches!(c, '"' | '<' | '>' | '`' | '{' | '}' | '|' | '\\' | '^'))
+        {
+            return Err(located(
+                value_span("base_url"),
+                format!(
+                    "base_url: {url:?} holds `{bad}`, which a web address may not hold as it is \
+                     (write it percent-encoded: %{:02X})",
+                    u32::from(bad)
+                ),
+            ));
         }
-        config.base_url = Some(normal);
+        if !url.ends_with('/') {
+            config.base_url = Some(format!("{url}/"));
+        }
     }
     let language_ok = !config.language.is_empty()
         && config.language.len() <= 35
@@ -427,11 +438,13 @@ mod tests {
             let err = parse(&toml(&format!("base_url = {bad:?}\n"))).unwrap_err();
             assert!(err.message.contains("not a site's address"), "{bad}: {err}");
         }
-        // Characters that would break an attribute or the feed's XML are percent-encoded.
-        let c = parse(&toml("base_url = 'https://Ada.example/a\"b<c'\n")).unwrap();
-        assert_eq!(
-            c.base_url.as_deref(),
-            Some("https://ada.example/a%22b%3Cc/")
-        );
+        // Characters that would break an attribute or the feed's XML are refused; an address
+        // in any script is kept as written.
+        let err = parse(&toml("base_url = 'https://ada.example/a\"b'\n")).unwrap_err();
+        assert!(err.message.contains("holds `\"`"), "{err}");
+        assert!(err.message.contains("%22"), "{err}");
+        assert!(parse(&toml("base_url = 'https://ada.example/<b>'\n")).is_err());
+        let c = parse(&toml("base_url = 'https://bücher.example/josé'\n")).unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://bücher.example/josé/"));
     }
 }

@@ -29,9 +29,16 @@ pub const ARGUMENT: &str = "__typeset";
 /// tests and benchmarks that leave it unset typeset in process, without a budget.
 static WORKER: OnceLock<PathBuf> = OnceLock::new();
 
-/// Typesets in children of `exe` (this `gen`) from now on.
+/// Typesets in children of `exe` (this `gen`) from now on. On Linux the running binary itself
+/// (`/proc/self/exe`), which stays the same program when an install replaces the file while
+/// `gen serve` runs.
 pub fn use_worker(exe: PathBuf) {
-    let _ = WORKER.set(exe);
+    let own = PathBuf::from("/proc/self/exe");
+    let _ = WORKER.set(if cfg!(target_os = "linux") && own.exists() {
+        own
+    } else {
+        exe
+    });
 }
 
 /// A [`Job`], owned, as it crosses the pipe.
@@ -82,13 +89,18 @@ fn in_child(exe: &PathBuf, job: &Job<'_>) -> Outcome {
     // Written and read on threads of their own: a child that stops reading or writing cannot
     // hold the parent, which waits on the clock alone.
     let writer = std::thread::spawn(move || stdin.write_all(&input));
+    // stderr drained apart from stdout, so a child that writes much of it is never stuck.
+    let messages = std::thread::spawn(move || {
+        let mut messages = Vec::new();
+        let _ = (&mut stderr).take(64 * 1024).read_to_end(&mut messages);
+        let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+        messages
+    });
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut output = Vec::new();
-        let mut messages = Vec::new();
         let read = stdout.read_to_end(&mut output);
-        let _ = stderr.read_to_end(&mut messages);
-        let _ = done.send((read.map(|_| output), messages));
+        let _ = done.send(read.map(|_| output));
     });
     let received = finished.recv_timeout(TIME_BUDGET);
     if received.is_err() {
@@ -102,13 +114,11 @@ fn in_child(exe: &PathBuf, job: &Job<'_>) -> Outcome {
     }
     let status = child.wait();
     let _ = writer.join();
-    let (output, messages) = match received {
-        Ok((Ok(output), messages)) => (output, messages),
-        _ => {
-            return Err(failed(
-                "reading the typesetting process's answer failed".into(),
-            ));
-        }
+    let messages = messages.join().unwrap_or_default();
+    let Ok(Ok(output)) = received else {
+        return Err(failed(
+            "reading the typesetting process's answer failed".into(),
+        ));
     };
     match postcard::from_bytes::<Outcome>(&output) {
         Ok(outcome) if status.as_ref().is_ok_and(|s| s.success()) => outcome,
@@ -136,12 +146,7 @@ fn in_child(exe: &PathBuf, job: &Job<'_>) -> Outcome {
 
 /// The child: reads a job on stdin, typesets it within [`MEMORY_BUDGET`], answers on stdout.
 pub fn serve_one() -> ExitCode {
-    use rustix::process::{Resource, Rlimit, setrlimit};
-    let limit = Rlimit {
-        current: Some(MEMORY_BUDGET),
-        maximum: Some(MEMORY_BUDGET),
-    };
-    if let Err(e) = setrlimit(Resource::As, limit) {
+    if let Err(e) = limit_memory() {
         eprintln!("setting the typesetting memory limit failed: {e}");
         return ExitCode::FAILURE;
     }
@@ -164,4 +169,22 @@ pub fn serve_one() -> ExitCode {
         Ok(bytes) if std::io::stdout().write_all(&bytes).is_ok() => ExitCode::SUCCESS,
         _ => ExitCode::FAILURE,
     }
+}
+
+/// Limits this process's address space to [`MEMORY_BUDGET`]: past it, an allocation fails and
+/// the process ends, which the parent reports.
+#[cfg(unix)]
+fn limit_memory() -> std::io::Result<()> {
+    use rustix::process::{Resource, Rlimit, setrlimit};
+    let limit = Rlimit {
+        current: Some(MEMORY_BUDGET),
+        maximum: Some(MEMORY_BUDGET),
+    };
+    setrlimit(Resource::As, limit).map_err(std::io::Error::from)
+}
+
+/// Windows has no address-space limit a process can set on itself: the time budget holds.
+#[cfg(not(unix))]
+fn limit_memory() -> std::io::Result<()> {
+    Ok(())
 }

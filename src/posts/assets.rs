@@ -10,7 +10,9 @@ use crate::sources::PostSource;
 const IMAGES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "avif"];
 
 /// Files a reader downloads or a browser shows as they are, never as a page or a script.
-const DOCUMENTS: &[&str] = &["pdf", "txt", "csv", "tsv", "json", "yaml", "yml", "toml"];
+const DOCUMENTS: &[&str] = &[
+    "pdf", "txt", "csv", "tsv", "json", "yaml", "yml", "toml", "zip", "mp4", "webm",
+];
 
 /// The page gen writes in each post's folder: no file of the post may take its place.
 const PAGE: &str = "index.html";
@@ -65,9 +67,9 @@ pub fn check(post: &PostSource, unsafe_html: bool) -> Vec<Diagnostic> {
         problems.push(Diagnostic::file(
             &shown,
             format!(
-                "{kind} is not published: beside a post gen publishes images ({}), PDFs and \
-                 data files ({}); other files only with `unsafe_html = true` in gen.toml, for \
-                 sites that trust their authors",
+                "{kind} is not published: beside a post gen publishes images ({}), PDFs, data \
+                 files, archives and video ({}); other files only with `unsafe_html = true` in \
+                 gen.toml, for sites that trust their authors",
                 IMAGES.join(", "),
                 DOCUMENTS[1..].join(", ")
             ),

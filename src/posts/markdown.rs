@@ -172,8 +172,16 @@ impl<'e> Writer<'_, 'e> {
     fn event(&mut self, event: Event<'e>) {
         match event {
             Event::Start(Tag::Link {
-                dest_url, title, ..
+                link_type,
+                dest_url,
+                title,
+                ..
             }) => {
+                // `<ada@example.com>` is an e-mail autolink: its address, to write to.
+                let dest_url = match link_type {
+                    pulldown_cmark::LinkType::Email => format!("mailto:{dest_url}").into(),
+                    _ => dest_url,
+                };
                 let allowed = is_allowed(&dest_url);
                 if allowed {
                     let tag = link(&dest_url, &title, self.settings.own_host);

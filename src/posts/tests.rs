@@ -148,6 +148,11 @@ fn no_script_link_or_image_in_any_context() {
     }
     // The four headings' anchors, the footnote's and the one good link.
     assert_eq!(out.matches("href=\"").count(), 6, "{out}");
+    // An e-mail autolink writes to its address.
+    assert_eq!(
+        html("<ada@example.com>"),
+        "<p><a href=\"mailto:ada@example.com\">ada@example.com</a></p>\n"
+    );
     // What is allowed still is a link or an image, and the headings keep their ids.
     assert!(out.contains("<a href=\"https://ada.example/\""), "{out}");
     assert!(out.contains("<img src=\"cat.png\" alt=\"ok\""), "{out}");

@@ -63,13 +63,18 @@ pub struct RenderOptions {
     pub thumbnails: Option<Arc<photo::Thumbnails>>,
 }
 
+/// resume.pdf as made, or why it could not be.
+type PdfResult = Result<Arc<PdfMade>, resume::ResumeErrors>;
+
 /// Posts, post pages and the photo's thumbnails from earlier builds of the same preview.
 #[derive(Debug, Default)]
 pub struct RenderCache {
     pub posts: crate::posts::Cache,
     pub pages: posts::PageCache,
-    /// resume.pdf and what came with it, and the hash of what it was made from.
-    pub pdf: std::sync::Mutex<Option<(u64, Arc<PdfMade>)>>,
+    /// resume.pdf and what came with it, or why it could not be made, and the hash of what it
+    /// was made from: a template that fails (past its budget, say) is not typeset again until
+    /// something it is made from changes.
+    pub pdf: std::sync::Mutex<Option<(u64, PdfResult)>>,
     /// The photo's thumbnails, made once for each photo the preview shows.
     pub photo: std::sync::Mutex<Option<Arc<photo::Thumbnails>>>,
 }
@@ -295,22 +300,26 @@ fn resume_pdf(
         let kept = c.lock().unwrap_or_else(|e| e.into_inner());
         kept.as_ref()
             .filter(|(k, _)| Some(*k) == key)
-            .map(|(_, made)| Arc::clone(made))
+            .map(|(_, made)| made.clone())
     });
-    if let Some(made) = kept {
-        return Ok(Some(made));
-    }
-    let typeset = pdf::typeset(sources, config, locale, &resume.document)?;
-    let made = Arc::new(PdfMade {
-        pdf: bytes::Bytes::from(typeset.pdf),
-        text: typeset.text,
-        readability: typeset.readability,
-        warnings: typeset.warnings,
-    });
-    if let (Some(cache), Some(key)) = (cache, key) {
-        *cache.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, Arc::clone(&made)));
-    }
-    Ok(Some(made))
+    let made = match kept {
+        Some(made) => made,
+        None => {
+            let made = pdf::typeset(sources, config, locale, &resume.document).map(|typeset| {
+                Arc::new(PdfMade {
+                    pdf: bytes::Bytes::from(typeset.pdf),
+                    text: typeset.text,
+                    readability: typeset.readability,
+                    warnings: typeset.warnings,
+                })
+            });
+            if let (Some(cache), Some(key)) = (cache, key) {
+                *cache.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, made.clone()));
+            }
+            made
+        }
+    };
+    Ok(Some(made?))
 }
 
 /// Without the `pdf` feature there is no resume.pdf.

@@ -152,8 +152,9 @@ fn assets_in_the_theme_are_copied() {
     assert!(!files.contains_key(".DS_Store") && !files.contains_key("index.html~"));
 }
 
-/// A theme file that links outside the site would be published: refused, naming the link and
-/// where it leads, with out/site as it was. A link that stays inside the site is followed.
+/// A theme file that links outside content/ and templates/ would be published: refused,
+/// naming the link and where it leads, with out/site as it was (a link to the site's own
+/// Terraform state among them). A link into content/ is followed.
 #[cfg(unix)]
 #[test]
 fn theme_links_that_leave_the_site_are_refused() {
@@ -163,11 +164,11 @@ fn theme_links_that_leave_the_site_are_refused() {
 
     let site = TestSite::new();
     site.write(
-        "shared/logo.svg",
+        "content/shared/logo.svg",
         b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     );
     std::os::unix::fs::symlink(
-        site.path("shared/logo.svg"),
+        site.path("content/shared/logo.svg"),
         site.path("templates/logo.svg"),
     )
     .unwrap();
@@ -185,7 +186,7 @@ fn theme_links_that_leave_the_site_are_refused() {
     assert_contains!(
         run.stderr,
         &format!(
-            "templates/x.bin: a link to {}, outside the site's folder",
+            "templates/x.bin: a link to {}, outside content/ and templates/",
             resolved.display()
         )
     );
@@ -197,6 +198,20 @@ fn theme_links_that_leave_the_site_are_refused() {
     let run = site.build(&[]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert_contains!(run.stderr, "templates/assets: a link to");
+    assert_eq!(site.output(), before);
+    std::fs::remove_file(site.path("templates/assets")).unwrap();
+
+    // Inside the site, but not a file gen publishes: the Terraform state beside gen.toml.
+    site.write("terraform.tfstate", b"{\"secret\": \"do-not-publish\"}");
+    std::os::unix::fs::symlink(
+        site.path("terraform.tfstate"),
+        site.path("templates/state.json"),
+    )
+    .unwrap();
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_contains!(run.stderr, "templates/state.json: a link to");
+    assert_contains!(run.stderr, "outside content/ and templates/");
     assert_eq!(site.output(), before);
 }
 
@@ -232,8 +247,7 @@ fn a_content_folder_linked_from_outside_the_site_is_refused() {
     assert_contains!(
         run.stderr,
         &format!(
-            "content: a link to {}, outside the site's folder; gen publishes files it reads from \
-             the site",
+            "content: a link to {}, outside the site's folder; gen publishes files it reads there",
             resolved.display()
         )
     );
@@ -244,7 +258,8 @@ fn a_content_folder_linked_from_outside_the_site_is_refused() {
     std::os::unix::fs::symlink(site.path("content.old"), site.path("content")).unwrap();
     assert!(site.build(&[]).success());
 
-    // A post's file linked from outside: the message speaks of the site, not of a theme.
+    // A post's file linked from outside: the message speaks of what gen publishes, not of a
+    // theme.
     std::fs::create_dir_all(site.path("content/posts/a")).unwrap();
     site.write(
         "content/posts/a/index.md",

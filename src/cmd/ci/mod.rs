@@ -80,7 +80,12 @@ fn write_github(args: &CiGithubArgs) -> Result<()> {
 
     let path = args.root.join(WORKFLOW);
     let shown = Path::new(WORKFLOW).display().to_string();
-    match std::fs::read_to_string(&path) {
+    // A workflow is a few kilobytes; a named pipe or a huge file there is not gen's.
+    let read = crate::files::read_limited(&path, &shown, 1024 * 1024, |size| {
+        crate::files::too_large(&shown, size, 1024 * 1024, "a workflow")
+    })
+    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    match read {
         Ok(old) if old == text => {
             term::status("unchanged", &format!("{shown}: nothing to do"));
             return Ok(());
@@ -98,14 +103,17 @@ fn write_github(args: &CiGithubArgs) -> Result<()> {
                 );
             }
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
+        {
             if args.dry_run {
                 print!("{}", diff("", &text, &shown));
                 term::note("--dry-run: nothing was written");
                 return Ok(());
             }
         }
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        Err(e) => return Err(e),
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
