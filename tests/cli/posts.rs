@@ -303,3 +303,28 @@ fn a_changed_post_republishes_and_invalidates_only_the_pages_that_show_it() {
         ]
     );
 }
+
+/// gen.toml's base_url reaches the feed escaped (a `&` in its path stays well-formed XML), and
+/// a base_url that would break an attribute or the XML is a located error in gen.toml.
+#[test]
+fn the_feed_holds_base_url_escaped_and_a_base_url_that_breaks_it_is_refused() {
+    let site = TestSite::new();
+    site.write(
+        "content/posts/a.md",
+        b"---\ntitle: A\ndate: 2026-11-30\n---\nText\n",
+    );
+    site.write("gen.toml", b"base_url = \"https://ada.example/r&d\"\n");
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    let feed = site.html("atom.xml");
+    assert_contains!(feed, "<id>https://ada.example/r&amp;d/posts/a/</id>");
+    assert!(!feed.contains("r&d"), "{feed}");
+    let before = site.output();
+
+    site.write("gen.toml", b"base_url = \"https://ada.example/\\\"><x>\"\n");
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_contains!(run.stderr, "gen.toml:1:12: base_url:");
+    assert_contains!(run.stderr, "percent-encoded: %22");
+    assert_eq!(site.output(), before, "out/site is untouched");
+}
