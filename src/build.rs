@@ -63,7 +63,7 @@ impl Input {
     /// `counter_url`. Its warnings are printed, or, when `strict` (`--strict`, or `strict =
     /// true` in gen.toml), they are the errors of a failed build.
     pub fn published(&self, counter_url: Option<String>, strict: bool) -> Result<Rendered> {
-        let built = self.render_published(counter_url)?;
+        let built = self.render_published(counter_url, false)?;
         if (strict || self.config.strict) && !built.warnings.is_empty() {
             let count = built.warnings.len();
             // The first few of each kind, then a count, as warnings are shown.
@@ -93,7 +93,7 @@ impl Input {
 
     /// The site as published, with the photo's thumbnails from gen's cache folder when it
     /// has them, and else kept there once made.
-    fn render_published(&self, counter_url: Option<String>) -> Result<Rendered> {
+    fn render_published(&self, counter_url: Option<String>, without_pdf: bool) -> Result<Rendered> {
         let kept = self
             .thumbnails
             .lock()
@@ -109,6 +109,7 @@ impl Input {
             counter_live: false,
             cache: None,
             thumbnails: kept.clone(),
+            without_pdf,
         })?;
         if let Some(made) = &rendered.thumbnails {
             if !kept.is_some_and(|kept| Arc::ptr_eq(&kept, made)) {
@@ -119,11 +120,12 @@ impl Input {
         Ok(rendered)
     }
 
-    /// The site's page paths, from rendering it in memory: the counter counts these and
-    /// answers 404 for anything else, so no one can add items to the table by inventing paths.
+    /// The site's page paths, from rendering its pages in memory (resume.pdf, not a page, is
+    /// not typeset): the counter counts these and answers 404 for anything else, so no one can
+    /// add items to the table by inventing paths.
     pub fn page_paths(&self) -> Result<Vec<String>> {
         let rendered = self
-            .render_published(None)
+            .render_published(None, true)
             .context("rendering the site to learn its pages (the counter counts only those)")?;
         let pages = rendered.site.page_paths();
         let bytes: usize = pages.iter().map(|p| p.len() + 1).sum();
@@ -219,6 +221,44 @@ pub fn check_counter_url(url: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A command reads and parses the resume once, whatever it renders; learning the pages
+    /// (`gen infra`, `gen deploy`) typesets nothing, and the published site typesets once.
+    #[test]
+    fn one_parse_per_command_and_no_typesetting_for_the_page_list() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("content")).unwrap();
+        std::fs::copy(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/sample.resume.json"
+            ),
+            site.path().join(crate::sources::RESUME_FILE),
+        )
+        .unwrap();
+        let parses = || resume::PARSES.with(|n| n.get());
+        let before = parses();
+        let input = Input::read(site.path()).unwrap();
+        assert_eq!(input.page_paths().unwrap(), ["/"]);
+        #[cfg(feature = "pdf")]
+        assert_eq!(crate::pdf::TYPESETS.with(|n| n.get()), 0, "the page list");
+        let built = input.published(None, false).unwrap();
+        assert!(built.site.get("index.html").is_some());
+        #[cfg(feature = "pdf")]
+        {
+            assert!(built.site.get("resume.pdf").is_some());
+            assert_eq!(
+                crate::pdf::TYPESETS.with(|n| n.get()),
+                1,
+                "the published site"
+            );
+        }
+        assert_eq!(
+            parses() - before,
+            1,
+            "one parse for the page list and the site"
+        );
+    }
 
     #[test]
     fn counter_urls() {

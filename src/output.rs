@@ -1,7 +1,9 @@
-//! Writes a [`Site`] to disk as one step (nothing reads it back: publishing renders the site
-//! again from its sources): the new site is written beside the old one and
-//! swapped in only when complete, so a failed build never leaves a half-written folder.
+//! Writes a [`Site`], rendered in memory, to disk: a first build writes a new folder and
+//! moves it into place when complete; a rebuild compares with what the folder holds and writes,
+//! replaces or removes only the files that differ (each replaced by a rename, so no file is
+//! ever seen half-written), and a rebuild that changes nothing writes nothing.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -18,13 +20,24 @@ pub fn default_dir(root: &Path) -> PathBuf {
     root.join("out").join("site")
 }
 
-/// `built out/site: 8 files, 40.1 KiB in 12 ms`.
-pub fn report(site: &Site, out: &Path, started: std::time::Instant) {
+/// `built out/site: 8 files, 40.1 KiB in 12 ms (2 written, 1 removed)`.
+pub fn report(site: &Site, out: &Path, written: Written, started: std::time::Instant) {
     let bytes: usize = site.files.iter().map(|f| f.bytes.len()).sum();
+    let changed = match written {
+        Written {
+            written: 0,
+            removed: 0,
+        } => "nothing changed".to_owned(),
+        Written {
+            written,
+            removed: 0,
+        } => format!("{written} written"),
+        Written { written, removed } => format!("{written} written, {removed} removed"),
+    };
     crate::term::status(
         "built",
         &format!(
-            "{}: {} files, {:.1} KiB in {} ms",
+            "{}: {} files, {:.1} KiB in {} ms ({changed})",
             out.display(),
             site.files.len(),
             bytes as f64 / 1024.0,
@@ -47,11 +60,20 @@ pub fn beside(dir: &Path, suffix: &str) -> PathBuf {
     }
 }
 
-/// Replaces the folder `out` with `site`.
+/// What a write changed in the folder.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Files written anew or replaced.
+    pub written: usize,
+    /// Files and folders removed: the site no longer has them.
+    pub removed: usize,
+}
+
+/// Makes the folder `out` hold `site` and nothing else.
 ///
-/// Refuses to replace a non-empty folder that `gen build` did not write, so a mistyped
-/// `--out` can never wipe unrelated files.
-pub fn write_site(site: &Site, out: &Path) -> Result<()> {
+/// Refuses a non-empty folder that `gen build` did not write, so a mistyped `--out` can
+/// never wipe unrelated files.
+pub fn write_site(site: &Site, out: &Path) -> Result<Written> {
     let name = out
         .file_name()
         .and_then(|n| n.to_str())
@@ -60,6 +82,7 @@ pub fn write_site(site: &Site, out: &Path) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    let mut empty = true;
     if out.exists() {
         if !out.is_dir() {
             bail!(
@@ -67,7 +90,7 @@ pub fn write_site(site: &Site, out: &Path) -> Result<()> {
                 out.display()
             );
         }
-        let empty = fs::read_dir(out)
+        empty = fs::read_dir(out)
             .with_context(|| format!("reading {}", out.display()))?
             .next()
             .is_none();
@@ -78,13 +101,25 @@ pub fn write_site(site: &Site, out: &Path) -> Result<()> {
             );
         }
     }
+    if !empty {
+        return update(site, out);
+    }
     fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
     let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let result = write_files(site, &staging).and_then(|()| swap_in(&staging, out, &parent, name));
+    let result = write_files(site, &staging).and_then(|()| {
+        if out.exists() {
+            fs::remove_dir(out).with_context(|| format!("removing {}", out.display()))?;
+        }
+        fs::rename(&staging, out)
+            .with_context(|| format!("moving the new site to {}", out.display()))
+    });
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
-    result
+    result.map(|()| Written {
+        written: site.files.len(),
+        removed: 0,
+    })
 }
 
 fn write_files(site: &Site, dir: &Path) -> Result<()> {
@@ -103,24 +138,86 @@ fn write_files(site: &Site, dir: &Path) -> Result<()> {
         .with_context(|| format!("writing {}", dir.join(MARKER).display()))
 }
 
-fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
-    if !out.exists() {
-        return fs::rename(staging, out)
-            .with_context(|| format!("moving the new site to {}", out.display()));
+/// Brings the folder `out`, written by an earlier build, to `site`: what is no longer in the
+/// site is removed first (a file where a folder now goes, or the reverse, among it), then each
+/// file that differs from the site's, byte for byte, is replaced.
+fn update(site: &Site, out: &Path) -> Result<Written> {
+    let mut files: HashSet<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
+    files.insert(MARKER);
+    let folders: HashSet<&str> = files
+        .iter()
+        .flat_map(|path| {
+            path.char_indices()
+                .filter(|&(_, c)| c == '/')
+                .map(|(at, _)| &path[..at])
+        })
+        .collect();
+    let mut done = Written::default();
+    let mut walk = walkdir::WalkDir::new(out).min_depth(1).into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = entry.with_context(|| format!("reading {}", out.display()))?;
+        let relative = entry
+            .path()
+            .strip_prefix(out)
+            .ok()
+            .and_then(|p| p.to_str())
+            .map(|p| p.replace(std::path::MAIN_SEPARATOR, "/"));
+        let kind = entry.file_type();
+        let keep = relative.as_deref().is_some_and(|path| {
+            if kind.is_dir() {
+                folders.contains(path)
+            } else {
+                kind.is_file() && files.contains(path)
+            }
+        });
+        if keep {
+            continue;
+        }
+        let path = entry.path();
+        if kind.is_dir() {
+            walk.skip_current_dir();
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        }
+        .with_context(|| format!("removing {}", path.display()))?;
+        done.removed += 1;
     }
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if old.exists() {
-        fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
+    for (path, bytes) in site
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_ref()))
+        .chain([(MARKER, MARKER_TEXT.as_bytes())])
+    {
+        let target = out.join(path);
+        if fs::metadata(&target).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && fs::read(&target).is_ok_and(|old| old == bytes)
+        {
+            continue;
+        }
+        if let Some(folder) = target.parent() {
+            fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+        }
+        replace(&target, bytes)?;
+        done.written += 1;
     }
-    fs::rename(out, &old)
-        .with_context(|| format!("moving the previous site aside from {}", out.display()))?;
-    if let Err(e) = fs::rename(staging, out) {
-        // Put the previous site back: the user keeps a working folder.
-        let _ = fs::rename(&old, out);
-        return Err(e).with_context(|| format!("moving the new site to {}", out.display()));
+    Ok(done)
+}
+
+/// Writes `bytes` to `path` through a file beside it, renamed over it when complete.
+fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.gen-{}", std::process::id()));
+    let result = fs::write(&temporary, bytes)
+        .and_then(|()| fs::rename(&temporary, path))
+        .with_context(|| format!("writing {}", path.display()));
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
     }
-    fs::remove_dir_all(&old)
-        .with_context(|| format!("removing the previous site from {}", old.display()))
+    result
 }
 
 #[cfg(test)]
@@ -146,6 +243,72 @@ mod tests {
         assert!(!out.join("stale.html").exists());
         let leftovers: Vec<_> = fs::read_dir(tmp.path().join("out")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging folders left behind");
+    }
+
+    /// A rebuild writes only what differs: an unchanged file keeps its inode and time, a
+    /// changed one is replaced, what the site no longer has is removed, and a file where a
+    /// folder now goes (or the reverse, or a link) gives way.
+    #[test]
+    fn a_rebuild_writes_only_what_changed() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out/site");
+        let first = write_site(&site("one"), &out).unwrap();
+        assert_eq!((first.written, first.removed), (2, 0));
+        let inode = |path: &str| fs::metadata(out.join(path)).unwrap().ino();
+        let (index, image) = (inode("index.html"), inode("img/a.svg"));
+        let again = write_site(&site("one"), &out).unwrap();
+        assert_eq!(
+            again,
+            Written::default(),
+            "nothing changed, nothing written"
+        );
+        assert_eq!((inode("index.html"), inode("img/a.svg")), (index, image));
+
+        // Hand edits in out/site are put back; strays go.
+        fs::write(out.join("img/a.svg"), "<svg>edited</svg>").unwrap();
+        fs::write(out.join("stale.html"), "old").unwrap();
+        fs::create_dir_all(out.join("old/deep")).unwrap();
+        fs::write(out.join("old/deep/x.css"), "x").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", out.join("link.txt")).unwrap();
+        let mut next = site("two");
+        // `img` becomes a file and `index.html` stays; a new folder appears.
+        next.files.retain(|f| f.path != "img/a.svg");
+        next.add("img", "now a file", CachePolicy::Revalidate);
+        next.add("posts/a/index.html", "a", CachePolicy::Revalidate);
+        let changed = write_site(&next, &out).unwrap();
+        assert_eq!(changed.written, 3, "index.html, img, posts/a/index.html");
+        assert_eq!(changed.removed, 4, "img/, stale.html, old/, link.txt");
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert_eq!(fs::read_to_string(out.join("img")).unwrap(), "now a file");
+        let mut left: Vec<String> = walkdir::WalkDir::new(&out)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".gen-site",
+                "img",
+                "index.html",
+                "posts",
+                "posts/a",
+                "posts/a/index.html"
+            ]
+        );
+        // And back: the file `img` gives way to the folder.
+        let back = write_site(&site("two"), &out).unwrap();
+        assert_eq!((back.written, back.removed), (1, 2));
+        assert_eq!(fs::read_to_string(out.join("img/a.svg")).unwrap(), "<svg/>");
     }
 
     #[test]

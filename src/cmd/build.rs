@@ -23,8 +23,8 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| output::default_dir(&args.root));
     let built = build::Input::read(&args.root)?.published(counter_url, args.strict)?;
-    output::write_site(&built.site, &out)?;
-    output::report(&built.site, &out, started);
+    let written = output::write_site(&built.site, &out)?;
+    output::report(&built.site, &out, written, started);
     if let Some(readability) = &built.readability {
         term::status("read", &readability.to_string());
     }

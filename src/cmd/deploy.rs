@@ -84,8 +84,8 @@ fn build_and_publish(
     let (counter_url, _) = build::counter_url(None, Some(&Ok(stack.clone())))?;
     let built = input.published(counter_url, args.strict)?;
     let out = output::default_dir(&args.root);
-    output::write_site(&built.site, &out)?;
-    output::report(&built.site, &out, started);
+    let written = output::write_site(&built.site, &out)?;
+    output::report(&built.site, &out, written, started);
     if let Some(readability) = &built.readability {
         crate::term::status("read", &readability.to_string());
     }

@@ -77,6 +77,12 @@ pub struct Typeset {
     pub not_accessible: Option<String>,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// PDFs typeset on this thread: only a render that publishes resume.pdf typesets.
+    pub static TYPESETS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Typesets `job`: the PDF's bytes, or every problem, located in the theme's files.
 ///
 /// The PDF is PDF/UA-1 (tagged for assistive technology and text extraction: headings,
@@ -85,6 +91,8 @@ pub struct Typeset {
 ///
 /// In this process, without a budget: [`typeset`] runs it in a child with one.
 pub fn typeset_here(job: &Job<'_>) -> Result<Typeset, Vec<Diagnostic>> {
+    #[cfg(test)]
+    TYPESETS.with(|n| n.set(n.get() + 1));
     let world = ResumeWorld::new(job)?;
     let compiled = typst::compile::<PagedDocument>(&world);
     let document = compiled

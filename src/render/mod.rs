@@ -5,6 +5,7 @@ mod filters;
 pub(crate) mod head;
 pub mod locale;
 pub mod markdown;
+#[cfg(feature = "pdf")]
 mod outline;
 #[cfg(feature = "pdf")]
 mod pdf;
@@ -61,6 +62,8 @@ pub struct RenderOptions {
     /// Thumbnails an earlier build made (kept in gen's cache folder): taken when they are the
     /// photo's, instead of decoding it again.
     pub thumbnails: Option<Arc<photo::Thumbnails>>,
+    /// Leave resume.pdf out: a render made only to learn the site's pages needs no typesetting.
+    pub without_pdf: bool,
 }
 
 /// resume.pdf as made, or why it could not be.
@@ -161,7 +164,11 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     .map_or((None, None), |added| {
         (Some(added.context), Some(added.thumbnails))
     });
-    let made = resume_pdf(sources, config, &locale, &resume, options)?;
+    let made = if options.without_pdf {
+        None
+    } else {
+        resume_pdf(sources, config, &locale, &resume, options)?
+    };
     let (pdf, text) = match &made {
         Some(made) => {
             site.add(PDF_FILE, made.pdf.clone(), CachePolicy::Revalidate);

@@ -123,8 +123,16 @@ pub fn shown(warnings: &[Warning]) -> Vec<Diagnostic> {
     shown
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Resumes parsed on this thread: a command parses its site's resume once.
+    pub static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Parses and checks the resume in `source`, reading what people write (see [`lenient`]).
 pub fn parse(source: &SourceFile) -> Result<Loaded, ResumeErrors> {
+    #[cfg(test)]
+    PARSES.with(|n| n.set(n.get() + 1));
     if source.text.len() > MAX_BYTES {
         return Err(too_large(&source.name, "the resume", source.text.len() as u64).into());
     }

@@ -254,6 +254,7 @@ fn build(
         live_reload: true,
         cache: Some(Arc::clone(cache)),
         thumbnails: None,
+        without_pdf: false,
     })
 }
 

@@ -12,7 +12,6 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow, bail};
 use sha2::{Digest, Sha256};
 
-use crate::build;
 use crate::cli::{CiArgs, CiCommand, CiGithubArgs};
 use crate::config::{Backend, Config};
 use crate::infra::ci::DEPLOY_ENVIRONMENT;
@@ -60,8 +59,12 @@ pub struct Workflow<'a> {
 }
 
 fn write_github(args: &CiGithubArgs) -> Result<()> {
-    let input = build::Input::read(&args.root)?;
-    let config = &input.config;
+    // The workflow needs gen.toml's settings and the stack's outputs, nothing of the content.
+    if !args.root.join(crate::sources::RESUME_FILE).is_file() {
+        return Err(crate::sources::not_a_site(&args.root));
+    }
+    let config =
+        &crate::config::parse_or_default(crate::sources::read_config_file(&args.root)?.as_ref())?;
     let (deploy_role, plan_role) = roles(&args.root, config)?;
     let releases = std::env::var("GEN_RELEASES_URL").unwrap_or_else(|_| RELEASES.to_owned());
     let releases = releases.trim_end_matches('/');
