@@ -93,7 +93,7 @@ impl Input {
 
     /// The site as published, with the photo's thumbnails from gen's cache folder when it
     /// has them, and else kept there once made.
-    fn render_published(&self, counter_url: Option<String>, without_pdf: bool) -> Result<Rendered> {
+    fn render_published(&self, counter_url: Option<String>, pdf_later: bool) -> Result<Rendered> {
         let kept = self
             .thumbnails
             .lock()
@@ -109,7 +109,7 @@ impl Input {
             counter_live: false,
             cache: None,
             thumbnails: kept.clone(),
-            without_pdf,
+            pdf_later,
         })?;
         if let Some(made) = &rendered.thumbnails {
             if !kept.is_some_and(|kept| Arc::ptr_eq(&kept, made)) {

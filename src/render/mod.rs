@@ -62,8 +62,10 @@ pub struct RenderOptions {
     /// Thumbnails an earlier build made (kept in gen's cache folder): taken when they are the
     /// photo's, instead of decoding it again.
     pub thumbnails: Option<Arc<photo::Thumbnails>>,
-    /// Leave resume.pdf out: a render made only to learn the site's pages needs no typesetting.
-    pub without_pdf: bool,
+    /// Typeset resume.pdf later: the pages link it as usual, but it is taken only from the
+    /// cache (`gen serve`, which shows the page first and typesets after) and else left out
+    /// ([`Rendered::pdf_pending`]); a render made only to learn the pages never typesets.
+    pub pdf_later: bool,
 }
 
 /// resume.pdf as made, or why it could not be.
@@ -101,6 +103,9 @@ pub struct Rendered {
     pub readability: Option<Readability>,
     /// The photo's thumbnails, made by this build or taken from an earlier one.
     pub thumbnails: Option<Arc<photo::Thumbnails>>,
+    /// The pages link resume.pdf and resume.txt, which this render left out
+    /// ([`RenderOptions::pdf_later`]): a render without `pdf_later` makes them.
+    pub pdf_pending: bool,
 }
 
 /// What templates see as `site`.
@@ -164,11 +169,9 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     .map_or((None, None), |added| {
         (Some(added.context), Some(added.thumbnails))
     });
-    let made = if options.without_pdf {
-        None
-    } else {
-        resume_pdf(sources, config, &locale, &resume, options)?
-    };
+    let made = resume_pdf(sources, config, &locale, &resume, options)?;
+    let pdf_pending =
+        made.is_none() && options.pdf_later && cfg!(feature = "pdf") && config.pdf.enabled;
     let (pdf, text) = match &made {
         Some(made) => {
             site.add(PDF_FILE, made.pdf.clone(), CachePolicy::Revalidate);
@@ -176,6 +179,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             warnings.extend(made.warnings.iter().cloned());
             (Some(format!("/{PDF_FILE}")), Some(format!("/{TEXT_FILE}")))
         }
+        None if pdf_pending => (Some(format!("/{PDF_FILE}")), Some(format!("/{TEXT_FILE}"))),
         None => (None, None),
     };
     let posts = std::sync::Arc::new(posts::PostList(posts::read(sources, config, options)?));
@@ -269,12 +273,13 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         warnings,
         readability: made.and_then(|m| m.readability),
         thumbnails,
+        pdf_pending,
     })
 }
 
 /// The PDF's and its text's paths in the site.
-const PDF_FILE: &str = "resume.pdf";
-const TEXT_FILE: &str = "resume.txt";
+pub const PDF_FILE: &str = "resume.pdf";
+pub const TEXT_FILE: &str = "resume.txt";
 
 /// resume.pdf and resume.txt, when the site wants them. A preview typesets again only when
 /// what they are made from changed.
@@ -311,6 +316,7 @@ fn resume_pdf(
     });
     let made = match kept {
         Some(made) => made,
+        None if options.pdf_later => return Ok(None),
         None => {
             let made = pdf::typeset(sources, config, locale, &resume.document).map(|typeset| {
                 Arc::new(PdfMade {

@@ -266,7 +266,7 @@ fn random_values_anywhere_are_read_and_rendered() {
                     counter_live: false,
                     cache: None,
                     thumbnails: None,
-                    without_pdf: false,
+                    pdf_later: false,
                 },
             )
             .unwrap_or_else(|e| panic!("{place}: {e:#}\n{text}"));

@@ -70,6 +70,8 @@ pub struct Preview {
     cache: Arc<crate::render::RenderCache>,
     /// Posts kept between rebuilds, so one edit does not read every post again.
     known: KnownPosts,
+    /// The current site links a resume.pdf not typeset yet: [`Preview::attempt_pdf`] makes it.
+    pdf_pending: bool,
 }
 
 impl Preview {
@@ -92,6 +94,7 @@ impl Preview {
             state,
             cache: Arc::default(),
             known: KnownPosts::default(),
+            pdf_pending: false,
         }
     }
 
@@ -105,11 +108,28 @@ impl Preview {
         self.known.changed(relative);
     }
 
-    /// Builds the site once more, without showing the result yet.
+    /// Builds the site once more, without showing the result yet. After the first build the
+    /// pages come first: resume.pdf, unless unchanged, is left for [`Preview::attempt_pdf`].
     pub fn attempt(&mut self) -> Attempt {
         let started = Instant::now();
+        let pdf_later = self.sequence > 0;
         Attempt {
-            result: build(&self.root, &self.cache, &mut self.known),
+            result: build(&self.root, &self.cache, &mut self.known, pdf_later),
+            started,
+        }
+    }
+
+    /// Whether the site shown links a resume.pdf still to be typeset.
+    pub fn pdf_pending(&self) -> bool {
+        self.pdf_pending
+    }
+
+    /// Builds the site once more with resume.pdf typeset: the pages, kept from the build
+    /// before, come from the cache.
+    pub fn attempt_pdf(&mut self) -> Attempt {
+        let started = Instant::now();
+        Attempt {
+            result: build(&self.root, &self.cache, &mut self.known, false),
             started,
         }
     }
@@ -124,8 +144,19 @@ impl Preview {
             [one] => format!(" ({one})"),
             [first, rest @ ..] => format!(" ({first} and {} more)", rest.len()),
         };
+        self.pdf_pending = false;
         match result {
-            Ok(rendered) => {
+            Ok(mut rendered) => {
+                if rendered.pdf_pending {
+                    // Until the new one is typeset, the link leads to the last one.
+                    self.pdf_pending = true;
+                    for path in [crate::render::PDF_FILE, crate::render::TEXT_FILE] {
+                        if let Some(old) = current.site.get(path) {
+                            rendered.site.files.push(old.clone());
+                        }
+                    }
+                    rendered.site.sort();
+                }
                 for warning in crate::resume::shown(&rendered.warnings) {
                     term::warning(&warning);
                 }
@@ -245,6 +276,7 @@ fn build(
     root: &Path,
     cache: &Arc<crate::render::RenderCache>,
     known: &mut KnownPosts,
+    pdf_later: bool,
 ) -> Result<Rendered> {
     let input = Input::read_with(root, Some(known))?;
     let mode = input.config.stack.counter.mode;
@@ -254,7 +286,7 @@ fn build(
         live_reload: true,
         cache: Some(Arc::clone(cache)),
         thumbnails: None,
-        without_pdf: false,
+        pdf_later,
     })
 }
 
@@ -287,6 +319,48 @@ mod tests {
     use super::*;
     use crate::diagnostic::SourceFile;
     use crate::site::CachePolicy;
+
+    /// After an edit the page is shown first, linking the last resume.pdf, and the new
+    /// resume.pdf follows in a build of its own.
+    #[cfg(feature = "pdf")]
+    #[test]
+    fn the_page_is_shown_before_resume_pdf_is_typeset() {
+        let site = tempfile::tempdir().unwrap();
+        let resume = site.path().join(crate::sources::RESUME_FILE);
+        std::fs::create_dir_all(resume.parent().unwrap()).unwrap();
+        let sample = include_str!("../../tests/fixtures/sample.resume.json");
+        std::fs::write(&resume, sample).unwrap();
+        let mut preview = Preview::new(site.path());
+        let state = preview.subscribe();
+        let file = |path: &str| state.borrow().site.get(path).map(|f| f.bytes.clone());
+        let first = preview.attempt();
+        preview.apply(first, &[]);
+        let pdf = file("resume.pdf").expect("the first build typesets");
+        assert!(!preview.pdf_pending());
+
+        std::fs::write(&resume, sample.replace("Richard Hendriks", "Ada Lovelace")).unwrap();
+        preview.changed(Path::new(crate::sources::RESUME_FILE));
+        let page = preview.attempt();
+        preview.apply(page, &["content/resume.yaml".into()]);
+        let html = String::from_utf8(file("index.html").unwrap().to_vec()).unwrap();
+        assert!(html.contains("Ada Lovelace"), "the new page is shown");
+        assert!(
+            html.contains("href=\"/resume.pdf\""),
+            "and still links resume.pdf"
+        );
+        assert_eq!(
+            file("resume.pdf"),
+            Some(pdf.clone()),
+            "the last one, meanwhile"
+        );
+        assert!(preview.pdf_pending());
+
+        let typeset = preview.attempt_pdf();
+        preview.apply(typeset, &["content/resume.yaml".into()]);
+        assert_ne!(file("resume.pdf"), Some(pdf), "typeset anew");
+        assert!(!preview.pdf_pending());
+        assert!(state.borrow().replaced.iter().any(|p| p == "resume.pdf"));
+    }
 
     #[test]
     fn problems_keep_every_location() {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -134,6 +134,20 @@ fn follow(
             .collect();
         preview.apply(attempt, &names);
         changed.clear();
+        // The page is shown; resume.pdf is typeset now, unless another change came meanwhile
+        // (its rebuild comes first, and typesets after in turn).
+        if preview.pdf_pending() {
+            match rx.try_recv() {
+                Ok(path) => {
+                    changed.insert(path);
+                }
+                Err(TryRecvError::Empty) => {
+                    let typeset = preview.attempt_pdf();
+                    preview.apply(typeset, &names);
+                }
+                Err(TryRecvError::Disconnected) => return,
+            }
+        }
     }
 }
 

@@ -286,6 +286,17 @@ fn serves_the_site_from_memory_with_the_live_script_and_local_counter() {
     assert!(!built.contains("data-endpoint=\"/visits\""), "{built}");
 }
 
+/// The first build after `after` that replaces resume.pdf: an edit of the resume shows the
+/// page first and typesets resume.pdf in a build of its own.
+fn until_typeset(events: &mut Events, after: &Value) -> Value {
+    events.until("resume.pdf typeset", |s| {
+        s["build"] != after["build"]
+            && s["replaced"]
+                .as_array()
+                .is_some_and(|r| r.contains(&Value::from("resume.pdf")))
+    })
+}
+
 #[test]
 fn rebuilds_on_save_and_keeps_the_last_good_site_through_errors() {
     let site = TestSite::new();
@@ -302,15 +313,20 @@ fn rebuilds_on_save_and_keeps_the_last_good_site_through_errors() {
         assert!(replaced.contains(&Value::from(file)), "{second}");
     }
     assert!(!replaced.contains(&Value::from("robots.txt")), "{second}");
+    // The page comes first; resume.pdf, typeset after, in a build of its own.
+    assert!(!replaced.contains(&Value::from("resume.pdf")), "{second}");
+    let typeset = until_typeset(&mut events, &second);
+    assert_eq!(typeset["problems"], serde_json::json!([]));
     let page = serve.get("/").body;
     assert!(page.contains("<h1>Ada King</h1>"), "{page}");
     assert!(
         page.contains(&format!(
             "data-build=\"{}\"",
-            second["build"].as_str().unwrap()
+            typeset["build"].as_str().unwrap()
         )),
         "the page names the build it comes from"
     );
+    let second = typeset;
 
     site.write(
         "content/resume.yaml",
@@ -333,7 +349,7 @@ fn rebuilds_on_save_and_keeps_the_last_good_site_through_errors() {
     );
 
     site.write("content/resume.yaml", resume_named("Ada Byron").as_bytes());
-    let fixed = events.until("the fix", |s| s["build"] != second["build"]);
+    let fixed = until_typeset(&mut events, &second);
     assert_eq!(fixed["problems"], serde_json::json!([]));
     assert!(serve.get("/").body.contains("<h1>Ada Byron</h1>"));
 
@@ -347,7 +363,7 @@ fn rebuilds_on_save_and_keeps_the_last_good_site_through_errors() {
         site.path("content/resume.yaml"),
     )
     .unwrap();
-    let renamed = events.until("a new build", |s| s["build"] != fixed["build"]);
+    let renamed = until_typeset(&mut events, &fixed);
     assert!(serve.get("/").body.contains("<h1>Ada Renamed</h1>"));
 
     // Editors' scratch files and unrelated files cause no rebuild.
