@@ -81,11 +81,26 @@ impl Input {
         for warning in resume::shown(&built.warnings) {
             term::warning(&warning);
         }
-        for (file, other) in &self.sources.theme_hiding {
+        let copies = &self.sources.theme_copies;
+        for (file, other) in &copies.hiding {
             term::note(&format!(
                 "templates/{file} is theme {other}'s file, unchanged, so the page keeps {other}'s \
                  look there instead of theme {}'s: delete it to use {}'s",
                 self.config.theme, self.config.theme
+            ));
+        }
+        if !copies.unchanged.is_empty() {
+            term::note(&format!(
+                "templates/ holds {} of theme {}'s files unchanged ({}): delete {} to follow \
+                 the theme as gen updates it (`gen theme eject FILE` copies a file to edit)",
+                count(copies.unchanged.len(), "copy", "copies"),
+                self.config.theme,
+                listed(&copies.unchanged),
+                if copies.unchanged.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
             ));
         }
         Ok(built)
@@ -136,6 +151,21 @@ impl Input {
             );
         }
         Ok(pages)
+    }
+}
+
+/// `1 copy`, `3 copies`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `a, b, c and 4 more`.
+fn listed(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first @ .., last] if names.len() <= 4 => format!("{} and {last}", first.join(", ")),
+        _ => format!("{} and {} more", names[..3].join(", "), names.len() - 3),
     }
 }
 

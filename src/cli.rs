@@ -23,6 +23,7 @@ pub enum Command {
     Serve(ServeArgs),
     Init(InitArgs),
     Themes(ThemesArgs),
+    Theme(ThemeArgs),
     Import(ImportArgs),
     New(NewArgs),
     Infra(InfraArgs),
@@ -253,7 +254,7 @@ pub struct CiGithubArgs {
 /// bucket's worth of someone else's files.
 pub const DEFAULT_MAX_DELETES: usize = 32;
 
-/// Create a new site: gen.toml, content/resume.yaml and the default theme
+/// Create a new site: gen.toml and content/resume.yaml (the theme stays in gen)
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  gen init                       in the current folder\n  gen init my-site               in my-site/ (created if needed)\n  gen init my-site --theme sidebar"
@@ -262,7 +263,7 @@ pub struct InitArgs {
     /// The folder to create the site in
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
-    /// The built-in theme whose files templates/ starts from (`gen themes` lists them)
+    /// The built-in theme gen.toml names (`gen themes` lists them)
     #[arg(long, value_name = "NAME", default_value = crate::themes::DEFAULT,
           value_parser = clap::builder::PossibleValuesParser::new(crate::themes::THEMES.iter().map(|t| t.name)))]
     pub theme: String,
@@ -271,6 +272,40 @@ pub struct InitArgs {
 /// List the built-in themes, with a line on each one's look
 #[derive(Debug, Args)]
 pub struct ThemesArgs {}
+
+/// Work with the site's theme: `gen theme eject` copies its files into templates/ to edit
+#[derive(Debug, Args)]
+pub struct ThemeArgs {
+    #[command(subcommand)]
+    pub command: ThemeCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    Eject(EjectArgs),
+}
+
+/// Copy files of the site's theme (gen.toml's `theme`) into templates/, to edit them there;
+/// a file templates/ already has is kept
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gen theme eject style.css              restyle the page\n  gen theme eject index.html resume.typ  the page's HTML and the PDF's template\n  gen theme eject --all                  every file of the theme"
+)]
+pub struct EjectArgs {
+    /// Files of the theme, by name in templates/ (`index.html`, `style.css`, `resume.typ`, …)
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub files: Vec<String>,
+    /// Every file of the theme
+    #[arg(long)]
+    pub all: bool,
+    /// The site's folder (holds gen.toml)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+}
 
 /// Turn an existing resume.json (JSON Resume, any version) into content/resume.yaml, in a new
 /// or existing site
@@ -282,7 +317,7 @@ pub struct ImportArgs {
     /// The resume to import (JSON, or YAML)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// The site's folder; the default theme and settings are added when it has none
+    /// The site's folder; the default settings are added when it has none
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
     /// Replace an existing content/resume.yaml

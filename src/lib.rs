@@ -9,6 +9,7 @@ pub mod config;
 pub mod counter_zip;
 pub mod diagnostic;
 pub mod files;
+pub mod https;
 pub mod infra;
 pub mod links;
 pub mod output;

@@ -1,5 +1,6 @@
-//! The files `gen init` writes: an example resume and settings, with a built-in theme's files
-//! (`crate::themes`), all in the binary so a new site needs nothing else.
+//! The files `gen init` writes: an example resume and settings, all in the binary so a new
+//! site needs nothing else. The theme stays in gen (`crate::themes`): `gen theme eject` copies
+//! the files a user wants to change into templates/.
 
 use crate::themes::Theme;
 
@@ -16,10 +17,9 @@ pub const STARTER_FILES: &[(&str, &str)] = &[
 /// The `.gitignore` of a new site: the generated output stays out of version control.
 pub const GITIGNORE: &str = "/out/\n# Terraform state (gen infra): may hold secrets; back it up, never commit it.\n/terraform.tfstate\n/terraform.tfstate.backup\n";
 
-/// The files of a new site with `theme`: the starter files with the theme's in templates/,
-/// and gen.toml naming the theme.
+/// The files of a new site with `theme`: the starter files, gen.toml naming the theme.
 pub fn starter_files(theme: &Theme) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = STARTER_FILES
+    STARTER_FILES
         .iter()
         .map(|(path, contents)| {
             let mut contents = (*contents).to_owned();
@@ -31,14 +31,7 @@ pub fn starter_files(theme: &Theme) -> Vec<(String, Vec<u8>)> {
             }
             ((*path).to_owned(), contents.into_bytes())
         })
-        .collect();
-    files.extend(
-        theme
-            .files()
-            .into_iter()
-            .map(|(name, bytes)| (format!("templates/{name}"), bytes)),
-    );
-    files
+        .collect()
 }
 
 /// Writes the starter files with `theme` (and `.gitignore`) that `dir` does not have yet,

@@ -39,9 +39,8 @@ pub struct Sources {
     /// Theme files by path relative to `templates/`, with `/` separators: the site's own, and
     /// once [`Sources::apply_theme`] ran, its built-in theme's in the others' place.
     pub templates: BTreeMap<String, Vec<u8>>,
-    /// The site's theme files that are another built-in theme's, unchanged, and hide a file
-    /// of its own theme: by name, with that other theme's name.
-    pub theme_hiding: Vec<(String, &'static str)>,
+    /// The site's theme files that are unchanged copies of built-in themes' files.
+    pub theme_copies: crate::themes::Copies,
     /// The photo the resume names by a path in content/ (`basics.image: photo.jpg`).
     pub photo: Option<Photo>,
     /// The posts in `content/posts/`, in file-name order.
@@ -185,9 +184,9 @@ pub fn read_config_file(root: &Path) -> Result<Option<SourceFile>> {
 impl Sources {
     /// Puts the built-in `theme`'s files in place of those the site does not have.
     pub fn apply_theme(&mut self, theme: &crate::themes::Theme) {
-        let (files, hiding) = crate::themes::overlay(theme, std::mem::take(&mut self.templates));
+        let (files, copies) = crate::themes::overlay(theme, std::mem::take(&mut self.templates));
         self.templates = files;
-        self.theme_hiding = hiding;
+        self.theme_copies = copies;
     }
 
     /// The site's settings, checked; the defaults when it has no `gen.toml`.
@@ -239,7 +238,7 @@ impl Sources {
             loaded,
             resume_modified,
             templates,
-            theme_hiding: Vec::new(),
+            theme_copies: Default::default(),
             posts,
             photo,
         })

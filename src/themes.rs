@@ -99,28 +99,40 @@ impl Theme {
 /// Theme files by path relative to `templates/`.
 pub type Files = BTreeMap<String, Vec<u8>>;
 
+/// What a site's templates/ holds that it need not: copies of built-in theme files, as
+/// `gen init` made them before themes stayed in gen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Copies {
+    /// Files that are another built-in theme's, unchanged, and so hide a different file of the
+    /// site's theme (a theme copied, then switched in gen.toml), with that theme's name.
+    pub hiding: Vec<(String, &'static str)>,
+    /// Files that are the site's theme's own, unchanged: deleting them changes nothing today,
+    /// and lets the site follow the theme as gen updates it.
+    pub unchanged: Vec<String>,
+}
+
 /// A site's theme files: `theme`'s, with the site's own (`site`, from `templates/`) in their
-/// place; and the site's files that are another built-in theme's, unchanged, and so hide a
-/// different file of `theme` (a theme copied by `gen init`, then switched in gen.toml).
-pub fn overlay(theme: &Theme, site: Files) -> (Files, Vec<(String, &'static str)>) {
-    let mut hiding = Vec::new();
+/// place; and the site's files that are unchanged copies of built-in themes' ([`Copies`]).
+pub fn overlay(theme: &Theme, site: Files) -> (Files, Copies) {
+    let mut copies = Copies::default();
     for (name, bytes) in &site {
         let Some(own) = theme.file(name) else {
             continue;
         };
         if own == bytes.as_slice() {
+            copies.unchanged.push(name.clone());
             continue;
         }
         if let Some(other) = THEMES
             .iter()
             .find(|t| t.name != theme.name && t.file(name) == Some(bytes.as_slice()))
         {
-            hiding.push((name.clone(), other.name));
+            copies.hiding.push((name.clone(), other.name));
         }
     }
     let mut files = theme.files();
     files.extend(site);
-    (files, hiding)
+    (files, copies)
 }
 
 #[cfg(test)]
@@ -158,10 +170,12 @@ mod tests {
                 classic.file("404.html").unwrap().to_vec(),
             ),
         ]);
-        let (files, hiding) = overlay(sidebar, site);
+        let (files, copies) = overlay(sidebar, site);
         assert_eq!(files["index.html"], b"mine");
         assert_eq!(files["style.css"], classic.file("style.css").unwrap());
-        assert_eq!(hiding, vec![("style.css".to_owned(), "classic")]);
+        assert_eq!(copies.hiding, vec![("style.css".to_owned(), "classic")]);
+        // classic's 404.html is sidebar's too: a copy the site can delete.
+        assert_eq!(copies.unchanged, ["404.html"]);
         assert!(files.contains_key("counter.js"));
     }
 }

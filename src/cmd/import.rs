@@ -1,6 +1,6 @@
 //! `gen import`: an existing resume (JSON Resume 0.x or 1.0, as JSON) becomes
 //! content/resume.yaml, read the way `gen build` reads it (see `resume::lenient`) and written
-//! as readable YAML; in a folder without a site, the starter theme and settings come with it.
+//! as readable YAML; in a folder without a site, the starter settings come with it.
 
 use anyhow::{Context, Result, bail};
 
@@ -61,7 +61,7 @@ pub fn run(args: &ImportArgs) -> Result<()> {
             "{shown} into {}{}",
             target.display(),
             if new_site {
-                ", with the default theme and settings"
+                ", with the default settings"
             } else {
                 ""
             }

@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Build(args) => build::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Themes(_) => themes::run(),
+        Command::Theme(args) => themes::theme(&args),
         Command::Import(args) => import::run(&args),
         Command::New(args) => new::run(&args),
         Command::Infra(args) => infra::run(&args),

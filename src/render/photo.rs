@@ -366,7 +366,7 @@ mod tests {
             resume,
             resume_modified: None,
             templates: crate::themes::THEMES[0].files(),
-            theme_hiding: Vec::new(),
+            theme_copies: Default::default(),
             posts: Vec::new(),
             photo: Some(crate::sources::Photo {
                 image: "photo.png".into(),

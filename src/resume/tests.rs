@@ -252,7 +252,7 @@ fn random_values_anywhere_are_read_and_rendered() {
                 loaded: std::sync::Arc::new(super::parse(&source(&text))),
                 resume_modified: None,
                 templates: templates.clone(),
-                theme_hiding: Vec::new(),
+                theme_copies: Default::default(),
                 posts: Vec::new(),
                 photo: None,
             };

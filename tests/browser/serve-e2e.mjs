@@ -18,6 +18,7 @@
 // Prints a line per check and ends with "serve checks: N passed, M failed"; exits 1 on a failure.
 import fs from "node:fs";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { launch } from "./browser.mjs";
 import { makeSite, startServe } from "./gen-serve.mjs";
 import { Report } from "./report.mjs";
@@ -91,6 +92,9 @@ try {
   });
 
   await report.guard("template edit", async () => {
+    // The files to edit, copied from the theme as a user does.
+    const eject = spawnSync(genBin, ["theme", "eject", "--root", root, "index.html", "style.css"], { encoding: "utf8" });
+    if (eject.status !== 0) throw new Error(`gen theme eject failed:\n${eject.stderr}`);
     const indexPath = path.join(root, "templates", "index.html");
     const index = fs.readFileSync(indexPath, "utf8");
     const photoPath = path.join(root, "templates", "photo.svg");

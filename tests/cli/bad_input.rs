@@ -177,16 +177,29 @@ fn only_regular_files_are_read_and_each_within_a_limit() {
     assert_eq!(before, site.output());
 }
 
-/// Without templates/ of its own, a site is its theme's: the same page as the copy `gen init`
-/// wrote.
+/// Without templates/ of its own, a site is its theme's: the same pages as with a copy of
+/// every theme file (what `gen init` wrote before the theme stayed in gen), and the build
+/// names those unchanged copies as files the site can delete.
 #[test]
 fn a_site_without_templates_is_its_themes() {
     let site = built_site();
     let before = site.output();
-    site.remove("templates");
+    let files = resume_gen::themes::THEMES[0].files();
+    for name in files.keys() {
+        site.eject(name);
+    }
     let run = site.build(&[]);
     assert!(run.success(), "{}", run.stderr);
     assert_eq!(before, site.output());
+    assert_contains!(
+        run.stderr,
+        &format!(
+            "templates/ holds {} copies of theme classic's files unchanged (404.html, _base.html, \
+             _profile.html and {} more): delete them to follow the theme as gen updates it",
+            files.len(),
+            files.len() - 3
+        )
+    );
 }
 
 #[test]

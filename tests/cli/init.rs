@@ -15,15 +15,10 @@ fn init_creates_a_site_that_builds() {
     let dir = tmp.path().join("my-site");
     let run = gen_init(&dir);
     assert!(run.success(), "{}", run.stderr);
-    for file in [
-        "gen.toml",
-        "content/resume.yaml",
-        "templates/index.html",
-        "templates/style.css",
-        ".gitignore",
-    ] {
+    for file in ["gen.toml", "content/resume.yaml", ".gitignore"] {
         assert!(dir.join(file).is_file(), "{file}");
     }
+    assert!(!dir.join("templates").exists(), "the theme stays in gen");
     let build = crate::support::run(
         std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
             .args(["build", "--root"])

@@ -211,7 +211,7 @@ fn imported_sample_builds_the_same_page_as_the_json() {
     let folder = tempfile::tempdir().unwrap();
     let imported = import(folder.path(), &[SAMPLE]);
     assert!(imported.success(), "{}", imported.stderr);
-    assert_contains!(imported.stderr, "with the default theme and settings");
+    assert_contains!(imported.stderr, "with the default settings");
     assert!(!imported.stderr.contains("warning"), "{}", imported.stderr);
     let yaml = std::fs::read_to_string(folder.path().join("content/resume.yaml")).unwrap();
     assert!(

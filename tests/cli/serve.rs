@@ -300,6 +300,8 @@ fn until_typeset(events: &mut Events, after: &Value) -> Value {
 #[test]
 fn rebuilds_on_save_and_keeps_the_last_good_site_through_errors() {
     let site = TestSite::new();
+    // A site with a file of the theme to edit, as `gen theme eject` leaves it.
+    let index = site.eject("index.html");
     let serve = Serve::start(&site, &["--port", "0"]);
     let mut events = serve.events();
     let first = events.expect();
@@ -381,7 +383,6 @@ fn rebuilds_on_save_and_keeps_the_last_good_site_through_errors() {
     );
 
     // A template edit and a gen.toml edit are picked up too.
-    let index = std::fs::read_to_string(site.path("templates/index.html")).unwrap();
     site.write(
         "templates/index.html",
         index

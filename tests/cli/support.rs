@@ -23,6 +23,16 @@ impl TestSite {
         site
     }
 
+    /// Copies the default theme's file `name` into templates/, as `gen theme eject` does, to
+    /// edit it there.
+    pub fn eject(&self, name: &str) -> String {
+        let bytes = resume_gen::themes::THEMES[0]
+            .file(name)
+            .unwrap_or_else(|| panic!("the theme has no {name}"));
+        self.write(&format!("templates/{name}"), bytes);
+        String::from_utf8(bytes.to_vec()).expect("a text file")
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }

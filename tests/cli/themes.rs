@@ -1,5 +1,5 @@
 //! The built-in themes: each renders every field of the sample into a small page; `gen init
-//! --theme` copies one; `gen themes` lists them; a site's templates/ overrides file by file.
+//! --theme` names one; `gen themes` lists them; a site's templates/ overrides file by file.
 
 use std::io::Write;
 
@@ -26,7 +26,6 @@ fn gzipped(bytes: &[u8]) -> usize {
 /// A site with no templates/ of its own: all of its look comes from `theme`.
 fn themed(theme: &str) -> TestSite {
     let site = TestSite::new();
-    site.remove("templates");
     site.write("content/resume.yaml", SAMPLE.as_bytes());
     site.write(
         "gen.toml",
@@ -124,33 +123,82 @@ fn gen_themes_lists_each_with_its_look() {
     assert_contains!(run.stdout, "(default)");
 }
 
+/// `gen init --theme` names the theme in gen.toml and copies none of it: switching themes is
+/// one line. `gen theme eject` copies the files to edit, never over the site's own; a site
+/// with copies from an earlier gen hears which are unchanged and can go.
 #[test]
-fn init_with_a_theme_copies_its_files_and_names_it_and_a_switch_is_explained() {
+fn init_names_the_theme_a_switch_just_works_and_eject_copies_files_to_edit() {
     let tmp = tempfile::tempdir().unwrap();
     let run = gen_in(&["init", "site", "--theme", "sidebar"], tmp.path());
     assert!(run.success(), "{}", run.stderr);
     let dir = tmp.path().join("site");
-    let sidebar = resume_gen::themes::find("sidebar").unwrap();
-    for (name, bytes) in sidebar.files() {
-        assert_eq!(
-            std::fs::read(dir.join("templates").join(&name)).unwrap(),
-            bytes,
-            "{name}"
-        );
-    }
+    assert!(!dir.join("templates").exists(), "the theme stays in gen");
     let toml = std::fs::read_to_string(dir.join("gen.toml")).unwrap();
     assert_contains!(toml, "\ntheme = \"sidebar\"\n");
     let build = gen_in(&["build"], &dir);
     assert!(build.success(), "{}", build.stderr);
     assert!(!build.stderr.contains("theme"), "{}", build.stderr);
-    let page = std::fs::read_to_string(dir.join("out/site/index.html")).unwrap();
+    let sidebar = std::fs::read_to_string(dir.join("out/site/index.html")).unwrap();
+    assert_contains!(sidebar, "<div class=\"layout\">");
 
-    // Switched in gen.toml: the copied files still win, and the build says which and why.
-    std::fs::write(
-        dir.join("gen.toml"),
-        toml.replace("theme = \"sidebar\"", "theme = \"compact\""),
-    )
-    .unwrap();
+    // Switched in gen.toml: the new theme's look, nothing else to do.
+    let compact_toml = toml.replace("theme = \"sidebar\"", "theme = \"compact\"");
+    std::fs::write(dir.join("gen.toml"), &compact_toml).unwrap();
+    let build = gen_in(&["build"], &dir);
+    assert!(build.success(), "{}", build.stderr);
+    assert!(!build.stderr.contains("theme"), "{}", build.stderr);
+    let compact = std::fs::read_to_string(dir.join("out/site/index.html")).unwrap();
+    assert_contains!(compact, "<header class=\"top\">");
+
+    // Eject: the named files of the site's theme (compact now) land in templates/.
+    let run = gen_in(
+        &["theme", "eject", "style.css", "templates/resume.typ"],
+        &dir,
+    );
+    assert!(run.success(), "{}", run.stderr);
+    let theme = resume_gen::themes::find("compact").unwrap();
+    for name in ["style.css", "resume.typ"] {
+        assert_eq!(
+            std::fs::read(dir.join("templates").join(name)).unwrap(),
+            theme.file(name).unwrap(),
+            "{name}"
+        );
+        assert_contains!(run.stderr, &format!("templates/{name} (theme compact)"));
+    }
+    // An edit there wins, and a second eject keeps it.
+    std::fs::write(dir.join("templates/style.css"), "body { color: #123456 }\n").unwrap();
+    let run = gen_in(&["theme", "eject", "--all"], &dir);
+    assert!(run.success(), "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "templates/style.css is already the site's: kept"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("templates/style.css")).unwrap(),
+        "body { color: #123456 }\n"
+    );
+    for name in theme.files().keys() {
+        assert!(dir.join("templates").join(name).is_file(), "{name}");
+    }
+    // A name the theme does not have: an error listing its files, nothing written.
+    std::fs::remove_dir_all(dir.join("templates")).unwrap();
+    let run = gen_in(&["theme", "eject", "index.html", "styles.css"], &dir);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "theme compact has no styles.css; its files: 404.html"
+    );
+    assert!(!dir.join("templates").exists(), "nothing written");
+    let run = gen_in(&["theme", "eject"], &dir);
+    assert_eq!(run.code, Some(2), "a file or --all: {}", run.stderr);
+
+    // A site from an earlier gen, with every file of sidebar copied, then switched: the copies
+    // still win, and the build names them.
+    for (name, bytes) in resume_gen::themes::find("sidebar").unwrap().files() {
+        let path = dir.join("templates").join(&name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
     let build = gen_in(&["build"], &dir);
     assert!(build.success(), "{}", build.stderr);
     assert_contains!(
@@ -158,20 +206,10 @@ fn init_with_a_theme_copies_its_files_and_names_it_and_a_switch_is_explained() {
         "templates/index.html is theme sidebar's file, unchanged"
     );
     assert_contains!(build.stderr, "delete it to use compact's");
+    assert_contains!(build.stderr, "of theme compact's files unchanged (");
     assert_eq!(
         std::fs::read_to_string(dir.join("out/site/index.html")).unwrap(),
-        page
-    );
-
-    // Deleted: the compact theme's own files take their place.
-    std::fs::remove_file(dir.join("templates/index.html")).unwrap();
-    std::fs::remove_file(dir.join("templates/style.css")).unwrap();
-    let build = gen_in(&["build"], &dir);
-    assert!(build.success(), "{}", build.stderr);
-    assert!(!build.stderr.contains("unchanged"), "{}", build.stderr);
-    assert_ne!(
-        std::fs::read_to_string(dir.join("out/site/index.html")).unwrap(),
-        page
+        sidebar
     );
 
     let run = gen_in(&["init", "other", "--theme", "fancy"], tmp.path());
@@ -183,7 +221,6 @@ fn init_with_a_theme_copies_its_files_and_names_it_and_a_switch_is_explained() {
 #[test]
 fn a_site_file_overrides_its_theme_file_by_file() {
     let site = TestSite::new();
-    site.remove("templates");
     site.write("gen.toml", b"theme = \"compact\"\n");
     site.write(
         "templates/style.css",

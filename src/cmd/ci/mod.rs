@@ -226,7 +226,7 @@ fn published_sha256(releases: &str) -> Result<String> {
     term::status("reading", &url);
     let runtime = super::runtime()?;
     let text = runtime
-        .block_on(crate::check::fetch_text(&url))
+        .block_on(crate::https::fetch_text(&url))
         .map_err(|e| {
             anyhow!(
                 "reading {url}: {e:#}; pass --gen-sha256 with the SHA-256 of {archive} instead (nothing was written)"
