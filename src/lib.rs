@@ -9,9 +9,11 @@ pub mod config;
 pub mod counter_zip;
 pub mod diagnostic;
 pub mod files;
+pub mod html;
 pub mod https;
 pub mod infra;
 pub mod links;
+pub mod locale;
 pub mod output;
 pub mod parallel;
 #[cfg(feature = "pdf")]

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use bytes::Bytes;
+use sha2::{Digest, Sha256};
 
 /// How long browsers and CDNs may keep a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -132,6 +133,19 @@ pub fn content_type(path: &str) -> &'static str {
         "mp4" => "video/mp4",
         "webm" => "video/webm",
         _ => "application/octet-stream",
+    }
+}
+
+/// `style.css` → `style.1a2b3c4d5e.css`: the name changes whenever the content does.
+pub fn fingerprinted(name: &str, bytes: &[u8]) -> String {
+    with_fingerprint(name, &hex::encode(&Sha256::digest(bytes)[..5]))
+}
+
+/// `style.css` with the fingerprint `hash` (the first 10 hex digits of its SHA-256).
+pub fn with_fingerprint(name: &str, hash: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
     }
 }
 

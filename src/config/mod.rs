@@ -275,7 +275,7 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
             ),
         ));
     }
-    let keys = crate::render::locale::keys();
+    let keys = crate::locale::keys();
     if let Some(unknown) = config.labels.keys().find(|k| !keys.contains(k)) {
         let span = source.text.find("[labels]").and_then(|start| {
             let key = source.text[start..].find(&format!("\n{unknown}"))?;

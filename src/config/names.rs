@@ -1,9 +1,28 @@
 //! The checks behind `[infra]`, `[domain]`, `[backend]` and `[alerts]`: AWS names, regions,
 //! host names, ranges, each failing with the value's place in gen.toml.
 
+use serde::Deserialize;
 use toml::Spanned;
 
-use super::stack::{Domain, Problem, RawDomain};
+/// A bad value: where it is (a byte range of gen.toml) and what to do about it.
+pub type Problem = (std::ops::Range<usize>, String);
+
+/// `[domain]`
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDomain {
+    pub name: Spanned<String>,
+    pub zone: Spanned<String>,
+}
+
+/// The site's own host name, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain {
+    /// The site's host name, e.g. `ada.example.com`.
+    pub name: String,
+    /// The Route 53 hosted zone that holds it, e.g. `example.com`.
+    pub zone: String,
+}
 
 pub(super) fn is_mail_host(host: &str) -> bool {
     is_host_name(&host.to_ascii_lowercase())

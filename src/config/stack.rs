@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use super::names::{Domain, Problem, RawDomain};
 use super::names::{
     at, check_domain, check_region, in_range, is_bucket_name, is_mail_host, is_project_name,
 };
@@ -19,14 +20,6 @@ pub struct RawInfra {
     pub region: Option<Spanned<String>>,
     #[serde(default)]
     pub tags: BTreeMap<Spanned<String>, Spanned<String>>,
-}
-
-/// `[domain]`
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawDomain {
-    pub name: Spanned<String>,
-    pub zone: Spanned<String>,
 }
 
 /// `[counter]`
@@ -122,14 +115,6 @@ pub enum Backend {
         key: String,
         region: String,
     },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Domain {
-    /// The site's host name, e.g. `ada.example.com`.
-    pub name: String,
-    /// The Route 53 hosted zone that holds it, e.g. `example.com`.
-    pub zone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,9 +214,6 @@ impl Default for StackSettings {
         }
     }
 }
-
-/// A bad value: where it is (a byte range of gen.toml) and what to do about it.
-pub type Problem = (std::ops::Range<usize>, String);
 
 /// Checks the raw tables and builds the settings.
 pub fn check(raw: RawStack<'_>) -> Result<StackSettings, Problem> {

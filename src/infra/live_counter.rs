@@ -7,10 +7,10 @@
 use serde_json::{Value, json};
 
 use super::Names;
-use super::tf::{Document, Ref, lit};
-use super::visitor_counter::{
+use super::lambda::{
     CounterFunction, function_body, json_log_format, lambda_trust, log_group, own_logs,
 };
+use super::tf::{Document, Ref, lit};
 use crate::config::StackSettings;
 use counter::table::{
     CONNECTION_EXPIRES, CONNECTION_KEY, CONNECTION_PATH, CONNECTION_PATH_INDEX, CONNECTIONS_ENV,

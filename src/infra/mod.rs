@@ -7,6 +7,7 @@ pub mod ci;
 pub mod disk;
 mod dns;
 mod hosting;
+mod lambda;
 mod live_counter;
 mod providers;
 pub mod tf;

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use tree_sitter_highlight::{HighlightConfiguration, Highlighter, HtmlRenderer};
 
-use crate::render::markdown::escape_into;
+use crate::html::escape_into;
 
 /// The highlight names gen styles, in order, with the class each gets. Capture names match
 /// by prefix (`keyword.control` is a `keyword`).

@@ -9,7 +9,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 use serde::Serialize;
 
 use super::highlight;
-use crate::render::markdown::escape_into;
+use crate::html::escape_into;
 
 /// One heading of the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

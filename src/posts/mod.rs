@@ -172,7 +172,7 @@ fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post
     let names: BTreeMap<String, String> = source
         .assets
         .iter()
-        .map(|(name, bytes)| (name.clone(), crate::render::fingerprinted(name, bytes)))
+        .map(|(name, bytes)| (name.clone(), crate::site::fingerprinted(name, bytes)))
         .collect();
     let body = markdown::render(
         &body_text,
@@ -198,7 +198,7 @@ fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post
     let description = front
         .description
         .clone()
-        .unwrap_or_else(|| crate::render::head::cut(&body.lead, 160));
+        .unwrap_or_else(|| cut(&body.lead, 160));
     let mut tags: Vec<Tag> = front
         .tags
         .iter()
@@ -247,3 +247,15 @@ fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post
 
 #[cfg(test)]
 mod tests;
+
+/// `text` when it has at most `limit` characters, else cut at a word a little before, with `…`.
+pub fn cut(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(limit.saturating_sub(5)).collect();
+    if let Some(space) = cut.rfind(' ') {
+        cut.truncate(space);
+    }
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use minijinja::{Environment, Value};
 
-use super::locale::Locale;
 use super::markdown::{self, Flow};
+use crate::locale::Locale;
 use crate::resume::date::Date;
 
 pub fn register(env: &mut Environment<'static>, locale: &Arc<Locale>) {

@@ -29,19 +29,7 @@ pub fn description(data: &ResumeData) -> String {
         .map(to_plain_text)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| title(data));
-    cut(&text, 160)
-}
-
-/// `text` when it has at most `limit` characters, else cut at a word a little before, with `…`.
-pub fn cut(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(limit.saturating_sub(5)).collect();
-    if let Some(space) = cut.rfind(' ') {
-        cut.truncate(space);
-    }
-    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+    crate::posts::cut(&text, 160)
 }
 
 /// The schema.org `Person` for search engines, as JSON safe to put inside `<script>`.

@@ -4,6 +4,7 @@
 //! `<a href="…">` (a link, under the same rule as Markdown links). Only http(s), mailto and tel
 //! links become links; anything else keeps its text and loses the link.
 
+pub use crate::html::escape_into;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::links;
@@ -204,20 +205,6 @@ fn end(
         }
         TagEnd::Image => *in_image = in_image.saturating_sub(1),
         _ => {}
-    }
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
     }
 }
 

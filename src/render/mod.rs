@@ -3,7 +3,6 @@
 mod css;
 mod filters;
 pub(crate) mod head;
-pub mod locale;
 pub mod markdown;
 #[cfg(feature = "pdf")]
 mod outline;
@@ -36,7 +35,9 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::links;
+use crate::locale;
 use crate::resume::{self, Resume};
+use crate::site::fingerprinted;
 use crate::site::{CachePolicy, Site};
 use crate::sources::{Sources, TEMPLATES_DIR};
 
@@ -404,19 +405,6 @@ fn counter(
         script: path,
         live: options.counter_live || socket,
     }))
-}
-
-/// `style.css` → `style.1a2b3c4d5e.css`: the name changes whenever the content does.
-pub(crate) fn fingerprinted(name: &str, bytes: &[u8]) -> String {
-    with_fingerprint(name, &hex::encode(&Sha256::digest(bytes)[..5]))
-}
-
-/// `style.css` with the fingerprint `hash` (the first 10 hex digits of its SHA-256).
-fn with_fingerprint(name: &str, hash: &str) -> String {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
-        None => format!("{name}.{hash}"),
-    }
 }
 
 /// Allows exactly what the page uses: its own inline style (by hash) or stylesheet, its

@@ -6,6 +6,17 @@ use serde_json::Value;
 
 use crate::resume::path::ValuePath;
 
+/// Each section's dates: the start and end fields (an empty start for a single date).
+pub(super) const DATES: &[(&str, &str, &str)] = &[
+    ("work", "startDate", "endDate"),
+    ("volunteer", "startDate", "endDate"),
+    ("education", "startDate", "endDate"),
+    ("projects", "startDate", "endDate"),
+    ("awards", "", "date"),
+    ("certificates", "", "date"),
+    ("publications", "", "releaseDate"),
+];
+
 /// One value of the resume as shown (`work[2].name` = "Acme").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {

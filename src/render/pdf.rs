@@ -7,12 +7,12 @@
 use serde_json::{Value, json};
 
 use super::filters::date_range_text;
-use super::locale::Locale;
 use super::markdown::to_plain_text;
 use super::outline;
 use super::readable::{self, Readability};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::locale::Locale;
 use crate::pdf;
 use crate::resume::lenient::Kind;
 use crate::resume::path::{Part, ValuePath, locate};
@@ -36,17 +36,6 @@ const MARKDOWN: &[(&str, &[&str])] = &[
     ("awards", &["summary"]),
     ("publications", &["summary"]),
     ("references", &["reference"]),
-];
-
-/// Each section's dates: the start and end fields (an empty start for a single date).
-pub(super) const DATES: &[(&str, &str, &str)] = &[
-    ("work", "startDate", "endDate"),
-    ("volunteer", "startDate", "endDate"),
-    ("education", "startDate", "endDate"),
-    ("projects", "startDate", "endDate"),
-    ("awards", "", "date"),
-    ("certificates", "", "date"),
-    ("publications", "", "releaseDate"),
 ];
 
 /// `resume.pdf` and `resume.txt` for `document` (the resume as `resume.json` has it), with
@@ -163,7 +152,7 @@ fn data(document: &Value, config: &Config, locale: &Locale) -> Value {
             }
         }
     }
-    for (section, start, end) in DATES {
+    for (section, start, end) in super::outline::DATES {
         for entry in entries(&mut resume, section) {
             let field = |name: &str| {
                 entry

@@ -15,12 +15,13 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Li
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{RenderOptions, fingerprinted, with_fingerprint};
+use super::RenderOptions;
 use crate::diagnostic::Diagnostic;
 use crate::resume::lenient::Kind;
 use crate::resume::path::{Part, ValuePath, locate};
 use crate::resume::{Resume, Warning};
 use crate::site::{CachePolicy, Site};
+use crate::site::{fingerprinted, with_fingerprint};
 use crate::sources::{CONTENT_DIR, Sources};
 
 /// The thumbnail's side at 1×, in CSS pixels; the 2× one has twice as many.

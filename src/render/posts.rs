@@ -11,16 +11,10 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::html::escape_into;
 use crate::posts::{Post, Summary, Tag};
-use crate::render::markdown::escape_into;
 use crate::site::{CachePolicy, Site};
 use crate::sources::Sources;
-
-/// The templates posts need, built in for sites made before posts existed.
-pub const LAYOUTS: &[(&str, &str)] = &[
-    ("post.html", include_str!("../../templates/post.html")),
-    ("posts.html", include_str!("../../templates/posts.html")),
-];
 
 /// The newest posts the feed carries, in full.
 const FEED_ENTRIES: usize = 20;

@@ -181,7 +181,7 @@ impl Check<'_> {
             Some((Segment::Key(key), entry)) if key == "when" => {
                 let entry = ValuePath(entry.to_vec());
                 let section = entry.keys().first().copied().unwrap_or_default();
-                let (start, end) = super::pdf::DATES
+                let (start, end) = super::outline::DATES
                     .iter()
                     .find(|(s, _, _)| *s == section)
                     .map_or(("", "lastModified"), |&(_, start, end)| (start, end));

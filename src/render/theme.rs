@@ -4,7 +4,7 @@
 use anyhow::Result;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
-use super::{css, filters, markdown, posts};
+use super::{css, filters, markdown};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::site::{CachePolicy, Site};
 use crate::sources::{Sources, TEMPLATES_DIR};
@@ -71,7 +71,7 @@ impl Kind {
             return Kind::Partial;
         }
         // Layouts the post pages are rendered with, not pages of their own.
-        if posts::LAYOUTS.iter().any(|(layout, _)| *layout == name) {
+        if LAYOUTS.contains(&name) {
             return Kind::Partial;
         }
         match ext.as_str() {
@@ -87,7 +87,7 @@ impl Kind {
 
 pub(super) fn environment(
     sources: &Sources,
-    locale: &std::sync::Arc<super::locale::Locale>,
+    locale: &std::sync::Arc<crate::locale::Locale>,
 ) -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
@@ -121,15 +121,20 @@ pub(super) fn environment(
                 .map_err(|e| template_error(sources, e))?;
         }
     }
-    // A theme from before posts gets the built-in post layouts.
-    for (name, text) in posts::LAYOUTS {
+    // Sources without the post layouts (no theme applied) get the default theme's.
+    for name in LAYOUTS {
+        let default = crate::themes::THEMES[0].file(name).unwrap_or_default();
         if !sources.templates.contains_key(*name) {
-            env.add_template(name, text)
+            let text = theme_text(name, default)?.text;
+            env.add_template_owned(*name, text)
                 .map_err(|e| template_error(sources, e))?;
         }
     }
     Ok(env)
 }
+
+/// The layouts post pages are rendered with, not pages of their own.
+pub const LAYOUTS: &[&str] = &["post.html", "posts.html"];
 
 pub(super) fn theme_text(name: &str, bytes: &[u8]) -> Result<SourceFile> {
     crate::sources::text_file(&format!("{TEMPLATES_DIR}/{name}"), bytes.to_vec())

@@ -266,7 +266,7 @@ fn a_long_history_keeps_every_job_in_order_across_pages() {
 /// A section heading of `language` as the PDF shows it: its label in upper case.
 fn headings_of(language: &str) -> Vec<String> {
     let path = format!(
-        "{}/src/render/locale/labels/{language}.toml",
+        "{}/src/locale/labels/{language}.toml",
         env!("CARGO_MANIFEST_DIR")
     );
     let labels: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
