@@ -1,6 +1,5 @@
 //! `gen`: a resume in YAML becomes a fast, secure personal website.
 
-pub mod build;
 pub mod build_id;
 pub mod check;
 pub mod cli;
@@ -12,6 +11,7 @@ pub mod files;
 pub mod html;
 pub mod https;
 pub mod infra;
+pub mod input;
 pub mod links;
 pub mod locale;
 pub mod output;

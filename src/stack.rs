@@ -52,6 +52,9 @@ pub fn discover_in(root: &Path) -> Result<StackOutputs, OutputsError> {
     )
 }
 
+/// Terraform's dependency lock file: the provider versions and their checksums.
+pub const LOCK_FILE: &str = ".terraform.lock.hcl";
+
 /// `terraform -chdir=DIR`, without Terraform's update check.
 pub fn terraform_in(dir: &Path) -> Command {
     let mut command = Command::new("terraform");

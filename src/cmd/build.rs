@@ -4,8 +4,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use crate::build;
 use crate::cli::BuildArgs;
+use crate::input;
 use crate::output;
 use crate::stack;
 use crate::term;
@@ -17,12 +17,12 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         .is_none()
         .then(|| stack::discover_in(&args.root));
     let (counter_url, counter_note) =
-        build::counter_url(args.counter_url.as_deref(), stack.as_ref())?;
+        input::counter_url(args.counter_url.as_deref(), stack.as_ref())?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| output::default_dir(&args.root));
-    let built = build::Input::read(&args.root)?.published(counter_url, args.strict)?;
+    let built = input::Input::read(&args.root)?.published(counter_url, args.strict)?;
     let written = output::write_site(&built.site, &out)?;
     output::report(&built.site, &out, written, started);
     if let Some(readability) = &built.readability {

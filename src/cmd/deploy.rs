@@ -9,21 +9,20 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::build;
 use crate::cli::DeployArgs;
-use crate::cmd::infra;
 use crate::config::{Config, CounterMode};
 use crate::counter_zip;
+use crate::input;
 use crate::output;
 use crate::publish::{self, Options, Target};
-use crate::stack::{self, terraform_in};
+use crate::stack::{self, LOCK_FILE, terraform_in};
 use crate::term;
 
 pub fn run(args: &DeployArgs) -> Result<()> {
     let runtime = super::runtime()?;
     // The sources are read once: the stack counts the pages of the very site it publishes,
     // and a broken resume or gen.toml stops here, located, before anything changes.
-    let input = build::Input::read(&args.root)?;
+    let input = input::Input::read(&args.root)?;
     if args.strict || input.config.strict {
         // Warnings about the resume stop the deploy before anything changes.
         input.published(None, args.strict)?;
@@ -32,7 +31,7 @@ pub fn run(args: &DeployArgs) -> Result<()> {
     let dir = crate::infra::default_dir(&args.root);
 
     step(1, "gen infra: Terraform files and the counter Lambda");
-    infra::write_stack(&args.root, &input, &dir, args.counter_zip.as_deref())?;
+    input.write_stack(&args.root, &dir, args.counter_zip.as_deref())?;
 
     step(2, "terraform init");
     init_with_kept_lock(&args.root, &dir)?;
@@ -74,14 +73,14 @@ pub fn run(args: &DeployArgs) -> Result<()> {
 /// that same value to the stack's bucket.
 fn build_and_publish(
     args: &DeployArgs,
-    input: &build::Input,
+    input: &input::Input,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<()> {
     // One render with the stack's counter: the site written to out/site is the site published.
     let started = std::time::Instant::now();
     let stack = stack::discover_in(&args.root)
         .map_err(|e| anyhow::anyhow!("reading the stack's outputs after apply: {e}"))?;
-    let (counter_url, _) = build::counter_url(None, Some(&Ok(stack.clone())))?;
+    let (counter_url, _) = input::counter_url(None, Some(&Ok(stack.clone())))?;
     let built = input.published(counter_url, args.strict)?;
     let out = output::default_dir(&args.root);
     let written = output::write_site(&built.site, &out)?;
@@ -108,9 +107,6 @@ fn build_and_publish(
     term::status("live", &stack.site_url);
     Ok(())
 }
-
-/// Terraform's dependency lock file: the provider versions and their checksums.
-pub const LOCK_FILE: &str = ".terraform.lock.hcl";
 
 /// `terraform init` with the lock file kept at the project root, where the user's repository
 /// commits it (out/ is generated and ignored): copied in before, and back after, so every

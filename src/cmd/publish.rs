@@ -3,8 +3,8 @@
 
 use anyhow::{Result, bail};
 
-use crate::build;
 use crate::cli::PublishArgs;
+use crate::input;
 use crate::output;
 use crate::publish::{self, Options, Target};
 use crate::stack;
@@ -18,8 +18,8 @@ pub fn run(args: &PublishArgs) -> Result<()> {
         .any(|value| value.is_none())
         .then(|| stack::discover_in(&args.root));
     let (counter_url, counter_note) =
-        build::counter_url(args.counter_url.as_deref(), stack.as_ref())?;
-    let built = build::Input::read(&args.root)?.published(counter_url, args.strict)?;
+        input::counter_url(args.counter_url.as_deref(), stack.as_ref())?;
+    let built = input::Input::read(&args.root)?.published(counter_url, args.strict)?;
     if let Some(note) = counter_note {
         term::note(&note);
     }

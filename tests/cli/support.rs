@@ -185,12 +185,20 @@ pub fn unescape(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// A file of the starter site, as `gen init` writes it.
+/// A file of the starter site as `gen init` writes it, or (`templates/NAME`) of its theme.
 pub fn starter(path: &str) -> String {
-    starter_files()
-        .into_iter()
-        .find(|(p, _)| p == path)
-        .map(|(_, bytes)| String::from_utf8(bytes).expect("text"))
+    let theme_file = path
+        .strip_prefix("templates/")
+        .and_then(|name| resume_gen::themes::THEMES[0].file(name))
+        .map(<[u8]>::to_vec);
+    theme_file
+        .or_else(|| {
+            starter_files()
+                .into_iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, bytes)| bytes)
+        })
+        .map(|bytes| String::from_utf8(bytes).expect("text"))
         .unwrap_or_else(|| panic!("{path} is not a starter file"))
 }
 

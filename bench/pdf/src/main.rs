@@ -15,7 +15,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use resume_gen::build::{Input, RenderOptions};
+use resume_gen::input::{Input, RenderOptions};
 use resume_gen::render::PdfReader;
 use testkit::resume_reader::{ENGLISH_HEADINGS, read, recovered};
 

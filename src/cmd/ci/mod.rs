@@ -125,7 +125,7 @@ fn write_github(args: &CiGithubArgs) -> Result<()> {
     term::status("wrote", &shown);
     term::note(&format!(
         "next: commit {shown} and {}, push, and open a pull request to see its plan",
-        crate::cmd::deploy::LOCK_FILE
+        crate::stack::LOCK_FILE
     ));
     term::note(&format!(
         "deploys run in the GitHub environment {DEPLOY_ENVIRONMENT:?}: in the repository's Settings, \

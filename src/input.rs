@@ -7,8 +7,10 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
 
-use crate::config::Config;
+use crate::config::{Backend, Config, CounterMode};
+use crate::counter_zip;
 use crate::diagnostic::{Diagnostic, SourceFile, line_column};
+use crate::infra::{self, COUNTER_ZIP, StackOptions};
 use crate::links;
 use crate::render::photo::Thumbnails;
 use crate::render::{self, Rendered};
@@ -151,6 +153,52 @@ impl Input {
             );
         }
         Ok(pages)
+    }
+
+    /// Writes the site's stack (`infra::generate`, written by `infra::disk`) into `out`: its
+    /// counter counts this site's pages, and its zip comes from `counter_zip` or wherever
+    /// `counter_zip::locate` finds one from `root`.
+    pub fn write_stack(&self, root: &Path, out: &Path, counter_zip: Option<&Path>) -> Result<()> {
+        let config = &self.config;
+        if let (Some(ci), Backend::Local) = (&config.stack.ci, &config.stack.backend) {
+            bail!(
+                "gen.toml: [ci] github = {:?} needs the Terraform state in S3, where a workflow can \
+                 read it (this folder's terraform.tfstate never reaches GitHub): run gen state init, \
+                 then this again (nothing was written)",
+                ci.github
+            );
+        }
+        let pages = match config.stack.counter.mode {
+            CounterMode::Off => Vec::new(),
+            _ => self.page_paths()?,
+        };
+        let options = StackOptions {
+            local_state_path: infra::disk::state_path(root, out)?,
+            pages,
+        };
+        let files = infra::generate(&config.stack, &options);
+        let counter_zip = match config.stack.counter.mode {
+            CounterMode::Off => None,
+            _ => {
+                let origin = counter_zip::locate(root, counter_zip)?;
+                Some(counter_zip::obtain(&origin)?)
+            }
+        };
+        infra::disk::write(out, &files, counter_zip.as_deref())?;
+        term::status(
+            "wrote",
+            &format!(
+                "{}: {}",
+                out.display(),
+                files
+                    .iter()
+                    .map(|f| f.name)
+                    .chain(counter_zip.as_ref().map(|_| COUNTER_ZIP))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+        Ok(())
     }
 }
 

@@ -4,6 +4,8 @@
 //! outline as plain text. Warnings name each field with characters the PDF's fonts lack and
 //! each field a machine does not read where it should.
 
+mod glyphs;
+
 use serde_json::{Value, json};
 
 use super::filters::date_range_text;
@@ -11,13 +13,14 @@ use super::markdown::to_plain_text;
 use super::outline;
 use super::readable::{self, Readability};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::Diagnostic;
 use crate::locale::Locale;
 use crate::pdf;
 use crate::resume::lenient::Kind;
-use crate::resume::path::{Part, ValuePath, locate};
+use crate::resume::path::ValuePath;
 use crate::resume::{ResumeErrors, Warning};
 use crate::sources::Sources;
+use glyphs::{labels_missing_glyphs, missing_glyphs};
 
 /// What one typesetting makes: the PDF, its text, what a machine reads of it, and warnings.
 #[derive(Debug, Clone)]
@@ -256,96 +259,6 @@ fn text_of(value: &mut Value) {
             *markdown = paragraphs.join("\n\n");
         }
         Value::Array(items) => items.iter_mut().for_each(text_of),
-        _ => {}
-    }
-}
-
-/// A warning for each text field with characters no font of the PDF has, at its place in
-/// the resume.
-fn missing_glyphs(
-    source: &SourceFile,
-    resume: &Value,
-    fonts: &[(String, Vec<u8>)],
-) -> Vec<Warning> {
-    let coverage = pdf::Coverage::new(fonts);
-    let mut warnings = Vec::new();
-    let mut visit = |path: &ValuePath, text: &str| {
-        let missing = coverage.missing(text);
-        if missing.is_empty() {
-            return;
-        }
-        let shown: String = missing.iter().take(8).collect();
-        let (line, column) = locate(&source.text, path, Part::Value).unwrap_or((1, 1));
-        warnings.push(Warning {
-            kind: Kind::MissingGlyphs,
-            path: path.to_string(),
-            diagnostic: Diagnostic::at(
-                source,
-                line,
-                column,
-                format!(
-                    "{path}: the PDF's fonts cannot show {shown:?}, so resume.pdf leaves gaps there (the page is fine): add a font that has them, e.g. [pdf] fonts = [\"fonts/NotoSansCJK-Regular.otf\"] in gen.toml"
-                ),
-            ),
-        });
-    };
-    walk(resume, &ValuePath::default(), &mut visit);
-    warnings
-}
-
-/// A warning when the PDF's fonts cannot show the words of the page's language (its headings
-/// in Chinese, Japanese, Korean...), at `language` in gen.toml.
-fn labels_missing_glyphs(
-    sources: &Sources,
-    locale: &Locale,
-    fonts: &[(String, Vec<u8>)],
-) -> Option<Warning> {
-    let words: String = locale.labels.values().map(String::as_str).collect();
-    let missing = pdf::Coverage::new(fonts).missing(&words);
-    if missing.is_empty() {
-        return None;
-    }
-    let empty = SourceFile {
-        name: crate::sources::CONFIG_FILE.into(),
-        text: String::new(),
-    };
-    let config = sources.config.as_ref().unwrap_or(&empty);
-    let line = config
-        .text
-        .lines()
-        .position(|l| l.trim_start().starts_with("language"))
-        .map_or(1, |i| i + 1);
-    let shown: String = missing.iter().take(8).collect();
-    Some(Warning {
-        kind: Kind::MissingGlyphs,
-        path: "language".into(),
-        diagnostic: Diagnostic::at(
-            config,
-            line,
-            1,
-            format!(
-                "language: the PDF's fonts cannot show this language's headings ({shown:?}...), so resume.pdf leaves gaps there (the page is fine): add a font that has them, e.g. [pdf] fonts = [\"fonts/NotoSansCJK-Regular.otf\"] in gen.toml"
-            ),
-        ),
-    })
-}
-
-/// Every string in `value` with its path.
-fn walk(value: &Value, path: &ValuePath, visit: &mut impl FnMut(&ValuePath, &str)) {
-    match value {
-        Value::String(text) => visit(path, text),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                walk(item, &path.index(i), visit);
-            }
-        }
-        Value::Object(map) => {
-            for (key, item) in map {
-                if key != "when" && key != "shown" {
-                    walk(item, &path.key(key), visit);
-                }
-            }
-        }
         _ => {}
     }
 }
