@@ -106,6 +106,31 @@ pub fn line_column(text: &str, byte_offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Every problem that stops a file from being used (the resume, a post, the PDF's template),
+/// in document order.
+#[derive(Debug, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n\n")?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

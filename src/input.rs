@@ -9,12 +9,13 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::{Backend, Config, CounterMode};
 use crate::counter_zip;
+use crate::diagnostic::Diagnostics;
 use crate::diagnostic::{Diagnostic, SourceFile, line_column};
 use crate::infra::{self, COUNTER_ZIP, StackOptions};
 use crate::links;
 use crate::render::photo::Thumbnails;
 use crate::render::{self, Rendered};
-use crate::resume::{self, ResumeErrors};
+use crate::resume;
 use crate::sources::{KnownPosts, Sources};
 use crate::stack::{OutputsError, StackOutputs};
 use crate::term;
@@ -70,7 +71,7 @@ impl Input {
             let count = built.warnings.len();
             // The first few of each kind, then a count, as warnings are shown.
             let errors = resume::shown(&built.warnings);
-            return Err(anyhow::Error::new(ResumeErrors(errors)).context(format!(
+            return Err(anyhow::Error::new(Diagnostics(errors)).context(format!(
                 "{count} warning{} made errors by {}: nothing was written",
                 if count == 1 { "" } else { "s" },
                 if strict {

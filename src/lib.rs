@@ -1,5 +1,6 @@
 //! `gen`: a resume in YAML becomes a fast, secure personal website.
 
+pub mod aws;
 pub mod build_id;
 pub mod check;
 pub mod cli;

@@ -39,7 +39,7 @@ pub fn warning(diagnostic: &Diagnostic) {
 /// Prints a failed command's error: located problems as `file:line:col: message` with their
 /// snippet, anything else as `error: ...` with its causes.
 pub fn error(err: &anyhow::Error) {
-    if let Some(errors) = err.downcast_ref::<crate::resume::ResumeErrors>() {
+    if let Some(errors) = err.downcast_ref::<crate::diagnostic::Diagnostics>() {
         for d in &errors.0 {
             located(d);
         }

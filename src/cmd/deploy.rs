@@ -179,7 +179,7 @@ fn preflight(args: &DeployArgs, config: &Config, runtime: &tokio::runtime::Runti
 fn check_credentials(runtime: &tokio::runtime::Runtime) -> Result<()> {
     runtime.block_on(async {
         use aws_sdk_s3::config::ProvideCredentials;
-        let config = crate::publish::sdk_config().await;
+        let config = crate::aws::sdk_config().await;
         let Some(provider) = config.credentials_provider() else {
             bail!("no AWS credentials: set AWS_PROFILE, or run aws configure or aws sso login");
         };

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::resume::ResumeErrors;
+use crate::diagnostic::Diagnostics;
 use crate::sources::PostSource;
 use front::PostDate;
 use markdown::TocEntry;
@@ -109,7 +109,7 @@ pub struct Options<'a> {
 pub fn read(
     sources: &[Arc<PostSource>],
     options: &Options<'_>,
-) -> Result<Vec<Arc<Post>>, ResumeErrors> {
+) -> Result<Vec<Arc<Post>>, Diagnostics> {
     let mut posts = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
     let keys: Vec<u64> = sources.iter().map(|s| input_key(s, options)).collect();
@@ -150,7 +150,7 @@ pub fn read(
         }
     }
     if !problems.is_empty() {
-        return Err(ResumeErrors(problems));
+        return Err(Diagnostics(problems));
     }
     posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     Ok(posts)

@@ -14,7 +14,8 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::plan::{self, PublishPlan, Reason, RemoteMeta, Upload, invalidation_paths};
-use super::{CONCURRENCY, Clients, Outcome, Target, aws_error};
+use super::{CONCURRENCY, Clients, Outcome, Target};
+use crate::aws::aws_error;
 use crate::site::Site;
 
 /// Carries out a plan, filling `outcome` as it goes (also when it fails part-way): uploads (assets, then pages), deletes, one invalidation.

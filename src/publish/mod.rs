@@ -3,7 +3,6 @@
 //! (capped), and invalidate exactly the changed paths in CloudFront. Every bucket call names
 //! the caller's account as the bucket's expected owner.
 
-pub mod account;
 mod execute;
 pub mod plan;
 pub mod record;
@@ -19,6 +18,7 @@ use anyhow::{Context, Result};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use crate::aws::{account, aws_error, s3_client, sdk_config};
 use crate::site::Site;
 pub use plan::{PublishPlan, Reason, RemoteMeta, RemoteObject, invalidation_paths};
 
@@ -45,30 +45,13 @@ pub struct Clients {
     pub account: String,
 }
 
-/// The AWS configuration from the standard chain, with rustls on ring for HTTPS.
-pub async fn sdk_config() -> aws_config::SdkConfig {
-    let https = aws_smithy_http_client::Builder::new()
-        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-        ))
-        .build_https();
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(https)
-        .load()
-        .await
-}
-
 impl Clients {
     /// The clients, and the caller's account asked of STS.
     pub async fn from_env() -> Result<Self> {
         let config = sdk_config().await;
         let account = account::caller_account(&config).await?;
-        // A custom endpoint (a local S3) is addressed by path, not by bucket host name.
-        let s3 = aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(config.endpoint_url().is_some())
-            .build();
         Ok(Self {
-            s3: aws_sdk_s3::Client::from_conf(s3),
+            s3: s3_client(&config, None),
             cloudfront: aws_sdk_cloudfront::Client::new(&config),
             account,
         })
@@ -200,32 +183,4 @@ pub async fn bucket_is_gens(clients: &Clients, bucket: &str) -> Result<bool> {
             Err(aws_error(e)).with_context(|| format!("reading the tags of bucket {bucket}"))
         }
     }
-}
-
-/// An SDK error in one line: the service's code and message, or the chain of causes.
-pub(crate) fn aws_error<E>(
-    error: aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-) -> anyhow::Error
-where
-    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
-{
-    use std::error::Error;
-    if let aws_sdk_s3::error::SdkError::ServiceError(service) = &error {
-        let err = service.err();
-        let code = match err.code() {
-            Some(code) => code.to_owned(),
-            None => format!("HTTP {}", service.raw().status().as_u16()),
-        };
-        return match err.message() {
-            Some(message) => anyhow::anyhow!("{code}: {message}"),
-            None => anyhow::anyhow!("{code}"),
-        };
-    }
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    anyhow::anyhow!(message)
 }

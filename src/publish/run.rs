@@ -9,8 +9,8 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 
-use super::account::ForeignBucket;
 use super::{Clients, Outcome, Reason, Target, record};
+use crate::aws::account::ForeignBucket;
 use crate::site::Site;
 use crate::term;
 

@@ -69,7 +69,7 @@ pub struct RenderOptions {
 }
 
 /// resume.pdf as made, or why it could not be.
-type PdfResult = Result<Arc<PdfMade>, resume::ResumeErrors>;
+type PdfResult = Result<Arc<PdfMade>, crate::diagnostic::Diagnostics>;
 
 /// Posts, post pages and the photo's thumbnails from earlier builds of the same preview.
 #[derive(Debug, Default)]

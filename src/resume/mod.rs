@@ -8,11 +8,9 @@ pub mod path;
 pub mod schema;
 pub mod yaml;
 
-use std::fmt;
-
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use lenient::Kind;
 use model::ResumeData;
 
@@ -36,30 +34,6 @@ pub struct Loaded {
     /// The document as read: the author's keys in the author's order, every known field in
     /// the schema's shape (what `gen import` writes).
     pub read: Value,
-}
-
-/// Every problem that stops the resume from being used, in document order.
-#[derive(Debug, Clone)]
-pub struct ResumeErrors(pub Vec<Diagnostic>);
-
-impl fmt::Display for ResumeErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n\n")?;
-            }
-            write!(f, "{d}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ResumeErrors {}
-
-impl From<Diagnostic> for ResumeErrors {
-    fn from(d: Diagnostic) -> Self {
-        ResumeErrors(vec![d])
-    }
 }
 
 /// The error for a resume (or a post: `what`) over [`MAX_BYTES`], given its size in bytes.
@@ -130,7 +104,7 @@ thread_local! {
 }
 
 /// Parses and checks the resume in `source`, reading what people write (see [`lenient`]).
-pub fn parse(source: &SourceFile) -> Result<Loaded, ResumeErrors> {
+pub fn parse(source: &SourceFile) -> Result<Loaded, Diagnostics> {
     #[cfg(test)]
     PARSES.with(|n| n.set(n.get() + 1));
     if source.text.len() > MAX_BYTES {

@@ -20,9 +20,9 @@ use tokio::sync::watch as channel;
 
 use crate::config::CounterMode;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::input::{Input, RenderOptions};
 use crate::render::Rendered;
-use crate::resume::ResumeErrors;
 use crate::site::{Site, SiteFile};
 use crate::sources::KnownPosts;
 use crate::term;
@@ -297,7 +297,7 @@ pub fn problems(error: &anyhow::Error) -> Vec<Problem> {
         message: d.message.clone(),
         snippet: d.snippet.clone(),
     };
-    if let Some(errors) = error.downcast_ref::<ResumeErrors>() {
+    if let Some(errors) = error.downcast_ref::<Diagnostics>() {
         return errors.0.iter().map(located).collect();
     }
     if let Some(d) = error.downcast_ref::<Diagnostic>() {

@@ -52,7 +52,7 @@ fn problems_keep_every_location() {
         name: "content/resume.yaml".into(),
         text: "basics:\n  name: [x\n".into(),
     };
-    let errors = ResumeErrors(vec![
+    let errors = Diagnostics(vec![
         Diagnostic::at(&source, 2, 9, "basics.name: expected text"),
         Diagnostic::file("content/resume.yaml", "basics.email: not an address"),
     ]);

@@ -38,7 +38,7 @@ pub struct Sources {
     pub config: Option<SourceFile>,
     pub resume: SourceFile,
     /// The resume, parsed and checked once for the whole build.
-    pub loaded: Arc<Result<resume::Loaded, resume::ResumeErrors>>,
+    pub loaded: Arc<Result<resume::Loaded, crate::diagnostic::Diagnostics>>,
     /// When the resume was last saved: resume.pdf's date when the resume gives none.
     pub resume_modified: Option<std::time::SystemTime>,
     /// Theme files by path relative to `templates/`, with `/` separators: the site's own, and
@@ -65,7 +65,10 @@ pub struct Photo {
 /// The file `basics.image` names, when it is a path (not a web or `data:` address): relative
 /// to content/, the resume's folder. A resume that does not parse has none; its build fails
 /// on the resume first.
-fn read_photo(site: &Path, loaded: &Result<resume::Loaded, resume::ResumeErrors>) -> Option<Photo> {
+fn read_photo(
+    site: &Path,
+    loaded: &Result<resume::Loaded, crate::diagnostic::Diagnostics>,
+) -> Option<Photo> {
     let basics = loaded.as_ref().ok()?.resume.data.basics.as_ref()?;
     let image = basics.image.as_deref()?.trim().to_owned();
     if image.is_empty() || image.contains(':') || image.starts_with("//") {

@@ -10,8 +10,8 @@ use aws_sdk_s3::types::{
 };
 use serde_json::{Value, json};
 
-use crate::publish::account::{self, ForeignBucket};
-use crate::publish::aws_error;
+use crate::aws::account::{self, ForeignBucket};
+use crate::aws::aws_error;
 
 /// The bucket policy statement that refuses every request not made over TLS.
 const TLS_ONLY_SID: &str = "DenyInsecureTransport";

@@ -8,9 +8,9 @@ mod bucket;
 
 use anyhow::{Result, anyhow, bail};
 
+use crate::aws::account;
 use crate::cli::{StateArgs, StateCommand, StateInitArgs};
 use crate::config::{self, Backend, Config};
-use crate::publish::account;
 use crate::sources::CONFIG_FILE;
 use crate::term;
 use bucket::ensure_bucket;
@@ -35,7 +35,7 @@ fn init(args: &StateInitArgs) -> Result<()> {
     let settings = &config.stack;
     let runtime = super::runtime()?;
     runtime.block_on(async {
-        let sdk = crate::publish::sdk_config().await;
+        let sdk = crate::aws::sdk_config().await;
         let account = account::caller_account(&sdk).await?;
         let (bucket, region, configured) = match &settings.backend {
             Backend::S3 { bucket, region, .. } => {
@@ -54,7 +54,7 @@ fn init(args: &StateInitArgs) -> Result<()> {
                 (bucket, settings.region.clone(), false)
             }
         };
-        let s3 = s3_client(&sdk, &region);
+        let s3 = crate::aws::s3_client(&sdk, Some(&region));
         let fix = match configured {
             true => "Change bucket under [backend] in gen.toml to a bucket of your own",
             false => "Pass --bucket with another name",
@@ -103,15 +103,6 @@ fn parse(text: &str) -> Result<Config> {
 /// is checked to be the account's like any other.
 fn default_bucket(project: &str, account: &str) -> String {
     format!("{project}-tfstate-{account}")
-}
-
-fn s3_client(sdk: &aws_config::SdkConfig, region: &str) -> aws_sdk_s3::Client {
-    let config = aws_sdk_s3::config::Builder::from(sdk)
-        .region(aws_sdk_s3::config::Region::new(region.to_owned()))
-        // A custom endpoint (a local S3) is addressed by path, not by bucket host name.
-        .force_path_style(sdk.endpoint_url().is_some())
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
 }
 
 /// gen.toml's text with `[backend]` keeping the state in `bucket`: the table's `type` line

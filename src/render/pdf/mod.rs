@@ -14,11 +14,12 @@ use super::outline;
 use super::readable::{self, Readability};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::locale::Locale;
 use crate::pdf;
+use crate::resume::Warning;
 use crate::resume::lenient::Kind;
 use crate::resume::path::ValuePath;
-use crate::resume::{ResumeErrors, Warning};
 use crate::sources::Sources;
 use glyphs::{labels_missing_glyphs, missing_glyphs};
 
@@ -48,7 +49,7 @@ pub fn typeset(
     config: &Config,
     locale: &Locale,
     document: &Value,
-) -> Result<Typeset, ResumeErrors> {
+) -> Result<Typeset, Diagnostics> {
     let data = data(document, config, locale);
     let outline = outline::outline(&data["resume"], &locale.labels);
     let mut warnings = missing_glyphs(&sources.resume, &data["resume"], &config.pdf.font_files);
@@ -65,7 +66,7 @@ pub fn typeset(
         // PDF/A forbids text without a glyph: a PDF with gaps is made as a plain one.
         archival: warnings.is_empty(),
     };
-    let typeset = pdf::typeset(&job).map_err(ResumeErrors)?;
+    let typeset = pdf::typeset(&job).map_err(Diagnostics)?;
     if let Some(why) = typeset.not_accessible {
         warnings.push(Warning {
             kind: Kind::PdfText,
