@@ -30,6 +30,9 @@ pub struct Input {
     /// The photo's thumbnails, from gen's cache folder or this input's first render: every
     /// render of the site as published takes them.
     thumbnails: Mutex<Option<Arc<Thumbnails>>>,
+    /// What this input's renders share (posts, their pages, resume.pdf): a command that
+    /// renders twice (the page list, then the site) does that work once.
+    cache: Arc<render::RenderCache>,
 }
 
 impl Input {
@@ -54,6 +57,7 @@ impl Input {
             sources,
             config,
             thumbnails: Mutex::default(),
+            cache: Arc::default(),
         })
     }
 
@@ -125,7 +129,7 @@ impl Input {
             counter_url,
             live_reload: false,
             counter_live: false,
-            cache: None,
+            cache: Some(Arc::clone(&self.cache)),
             thumbnails: kept.clone(),
             pdf_later,
         })?;
@@ -302,9 +306,10 @@ mod tests {
     use super::*;
 
     /// A command reads and parses the resume once, whatever it renders; learning the pages
-    /// (`gen infra`, `gen deploy`) typesets nothing, and the published site typesets once.
+    /// (`gen infra`, `gen deploy`) typesets nothing, and the published site typesets once
+    /// however often it is rendered.
     #[test]
-    fn one_parse_per_command_and_no_typesetting_for_the_page_list() {
+    fn one_parse_per_command_no_typesetting_for_the_page_list_and_one_for_the_site() {
         let site = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(site.path().join("content")).unwrap();
         std::fs::copy(
@@ -332,6 +337,11 @@ mod tests {
                 "the published site"
             );
         }
+        // A second render of the same input (as gen deploy's) takes resume.pdf from the first.
+        let again = input.published(None, false).unwrap();
+        #[cfg(feature = "pdf")]
+        assert_eq!(crate::pdf::TYPESETS.with(|n| n.get()), 1, "typeset once");
+        assert_eq!(again.site, built.site);
         assert_eq!(
             parses() - before,
             1,

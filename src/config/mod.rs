@@ -4,6 +4,7 @@ mod names;
 pub mod stack;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 pub use stack::{Backend, CounterMode, Domain, StackSettings};
 
@@ -182,6 +183,24 @@ fn millimetres(text: &str) -> Option<f64> {
     (0.0..=60.0).contains(&mm).then_some(mm)
 }
 
+/// Where gen.toml's checked values are, for an error at their place; other keys are ignored.
+#[derive(Debug, Default, Deserialize)]
+struct Places {
+    base_url: Option<Spanned<toml::Value>>,
+    language: Option<Spanned<toml::Value>>,
+    theme: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pdf: PdfPlaces,
+    #[serde(default)]
+    labels: std::collections::BTreeMap<Spanned<String>, toml::Value>,
+}
+
+/// Where `[pdf]`'s checked values are.
+#[derive(Debug, Default, Deserialize)]
+struct PdfPlaces {
+    margins: Option<Spanned<toml::Value>>,
+}
+
 /// Parses and checks `gen.toml` when there is one; the defaults otherwise.
 pub fn parse_or_default(source: Option<&SourceFile>) -> Result<Config, Diagnostic> {
     source.map_or_else(|| Ok(Config::default()), parse)
@@ -195,21 +214,14 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
     };
     let mut config: Config = toml::from_str(&source.text)
         .map_err(|e| located(e.span(), e.message().trim().to_owned()))?;
-    let value_span = |key: &str| {
-        source
-            .text
-            .lines()
-            .scan(0, |offset, line| {
-                let start = *offset;
-                *offset += line.len() + 1;
-                Some((start, line))
-            })
-            .find(|(_, line)| line.trim_start().starts_with(key))
-            .map(|(start, line)| {
-                let eq = line.find('=').map_or(0, |i| i + 1);
-                let value = line[eq..].len() - line[eq..].trim_start().len();
-                start + eq + value..start + line.len()
-            })
+    // Where the values checked below are, read by the TOML parser itself.
+    let places: Places = toml::from_str(&source.text).unwrap_or_default();
+    let value_span = |key: &str| match key {
+        "base_url" => places.base_url.as_ref().map(Spanned::span),
+        "language" => places.language.as_ref().map(Spanned::span),
+        "theme" => places.theme.as_ref().map(Spanned::span),
+        "margins" => places.pdf.margins.as_ref().map(Spanned::span),
+        _ => None,
     };
     if let Some(url) = &config.base_url {
         let Some(parsed) = links::web_url(url) else {
@@ -277,10 +289,11 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
     }
     let keys = crate::locale::keys();
     if let Some(unknown) = config.labels.keys().find(|k| !keys.contains(k)) {
-        let span = source.text.find("[labels]").and_then(|start| {
-            let key = source.text[start..].find(&format!("\n{unknown}"))?;
-            Some(start + key + 1..start + key + 1 + unknown.len())
-        });
+        let span = places
+            .labels
+            .keys()
+            .find(|key| key.get_ref() == unknown)
+            .map(Spanned::span);
         return Err(located(
             span,
             format!(

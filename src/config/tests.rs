@@ -118,3 +118,19 @@ fn bad_base_url_is_located() {
     let c = parse(&toml("base_url = 'https://bücher.example/josé'\n")).unwrap();
     assert_eq!(c.base_url.as_deref(), Some("https://bücher.example/josé/"));
 }
+
+/// Each checked value is located where the TOML parser read it: a quoted label key, a value
+/// in an inline table.
+#[test]
+fn checked_values_are_located_where_the_parser_read_them() {
+    let err = parse(&toml("[labels]\nwork = \"Jobs\"\n\"skils\" = \"Skills\"\n")).unwrap_err();
+    assert_eq!((err.line, err.column), (3, 1), "{err}");
+    assert!(err.message.contains("\"skils\" is not a label"), "{err}");
+    let err = parse(&toml(
+        "title = \"x\"\npdf = { enabled = true, margins = \"9km\" }\n",
+    ))
+    .unwrap_err();
+    assert_eq!((err.line, err.column), (2, 35), "{err}");
+    let err = parse(&toml("theme = \"fancy\"\n")).unwrap_err();
+    assert_eq!((err.line, err.column), (1, 9), "{err}");
+}
