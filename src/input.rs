@@ -3,7 +3,7 @@
 //! site's pages from it: no command reads what another wrote to disk.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
@@ -13,7 +13,6 @@ use crate::diagnostic::Diagnostics;
 use crate::diagnostic::{Diagnostic, SourceFile, line_column};
 use crate::infra::{self, COUNTER_ZIP, StackOptions};
 use crate::links;
-use crate::render::photo::Thumbnails;
 use crate::render::{self, Rendered};
 use crate::resume;
 use crate::sources::{KnownPosts, Sources};
@@ -27,11 +26,9 @@ pub use crate::render::RenderOptions;
 pub struct Input {
     pub sources: Sources,
     pub config: Config,
-    /// The photo's thumbnails, from gen's cache folder or this input's first render: every
-    /// render of the site as published takes them.
-    thumbnails: Mutex<Option<Arc<Thumbnails>>>,
-    /// What this input's renders share (posts, their pages, resume.pdf): a command that
-    /// renders twice (the page list, then the site) does that work once.
+    /// What this input's renders share (posts, their pages, resume.pdf, the photo's
+    /// thumbnails): a command that renders twice (the page list, then the site) does that
+    /// work once.
     cache: Arc<render::RenderCache>,
 }
 
@@ -56,7 +53,6 @@ impl Input {
         Ok(Input {
             sources,
             config,
-            thumbnails: Mutex::default(),
             cache: Arc::default(),
         })
     }
@@ -117,7 +113,8 @@ impl Input {
     /// has them, and else kept there once made.
     fn render_published(&self, counter_url: Option<String>, pdf_later: bool) -> Result<Rendered> {
         let kept = self
-            .thumbnails
+            .cache
+            .photo
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
@@ -137,7 +134,7 @@ impl Input {
             if !kept.is_some_and(|kept| Arc::ptr_eq(&kept, made)) {
                 crate::photo_cache::store(made);
             }
-            *self.thumbnails.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(made));
+            *self.cache.photo.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(made));
         }
         Ok(rendered)
     }
