@@ -179,9 +179,13 @@ pub struct CheckArgs {
     /// The site's https:// address [default: the stack's site_url output]
     #[arg(value_name = "URL")]
     pub url: Option<String>,
-    /// The site's folder: its out/site is the build the live site should match
+    /// The site's folder: the build its sources make (rendered in memory, nothing written) is
+    /// what the live site should be
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
+    /// The visitor counter API the published page calls [default: the stack's counter_url output]
+    #[arg(long, value_name = "URL", env = "GEN_COUNTER_URL")]
+    pub counter_url: Option<String>,
     /// Read the visitor count without adding a visit
     #[arg(long)]
     pub no_count: bool,

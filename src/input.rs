@@ -109,6 +109,12 @@ impl Input {
         Ok(built)
     }
 
+    /// The site as `published` renders it, without a word about its warnings: what `gen
+    /// check` compares the live site with.
+    pub fn as_published(&self, counter_url: Option<String>) -> Result<Rendered> {
+        self.render_published(counter_url, false)
+    }
+
     /// The site as published, with the photo's thumbnails from gen's cache folder when it
     /// has them, and else kept there once made.
     fn render_published(&self, counter_url: Option<String>, pdf_later: bool) -> Result<Rendered> {

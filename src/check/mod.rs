@@ -2,7 +2,8 @@
 //! one line, PASS, FAIL or SKIP, printed as it finishes:
 //!
 //! - the page answers 200 over HTTPS and is this build's page (its build id, see
-//!   [`crate::build_id`], is the one in out/site/index.html, and the page is intact);
+//!   [`crate::build_id`], is the one of the home page the site's sources render to, and the
+//!   page is intact);
 //! - plain `http://` redirects to `https://`;
 //! - the security headers are there (HSTS of a year or more, CSP, `nosniff`, a referrer
 //!   policy);
@@ -59,12 +60,12 @@ impl std::fmt::Display for Line {
     }
 }
 
-/// What the live site should be: this build's files.
+/// What the live site should be: this build's files, rendered in memory.
 #[derive(Debug)]
 pub struct Expected {
-    /// The build id of out/site/index.html, or why there is none.
+    /// The build id of the home page, or why there is none.
     pub build_id: Result<String, String>,
-    /// out/site/404.html, when the build has one.
+    /// The build's 404.html, when it has one.
     pub not_found_page: Option<Vec<u8>>,
 }
 
@@ -182,7 +183,7 @@ fn page_check(site: &Uri, page: &Response, expected: &Expected) -> (Outcome, Str
         Ok(id) => (
             Outcome::Fail,
             format!(
-                "{site} serves build {}, but out/site has build {id}: publish this build (gen deploy or gen publish); if you just did, CloudFront may still be invalidating, so try again in a minute",
+                "{site} serves build {}, but this site's sources build {id}: publish this build (gen deploy or gen publish); if you just did, CloudFront may still be invalidating, so try again in a minute",
                 live.id
             ),
         ),
@@ -259,7 +260,7 @@ async fn not_found_check(http: &Http, site: &Uri, expected: &Expected) -> (Outco
     match &expected.not_found_page {
         Some(page) if answer.body != page.as_slice() => (
             Outcome::Fail,
-            format!("{missing} answered 404, but not with out/site/404.html"),
+            format!("{missing} answered 404, but not with this build's 404.html"),
         ),
         Some(_) => (
             Outcome::Pass,
@@ -267,7 +268,7 @@ async fn not_found_check(http: &Http, site: &Uri, expected: &Expected) -> (Outco
         ),
         None => (
             Outcome::Pass,
-            format!("{missing} answered 404 (out/site has no 404.html to compare with)"),
+            format!("{missing} answered 404 (this build has no 404.html to compare with)"),
         ),
     }
 }

@@ -1,46 +1,29 @@
-//! `gen check [URL]`: the smoke test of the live site (see [`crate::check`]), against this
-//! build's out/site; the stack's `site_url` when no address is given.
+//! `gen check [URL]`: the smoke test of the live site (see [`crate::check`]), against the
+//! build the site's sources make, rendered in memory as `gen publish` renders it (out/site is
+//! not read); the stack's `site_url` when no address is given.
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 
 use crate::build_id;
 use crate::check::{self, Expected, Outcome};
 use crate::cli::CheckArgs;
-use crate::output;
-use crate::stack;
+use crate::input::{self, Input};
+use crate::stack::{self, OutputsError, StackOutputs};
 
 pub fn run(args: &CheckArgs) -> Result<()> {
-    let address = match &args.url {
-        Some(url) => url.clone(),
-        None => {
-            stack::discover_in(&args.root)
-                .map_err(|e| {
-                    anyhow!(
-                        "gen check needs the site's address: pass it (gen check https://example.com/), or run it in a deployed site's folder ({e})"
-                    )
-                })?
-                .site_url
-        }
+    // The stack's outputs give the address and the counter URL when they are not given.
+    let stack =
+        (args.url.is_none() || args.counter_url.is_none()).then(|| stack::discover_in(&args.root));
+    let address = match (&args.url, &stack) {
+        (Some(url), _) => url.clone(),
+        (None, Some(Ok(outputs))) => outputs.site_url.clone(),
+        (None, Some(Err(e))) => bail!(
+            "gen check needs the site's address: pass it (gen check https://example.com/), or run it in a deployed site's folder ({e})"
+        ),
+        (None, None) => unreachable!("the stack is read when no address is given"),
     };
     let site = check::site_address(&address)?;
-    let out = output::default_dir(&args.root);
-    let index = out.join("index.html");
-    let build_id = match std::fs::read(&index) {
-        Ok(page) => build_id::read(&page).map(|stamp| stamp.id).ok_or_else(|| {
-            format!(
-                "{} has no build id: build it again with this gen (gen build)",
-                index.display()
-            )
-        }),
-        Err(e) => Err(format!(
-            "cannot read {} ({e}): run gen build or gen deploy first",
-            index.display()
-        )),
-    };
-    let expected = Expected {
-        build_id,
-        not_found_page: std::fs::read(out.join(crate::site::NOT_FOUND_PAGE)).ok(),
-    };
+    let expected = expected(args, stack.as_ref());
     let runtime = super::runtime()?;
     let lines = runtime.block_on(check::run(
         &site,
@@ -57,4 +40,34 @@ pub fn run(args: &CheckArgs) -> Result<()> {
     }
     println!("all {passed} checks passed on {site}");
     Ok(())
+}
+
+/// What the live site should serve: the home page's build id and the 404 page of the site as
+/// `gen publish` would render it from this folder now, or why there is none to compare with.
+fn expected(args: &CheckArgs, stack: Option<&Result<StackOutputs, OutputsError>>) -> Expected {
+    let rendered = input::counter_url(args.counter_url.as_deref(), stack)
+        .and_then(|(counter_url, _)| Input::read(&args.root)?.as_published(counter_url));
+    match rendered {
+        Ok(built) => Expected {
+            build_id: built
+                .site
+                .get("index.html")
+                .and_then(|page| build_id::read(&page.bytes))
+                .map(|stamp| stamp.id)
+                .ok_or_else(|| {
+                    "the theme's templates/_base.html leaves out {{ site.generator }}, so the page has no build id".to_owned()
+                }),
+            not_found_page: built
+                .site
+                .get(crate::site::NOT_FOUND_PAGE)
+                .map(|page| page.bytes.to_vec()),
+        },
+        Err(e) => Expected {
+            build_id: Err(format!(
+                "the site in {} does not build ({e:#}); run gen check in the site's folder or pass --root",
+                args.root.display()
+            )),
+            not_found_page: None,
+        },
+    }
 }

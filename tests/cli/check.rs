@@ -290,6 +290,8 @@ impl StandIns {
             .arg(format!("https://127.0.0.1:{}/", self.site_port))
             .arg("--root")
             .arg(self.site.root())
+            .arg("--counter-url")
+            .arg(&self.counter)
             .args(args)
             .env("SSL_CERT_FILE", &self.trust)
             .env_remove("SSL_CERT_DIR")
@@ -352,6 +354,29 @@ fn a_correct_site_passes_every_check_and_counts_exactly_one_visit() {
     assert!(read_only.success(), "{}", read_only.stdout);
     assert_contains!(line(&read_only, "SKIP counter:"), "reads 1 at");
     assert_eq!(stand_ins.seen.lock().unwrap().posts, 1);
+
+    // The comparison is with what the sources build, not with out/site: without out/site the
+    // page still passes, and an edit not yet published fails it, naming the new build.
+    std::fs::remove_dir_all(stand_ins.site.path("out/site")).unwrap();
+    let without_out = stand_ins.check(&["--no-count"]);
+    assert!(without_out.success(), "{}", without_out.stdout);
+    assert!(
+        !stand_ins.site.path("out/site").exists(),
+        "gen check writes nothing"
+    );
+    let resume = std::fs::read_to_string(stand_ins.site.path("content/resume.yaml")).unwrap();
+    let edited = resume.replacen("  name: ", "  name: Dr. ", 1);
+    assert_ne!(edited, resume);
+    stand_ins
+        .site
+        .write("content/resume.yaml", edited.as_bytes());
+    let edited = stand_ins.check(&["--no-count"]);
+    assert_eq!(edited.code, Some(1), "{}{}", edited.stdout, edited.stderr);
+    assert_contains!(
+        line(&edited, "FAIL page:"),
+        format!("serves build {id}, but this site's sources build ")
+    );
+    assert_contains!(line(&edited, "FAIL page:"), "publish this build");
 }
 
 #[test]

@@ -105,53 +105,43 @@ fn default_bucket(project: &str, account: &str) -> String {
     format!("{project}-tfstate-{account}")
 }
 
-/// gen.toml's text with `[backend]` keeping the state in `bucket`: the table's `type` line
-/// replaced (comments and other tables kept), or the table added at the end. Checked by
-/// parsing the result.
+/// gen.toml's text with `[backend]` keeping the state in `bucket`, edited with toml_edit so
+/// that comments, spacing and every other table stay as written: the table's `type`, `bucket`
+/// and `region` set, or the table added at the end. Checked by parsing the result.
 fn with_backend(text: &str, bucket: &str, region: &str) -> Result<String> {
     let keys = format!("type = \"s3\"\nbucket = \"{bucket}\"\nregion = \"{region}\"\n");
-    let lines: Vec<&str> = text.lines().collect();
-    let header = lines.iter().position(|l| {
-        let l = l.trim();
-        l == "[backend]" || l.starts_with("[backend]") && l[9..].trim_start().starts_with('#')
-    });
-    let updated = match header {
-        None => {
-            let mut out = text.trim_end().to_owned();
-            out.push_str(
-                "\n\n# Where Terraform keeps the stack's state (gen state init).\n[backend]\n",
-            );
-            out.push_str(&keys);
-            out
-        }
-        Some(at) => {
-            let end = lines[at + 1..]
-                .iter()
-                .position(|l| l.trim_start().starts_with('['))
-                .map_or(lines.len(), |i| at + 1 + i);
-            let ours = |line: &&str| {
-                let key = line.split('=').next().unwrap_or("").trim();
-                line.contains('=') && ["type", "bucket", "region"].contains(&key)
-            };
-            let mut out = String::new();
-            for (i, line) in lines.iter().enumerate() {
-                if i > at && i < end && ours(line) {
-                    continue;
-                }
-                out.push_str(line);
-                out.push('\n');
-                if i == at {
-                    out.push_str(&keys);
-                }
-            }
-            out
-        }
+    let by_hand = || {
+        anyhow!(
+            "could not add [backend] to {CONFIG_FILE} by itself; add it yourself:\n[backend]\n{keys}"
+        )
     };
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|_| by_hand())?;
+    if !doc.contains_key("backend") {
+        // What ends the file (comments, blank lines) stays above the new table, where it was.
+        let trailing = doc.trailing().as_str().unwrap_or("").trim_end().to_owned();
+        doc.set_trailing("");
+        let mut table = toml_edit::Table::new();
+        let above = match doc.is_empty() && trailing.is_empty() {
+            true => String::new(),
+            false if trailing.is_empty() => "\n".to_owned(),
+            false => format!("{trailing}\n\n"),
+        };
+        table.decor_mut().set_prefix(format!(
+            "{above}# Where Terraform keeps the stack's state (gen state init).\n"
+        ));
+        doc.insert("backend", toml_edit::Item::Table(table));
+    }
+    let table = doc
+        .get_mut("backend")
+        .and_then(toml_edit::Item::as_table_like_mut)
+        .ok_or_else(by_hand)?;
+    table.insert("type", toml_edit::value("s3"));
+    table.insert("bucket", toml_edit::value(bucket));
+    table.insert("region", toml_edit::value(region));
+    let updated = doc.to_string();
     match parse(&updated).map(|c| c.stack.backend) {
         Ok(Backend::S3 { bucket: b, .. }) if b == bucket => Ok(updated),
-        _ => bail!(
-            "could not add [backend] to {CONFIG_FILE} by itself; add it yourself:\n[backend]\n{keys}"
-        ),
+        _ => Err(by_hand()),
     }
 }
 
@@ -169,6 +159,23 @@ mod tests {
         assert!(
             added.ends_with("[backend]\ntype = \"s3\"\nbucket = \"b-1\"\nregion = \"eu-west-1\"\n"),
             "{added}"
+        );
+
+        assert_eq!(
+            added,
+            "language = \"en\"\n# a comment\n\n# Where Terraform keeps the stack's state (gen state init).\n[backend]\ntype = \"s3\"\nbucket = \"b-1\"\nregion = \"eu-west-1\"\n"
+        );
+        let empty = with_backend("", "b-1", "eu-west-1").unwrap();
+        assert!(empty.starts_with("# Where Terraform"), "{empty}");
+        let inline = with_backend(
+            "backend = { type = \"local\" } # here\n",
+            "b-1",
+            "eu-west-1",
+        )
+        .unwrap();
+        assert_eq!(
+            inline,
+            "backend = { type = \"s3\", bucket = \"b-1\", region = \"eu-west-1\" } # here\n"
         );
 
         let local = "language = \"en\"\n\n[backend]  # state\ntype = \"local\"\n# keep me\n\n[alerts]\nemail = \"a@b.example\"\n";
