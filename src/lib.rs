@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod config;
 pub mod counter_zip;
 pub mod diagnostic;
+pub mod disk_cache;
 pub mod files;
 pub mod html;
 pub mod https;

@@ -2,6 +2,7 @@
 //! (newest first), every problem in every post reported at once.
 
 pub mod assets;
+mod body_cache;
 pub mod front;
 pub mod highlight;
 pub mod markdown;
@@ -174,7 +175,7 @@ fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post
         .iter()
         .map(|(name, bytes)| (name.clone(), crate::site::fingerprinted(name, bytes)))
         .collect();
-    let body = markdown::render(
+    let body = body_cache::render(
         &body_text,
         &markdown::Settings {
             assets: &source.assets,

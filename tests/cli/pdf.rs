@@ -406,3 +406,69 @@ fn gen_toml_turns_the_pdf_off_and_sets_its_paper() {
     assert!(!pdf.exists());
     assert!(!site.html("index.html").contains("resume.pdf"));
 }
+
+/// The entries of one folder of gen's cache, with when each was last written.
+fn entries(folder: &Path) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+    let mut found: Vec<_> = std::fs::read_dir(folder)
+        .map(|dir| {
+            dir.map(|e| {
+                let path = e.unwrap().path();
+                let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+                (path, written)
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+/// Sets when `path` was last written to an hour ago, so a later write shows.
+fn age(path: &Path) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    file.set_modified(hour_ago).unwrap();
+}
+
+/// resume.pdf is kept in gen's cache folder by a hash of everything it is typeset from: a
+/// build with nothing changed takes it (the entry is not written again) and writes the same
+/// bytes, a damaged entry is typeset again, and an edit typesets a new one.
+#[test]
+fn a_kept_pdf_is_taken_when_nothing_changed_and_typeset_again_when_damaged_or_edited() {
+    let site = TestSite::new();
+    assert!(site.build(&[]).success());
+    let pdf = std::fs::read(site.path("out/site/resume.pdf")).unwrap();
+    let folder = site.cache().join("gen/pdf");
+    let kept = entries(&folder);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let entry = &kept[0].0;
+
+    age(entry);
+    let aged = entries(&folder);
+    std::fs::remove_dir_all(site.path("out")).unwrap();
+    assert!(site.build(&[]).success());
+    assert_eq!(entries(&folder), aged, "taken, not typeset and written again");
+    assert_eq!(std::fs::read(site.path("out/site/resume.pdf")).unwrap(), pdf);
+
+    let mut damaged = std::fs::read(entry).unwrap();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0xff;
+    std::fs::write(entry, &damaged).unwrap();
+    age(entry);
+    std::fs::remove_dir_all(site.path("out")).unwrap();
+    assert!(site.build(&[]).success());
+    assert_eq!(std::fs::read(site.path("out/site/resume.pdf")).unwrap(), pdf);
+    let again = entries(&folder);
+    assert_eq!(again.len(), 1);
+    assert!(again[0].1 > aged[0].1, "a damaged entry is typeset and written again");
+    assert_ne!(std::fs::read(entry).unwrap(), damaged);
+
+    let resume = std::fs::read_to_string(site.path("content/resume.yaml")).unwrap();
+    site.write(
+        "content/resume.yaml",
+        resume.replacen("  name: ", "  name: Dr. ", 1).as_bytes(),
+    );
+    assert!(site.build(&[]).success());
+    assert_eq!(entries(&folder).len(), 2, "an edited resume is typeset anew");
+    assert_ne!(std::fs::read(site.path("out/site/resume.pdf")).unwrap(), pdf);
+}

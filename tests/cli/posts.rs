@@ -328,3 +328,67 @@ fn the_feed_holds_base_url_escaped_and_a_base_url_that_breaks_it_is_refused() {
     assert_contains!(run.stderr, "percent-encoded: %22");
     assert_eq!(site.output(), before, "out/site is untouched");
 }
+
+/// Rendered bodies are kept in gen's cache folder: a build from them writes the same site
+/// byte for byte, a damaged entry is rendered again, and an edited post gets a new entry.
+#[test]
+fn post_bodies_kept_in_the_cache_folder_build_the_same_site_and_a_damaged_one_is_not_taken() {
+    let site = posts_site();
+    let first = site.build(&[]);
+    assert!(first.success(), "{}", first.stderr);
+    let fresh = site.output();
+    let folder = site.cache().join("gen/posts");
+    let mut entries: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    // Five posts, the draft among them (gen serve shows it), each kept once.
+    assert_eq!(entries.len(), 5, "{entries:?}");
+
+    // Every entry damaged in its own way: none is taken, and the site is the same.
+    for (i, entry) in entries.iter().enumerate() {
+        let text = std::fs::read_to_string(entry).unwrap();
+        let damaged = match i % 3 {
+            0 => text.replacen("<p>", "<p>Injected ", 1),
+            1 => text[..text.len() / 2].to_owned(),
+            _ => String::from("not an entry"),
+        };
+        std::fs::write(entry, damaged).unwrap();
+    }
+    let again = site.build(&[]);
+    assert!(again.success(), "{}", again.stderr);
+    assert_eq!(site.output(), fresh, "a build from damaged entries");
+    for entry in &entries {
+        let text = std::fs::read_to_string(entry).unwrap();
+        assert!(
+            !text.contains("Injected") && text.len() > 100,
+            "{entry:?} written again"
+        );
+    }
+
+    // From whole entries, taken and not written again: the same site.
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in &entries {
+        let file = std::fs::File::options().write(true).open(entry).unwrap();
+        file.set_modified(hour_ago).unwrap();
+    }
+    std::fs::remove_dir_all(site.path("out")).unwrap();
+    assert!(site.build(&[]).success());
+    assert_eq!(site.output(), fresh, "a build from kept entries");
+    for entry in &entries {
+        let written = std::fs::metadata(entry).unwrap().modified().unwrap();
+        assert_eq!(written, hour_ago, "{entry:?} taken, not written again");
+    }
+
+    // An edited post renders anew (a sixth entry) and its page shows the edit.
+    let post = site.path("content/posts/rust-lambda/index.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, format!("{text}\nA new closing line.\n")).unwrap();
+    assert!(site.build(&[]).success());
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 6);
+    assert!(
+        site.html("posts/rust-lambda/index.html")
+            .contains("A new closing line.")
+    );
+}

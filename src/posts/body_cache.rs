@@ -1,0 +1,162 @@
+//! Posts' rendered bodies, kept between builds in gen's cache folder (`~/.cache/gen/posts/`,
+//! see [`crate::disk_cache`]): parsing Markdown and highlighting its code is most of a build
+//! of many posts, and the same body with the same files beside it always renders the same.
+//! An entry is named by the SHA-256 of everything the body is rendered from: its Markdown,
+//! its files, the settings, gen's version and [`FORMAT`].
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::markdown::{self, Body, Settings, TocEntry};
+use crate::disk_cache::{self, Kind};
+
+/// Larger entries are none: a post's source is at most 1 MiB.
+const BODIES: Kind = Kind {
+    folder: "posts",
+    max_bytes: 16 * 1024 * 1024,
+};
+
+/// Raised when what an entry holds, or how a body renders, changes within one version of gen.
+const FORMAT: u32 = 1;
+
+/// `markdown`'s body as [`markdown::render`] renders it with `settings`: from gen's cache
+/// folder when an earlier build kept it whole, else rendered and kept.
+pub fn render(markdown: &str, settings: &Settings<'_>) -> Body {
+    let key = key(markdown, settings);
+    let kept = BODIES.load(&key).and_then(|bytes| parse(&bytes, &key));
+    if let Some(body) = kept {
+        return body;
+    }
+    let body = markdown::render(markdown, settings);
+    if let Some(bytes) = entry(&key, &body) {
+        BODIES.store(&key, &bytes);
+    }
+    body
+}
+
+/// The SHA-256 of everything the body is rendered from.
+fn key(markdown: &str, settings: &Settings<'_>) -> String {
+    let format = FORMAT.to_le_bytes();
+    let flags = [u8::from(settings.unsafe_html)];
+    let own_host = settings.own_host.unwrap_or("\0");
+    // A file's published name carries a hash of its bytes; images' sizes come from them too.
+    let digests: Vec<_> = settings.assets.values().map(Sha256::digest).collect();
+    let mut fields: Vec<&[u8]> = vec![&format, &flags, own_host.as_bytes(), markdown.as_bytes()];
+    for ((name, _), digest) in settings.assets.iter().zip(&digests) {
+        fields.extend([name.as_bytes(), digest.as_slice()]);
+    }
+    for (name, published) in settings.fingerprinted {
+        fields.extend([name.as_bytes(), published.as_bytes()]);
+    }
+    disk_cache::key(fields)
+}
+
+/// A body as kept.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    key: String,
+    html: String,
+    toc: Vec<Heading>,
+    words: usize,
+    lead: String,
+    shown: BTreeSet<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Heading {
+    level: u8,
+    id: String,
+    text: String,
+}
+
+/// The body an entry holds, when it is one and for `key`.
+fn parse(bytes: &[u8], key: &str) -> Option<Body> {
+    let entry: Entry = serde_json::from_slice(bytes).ok()?;
+    (entry.key == key).then(|| Body {
+        html: entry.html,
+        toc: entry
+            .toc
+            .into_iter()
+            .map(|h| TocEntry {
+                level: h.level,
+                id: h.id,
+                text: h.text,
+            })
+            .collect(),
+        words: entry.words,
+        lead: entry.lead,
+        shown: entry.shown,
+    })
+}
+
+fn entry(key: &str, body: &Body) -> Option<Vec<u8>> {
+    serde_json::to_vec(&Entry {
+        key: key.to_owned(),
+        html: body.html.clone(),
+        toc: body
+            .toc
+            .iter()
+            .map(|h| Heading {
+                level: h.level,
+                id: h.id.clone(),
+                text: h.text.clone(),
+            })
+            .collect(),
+        words: body.words,
+        lead: body.lead.clone(),
+        shown: body.shown.clone(),
+    })
+    .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn settings<'a>(
+        assets: &'a BTreeMap<String, Vec<u8>>,
+        names: &'a BTreeMap<String, String>,
+    ) -> Settings<'a> {
+        Settings {
+            assets,
+            fingerprinted: names,
+            unsafe_html: false,
+            own_host: None,
+        }
+    }
+
+    #[test]
+    fn a_kept_body_is_the_rendered_one_and_never_another_keys() {
+        let (assets, names) = (BTreeMap::new(), BTreeMap::new());
+        let settings = settings(&assets, &names);
+        let markdown = "# Title\n\nSome *text*.\n\n## One\n\n```rust\nfn main() {}\n```\n";
+        let body = markdown::render(markdown, &settings);
+        let key = key(markdown, &settings);
+        let bytes = entry(&key, &body).unwrap();
+        assert_eq!(parse(&bytes, &key), Some(body));
+        assert_eq!(parse(&bytes, &"0".repeat(64)), None);
+        assert_eq!(parse(b"{}", &key), None);
+    }
+
+    #[test]
+    fn the_key_follows_the_markdown_the_settings_and_the_files_bytes() {
+        let (assets, names) = (BTreeMap::new(), BTreeMap::new());
+        let base = key("text", &settings(&assets, &names));
+        assert_ne!(base, key("text.", &settings(&assets, &names)));
+        let unsafe_html = Settings {
+            unsafe_html: true,
+            ..settings(&assets, &names)
+        };
+        assert_ne!(base, key("text", &unsafe_html));
+        let one = BTreeMap::from([("a.png".to_owned(), vec![1u8])]);
+        let two = BTreeMap::from([("a.png".to_owned(), vec![2u8])]);
+        assert_ne!(
+            key("text", &settings(&one, &names)),
+            key("text", &settings(&two, &names))
+        );
+    }
+}
