@@ -57,6 +57,12 @@ pub fn keys<'a>(posts: impl Iterator<Item = &'a Arc<Post>>) -> Vec<u64> {
     posts.map(|p| p.summary_key).collect()
 }
 
+/// About what a page holds besides a post's body (the head, the header, the footer).
+const PAGE_SIZE: usize = 16 * 1024;
+
+/// About what a list holds of each post.
+const LISTED_SIZE: usize = 512;
+
 /// How post pages are rendered: the theme, what every page sees (and its hash), and the
 /// pages a preview rendered before.
 pub struct Pages<'a> {
@@ -80,27 +86,35 @@ impl Pages<'_> {
 
     /// `template` rendered with the globals and the values `extra` makes, or the same page
     /// from an earlier build when what `extra_key` hashes is unchanged.
+    /// `size` is about how large the page will be, so the page is written into room made
+    /// once rather than a buffer that grows and is copied.
+    /// With the page's key when a preview keeps its pages.
     fn render(
         &self,
         template: &str,
+        size: usize,
         extra: impl FnOnce() -> Vec<(&'static str, minijinja::Value)>,
         extra_key: impl FnOnce() -> u64,
-        made: &mut Made<'_>,
-    ) -> Result<Bytes> {
+        earlier: &HashMap<u64, Bytes>,
+    ) -> Result<(Option<u64>, Bytes)> {
         // Keys are worth their hashing only to a preview.
         if self.cache.is_none() {
-            return Ok(self.render_now(template, &extra())?.into());
+            return Ok((None, self.render_now(template, size, &extra())?));
         }
         let page_key = key(&(self.globals_key, template, extra_key()));
-        let html = match made.earlier.get(&page_key) {
+        let html = match earlier.get(&page_key) {
             Some(html) => html.clone(),
-            None => Bytes::from(self.render_now(template, &extra())?),
+            None => self.render_now(template, size, &extra())?,
         };
-        made.used.insert(page_key, html.clone());
-        Ok(html)
+        Ok((Some(page_key), html))
     }
 
-    fn render_now(&self, template: &str, extra: &[(&str, minijinja::Value)]) -> Result<String> {
+    fn render_now(
+        &self,
+        template: &str,
+        size: usize,
+        extra: &[(&str, minijinja::Value)],
+    ) -> Result<Bytes> {
         let template = self
             .env
             .get_template(template)
@@ -109,9 +123,14 @@ impl Pages<'_> {
         for (name, value) in extra {
             ctx.insert(name, value.clone());
         }
+        let mut page = Vec::with_capacity(size);
         template
-            .render(context! { ..minijinja::Value::from(ctx), ..self.globals.clone() })
-            .map_err(|e| super::theme::template_error(self.sources, e))
+            .render_captured_to(
+                context! { ..minijinja::Value::from(ctx), ..self.globals.clone() },
+                &mut page,
+            )
+            .map_err(|e| super::theme::template_error(self.sources, e))?;
+        Ok(Bytes::from(page))
     }
 }
 
@@ -172,8 +191,13 @@ pub fn render(
     let author = pages
         .global(&["resume", "basics", "name"])
         .unwrap_or_default();
-    for post in posts {
-        post_page(pages, post, base_url, &author, &mut made)?;
+    // Each post's page on every core; then added in order, the first error first.
+    let rendered = crate::parallel::map(posts, |post| {
+        post_html(pages, post, base_url, &author, made.earlier)
+    });
+    for (post, html) in posts.iter().zip(rendered) {
+        let html = made.keep(html?);
+        post_page(made.site, post, html);
     }
     lists(pages, posts, &mut made)?;
     if let Some(cache) = pages.cache {
@@ -198,19 +222,30 @@ struct Made<'a> {
     site: &'a mut Site,
 }
 
-/// A post's page, its files, and the fingerprinted copies of the images it shows.
-fn post_page(
+impl Made<'_> {
+    /// A rendered page, kept for the preview's next build when it has a key.
+    fn keep(&mut self, (page_key, html): (Option<u64>, Bytes)) -> Bytes {
+        if let Some(page_key) = page_key {
+            self.used.insert(page_key, html.clone());
+        }
+        html
+    }
+}
+
+/// A post's page, rendered.
+fn post_html(
     pages: &Pages<'_>,
     post: &Post,
     base_url: Option<&str>,
     author: &str,
-    made: &mut Made<'_>,
-) -> Result<()> {
+    earlier: &HashMap<u64, Bytes>,
+) -> Result<(Option<u64>, Bytes)> {
     let url = base_url.map(|base| format!("{base}{}", post.path));
     // The view is made from the post (its key covers all it was read from), its address and
     // its author: hashing those is enough, and far cheaper than hashing the view.
-    let html = pages.render(
+    pages.render(
         "post.html",
+        PAGE_SIZE + post.html.len(),
         || {
             let view = PostPage {
                 post,
@@ -220,9 +255,12 @@ fn post_page(
             vec![("post", minijinja::Value::from_serialize(&view))]
         },
         || key(&(post.key, &url, author)),
-        made,
-    )?;
-    let site = &mut *made.site;
+        earlier,
+    )
+}
+
+/// A post's page, its files, and the fingerprinted copies of the images it shows.
+fn post_page(site: &mut Site, post: &Post, html: Bytes) {
     site.add(
         format!("{}index.html", post.path),
         html,
@@ -244,7 +282,6 @@ fn post_page(
             );
         }
     }
-    Ok(())
 }
 
 /// `/posts/`, and one page per tag slug (`AWS` and `aws` are one tag, named as first written).
@@ -277,6 +314,7 @@ fn list<'p>(
 ) -> Result<()> {
     let html = pages.render(
         "posts.html",
+        PAGE_SIZE + LISTED_SIZE * listed.clone().count(),
         || {
             let summaries: Vec<&Summary> = listed.clone().map(|p| &p.summary).collect();
             vec![
@@ -285,8 +323,9 @@ fn list<'p>(
             ]
         },
         || key(&(tag, keys(listed.clone()))),
-        made,
+        made.earlier,
     )?;
+    let html = made.keep(html);
     made.site.add(path, html, CachePolicy::Revalidate);
     Ok(())
 }

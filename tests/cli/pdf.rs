@@ -447,8 +447,15 @@ fn a_kept_pdf_is_taken_when_nothing_changed_and_typeset_again_when_damaged_or_ed
     let aged = entries(&folder);
     std::fs::remove_dir_all(site.path("out")).unwrap();
     assert!(site.build(&[]).success());
-    assert_eq!(entries(&folder), aged, "taken, not typeset and written again");
-    assert_eq!(std::fs::read(site.path("out/site/resume.pdf")).unwrap(), pdf);
+    assert_eq!(
+        entries(&folder),
+        aged,
+        "taken, not typeset and written again"
+    );
+    assert_eq!(
+        std::fs::read(site.path("out/site/resume.pdf")).unwrap(),
+        pdf
+    );
 
     let mut damaged = std::fs::read(entry).unwrap();
     let last = damaged.len() - 1;
@@ -457,10 +464,16 @@ fn a_kept_pdf_is_taken_when_nothing_changed_and_typeset_again_when_damaged_or_ed
     age(entry);
     std::fs::remove_dir_all(site.path("out")).unwrap();
     assert!(site.build(&[]).success());
-    assert_eq!(std::fs::read(site.path("out/site/resume.pdf")).unwrap(), pdf);
+    assert_eq!(
+        std::fs::read(site.path("out/site/resume.pdf")).unwrap(),
+        pdf
+    );
     let again = entries(&folder);
     assert_eq!(again.len(), 1);
-    assert!(again[0].1 > aged[0].1, "a damaged entry is typeset and written again");
+    assert!(
+        again[0].1 > aged[0].1,
+        "a damaged entry is typeset and written again"
+    );
     assert_ne!(std::fs::read(entry).unwrap(), damaged);
 
     let resume = std::fs::read_to_string(site.path("content/resume.yaml")).unwrap();
@@ -469,6 +482,13 @@ fn a_kept_pdf_is_taken_when_nothing_changed_and_typeset_again_when_damaged_or_ed
         resume.replacen("  name: ", "  name: Dr. ", 1).as_bytes(),
     );
     assert!(site.build(&[]).success());
-    assert_eq!(entries(&folder).len(), 2, "an edited resume is typeset anew");
-    assert_ne!(std::fs::read(site.path("out/site/resume.pdf")).unwrap(), pdf);
+    assert_eq!(
+        entries(&folder).len(),
+        2,
+        "an edited resume is typeset anew"
+    );
+    assert_ne!(
+        std::fs::read(site.path("out/site/resume.pdf")).unwrap(),
+        pdf
+    );
 }
