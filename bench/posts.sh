@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a site of 1,000 posts (about 1,000 words each, a Rust and an HCL code block, two
 # tags) with gen and with Hugo, the same Markdown, code highlighted at build time by both,
-# and prints the median wall time of RUNS builds of each and their ratio. Then the
+# and prints the median wall time of RUNS builds of each and their ratio: gen's first build
+# (nothing kept from an earlier one) and its build with nothing changed. Then the
 # incremental case: one post edited while `gen serve` runs, the rebuild time gen reports.
 # Hugo is Debian's package (installed with apt when missing); its theme, in bench/posts/,
 # renders the same pages (posts, lists, tag pages, an Atom feed, a sitemap).
@@ -47,13 +48,26 @@ time_runs() {  # command... → microseconds of each run, after one warm-up run
   echo "${times[@]}"
 }
 
+# A first build: a new output folder and an empty cache folder each time (nothing kept from an
+# earlier build). Then builds with nothing changed: out/site and gen's cache from the last one.
+cold_times=()
+for i in $(seq "$RUNS"); do
+  start=$(date +%s%N)
+  XDG_CACHE_HOME="$work/cache-$i" "$gen" build --root "$work/gen" --out "$work/cold-$i" >/dev/null 2>&1
+  end=$(date +%s%N)
+  cold_times+=($(( (end - start) / 1000 )))
+done
+export XDG_CACHE_HOME="$work/cache"
 gen_times=$(time_runs "$gen" build --root "$work/gen")
 hugo_times=$(time_runs hugo --source "$work/hugo" --destination "$work/hugo/public" --quiet)
-printf 'gen build, %d posts, %d runs: median %s\n' "$POSTS" "$RUNS" "$(median $gen_times)"
+printf 'gen build, %d posts, first build (new out folder, empty cache), %d runs: median %s\n' \
+  "$POSTS" "$RUNS" "$(median "${cold_times[@]}")"
+gen_cold=$(cat "$work/last-median")
+printf 'gen build, %d posts, nothing changed, %d runs: median %s\n' "$POSTS" "$RUNS" "$(median $gen_times)"
 gen_median=$(cat "$work/last-median")
 printf 'hugo %s, same posts, %d runs: median %s\n' "$(hugo version | awk '{print $2}')" "$RUNS" "$(median $hugo_times)"
 hugo_median=$(cat "$work/last-median")
-python3 -c "print(f'hugo / gen: {$hugo_median / $gen_median:.2f}x')"
+python3 -c "print(f'hugo / gen: {$hugo_median / $gen_cold:.2f}x (first build), {$hugo_median / $gen_median:.2f}x (nothing changed)')"
 printf 'pages: gen %d, hugo %d\n' "$(find "$work/gen/out/site" -name '*.html' | wc -l)" \
   "$(find "$work/hugo/public" -name '*.html' | wc -l)"
 
