@@ -2,10 +2,10 @@
 //! always gives the same bytes from the same input: a post's rendered body, resume.pdf.
 //!
 //! An entry is one file named by the SHA-256 of everything its content was made from, holding
-//! a first line with the SHA-256 of the rest, then the content. It is written whole
-//! (`files::write`) and checked when read, so a damaged entry is never taken: the work is done
-//! again. Entries nobody wrote for [`KEPT_DAYS`] are removed when a process first writes into
-//! their folder. A cache that cannot be read or written costs only the work, so it is silent.
+//! a first line with the SHA-256 of the rest, then the content. It is checked when read, so a
+//! damaged or half-written entry is never taken: the work is done again. Entries nobody wrote
+//! for [`KEPT_DAYS`] are removed, looked for at most once a day. A cache that cannot be read or
+//! written costs only the work, so it is silent.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -48,15 +48,16 @@ impl Kind {
         let Some(folder) = path.parent() else {
             return;
         };
-        if std::fs::create_dir_all(folder).is_ok()
-            && crate::files::write(&path, &entry(content)).is_ok()
+        // Written in place, not through a temporary file: an entry cut short fails its
+        // checksum and is never taken, and two writers of one key write the same bytes.
+        if std::fs::create_dir_all(folder).is_ok() && std::fs::write(&path, entry(content)).is_ok()
         {
-            static PRUNED: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
-            let first = PRUNED
+            static SEEN: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+            let first = SEEN
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(folder.to_owned());
-            if first {
+            if first && due(folder, SystemTime::now()) {
                 prune(folder, SystemTime::now());
             }
         }
@@ -91,6 +92,23 @@ fn checked(mut bytes: Vec<u8>) -> Option<Vec<u8>> {
     Some(bytes.split_off(newline + 1))
 }
 
+/// The folder's old entries are looked for at most once a day: `.pruned` says when last.
+fn due(folder: &Path, now: SystemTime) -> bool {
+    let marker = folder.join(PRUNED);
+    let last = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
+    let due = last.is_none_or(|last| {
+        now.duration_since(last)
+            .is_ok_and(|age| age > Duration::from_secs(24 * 60 * 60))
+    });
+    if due {
+        let _ = std::fs::write(&marker, b"");
+    }
+    due
+}
+
+/// The file whose modification time is when old entries were last removed.
+const PRUNED: &str = ".pruned";
+
 /// Removes the entries of `folder` last written more than [`KEPT_DAYS`] before `now`.
 fn prune(folder: &Path, now: SystemTime) {
     let Ok(entries) = std::fs::read_dir(folder) else {
@@ -104,7 +122,7 @@ fn prune(folder: &Path, now: SystemTime) {
             .ok()
             .and_then(|written| now.duration_since(written).ok())
             .is_some_and(|age| age > limit);
-        if old {
+        if old && entry.file_name() != PRUNED {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -131,6 +149,16 @@ mod tests {
         assert_ne!(key([&b"ab"[..], b"c"]), key([&b"a"[..], b"bc"]));
         assert_ne!(key([&b"a"[..]]), key([&b"b"[..]]));
         assert_eq!(key([&b"a"[..]]), key([&b"a"[..]]));
+    }
+
+    #[test]
+    fn old_entries_are_looked_for_once_a_day() {
+        let folder = tempfile::tempdir().unwrap();
+        let now = SystemTime::now();
+        assert!(due(folder.path(), now), "never looked");
+        assert!(!due(folder.path(), now), "just looked");
+        let day_later = now + Duration::from_secs(25 * 60 * 60);
+        assert!(due(folder.path(), day_later), "a day later");
     }
 
     #[test]

@@ -411,12 +411,13 @@ fn gen_toml_turns_the_pdf_off_and_sets_its_paper() {
 fn entries(folder: &Path) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
     let mut found: Vec<_> = std::fs::read_dir(folder)
         .map(|dir| {
-            dir.map(|e| {
-                let path = e.unwrap().path();
-                let written = std::fs::metadata(&path).unwrap().modified().unwrap();
-                (path, written)
-            })
-            .collect()
+            dir.map(|e| e.unwrap().path())
+                .filter(|path| !path.file_name().unwrap().to_string_lossy().starts_with('.'))
+                .map(|path| {
+                    let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+                    (path, written)
+                })
+                .collect()
         })
         .unwrap_or_default();
     found.sort();
