@@ -37,7 +37,7 @@ impl Kind {
             crate::files::too_large(&shown, size, self.max_bytes, "a cache entry")
         })
         .ok()?;
-        checked(bytes)
+        checked(&bytes).map(<[u8]>::to_vec)
     }
 
     /// Keeps `content` for `key`.
@@ -76,7 +76,7 @@ pub fn key<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> String {
 }
 
 /// An entry's bytes: the SHA-256 of `content` in hex, a newline, `content`.
-fn entry(content: &[u8]) -> Vec<u8> {
+pub fn entry(content: &[u8]) -> Vec<u8> {
     let mut bytes = hex::encode(Sha256::digest(content)).into_bytes();
     bytes.push(b'\n');
     bytes.extend_from_slice(content);
@@ -84,12 +84,10 @@ fn entry(content: &[u8]) -> Vec<u8> {
 }
 
 /// The content of an entry whose first line is its content's SHA-256.
-fn checked(mut bytes: Vec<u8>) -> Option<Vec<u8>> {
+pub fn checked(bytes: &[u8]) -> Option<&[u8]> {
     let newline = bytes.iter().position(|&b| b == b'\n')?;
-    if bytes[..newline] != *hex::encode(Sha256::digest(&bytes[newline + 1..])).as_bytes() {
-        return None;
-    }
-    Some(bytes.split_off(newline + 1))
+    let (sum, content) = (&bytes[..newline], &bytes[newline + 1..]);
+    (sum == hex::encode(Sha256::digest(content)).as_bytes()).then_some(content)
 }
 
 /// The folder's old entries are looked for at most once a day: `.pruned` says when last.
@@ -136,12 +134,12 @@ mod tests {
     fn an_entry_is_taken_only_whole() {
         let content = b"line one\nline two".to_vec();
         let whole = entry(&content);
-        assert_eq!(checked(whole.clone()), Some(content));
+        assert_eq!(checked(&whole), Some(&content[..]));
         let mut changed = whole.clone();
         *changed.last_mut().unwrap() = b'X';
-        assert_eq!(checked(changed), None);
-        assert_eq!(checked(whole[..whole.len() - 3].to_vec()), None);
-        assert_eq!(checked(b"no entry".to_vec()), None);
+        assert_eq!(checked(&changed), None);
+        assert_eq!(checked(&whole[..whole.len() - 3]), None);
+        assert_eq!(checked(b"no entry"), None);
     }
 
     #[test]

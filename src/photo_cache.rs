@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::render::photo::{self, Format, THUMBNAILS_VERSION, Thumbnail, Thumbnails};
 
@@ -93,18 +92,12 @@ fn entry(thumbnails: &Thumbnails) -> anyhow::Result<Vec<u8>> {
         height: thumbnails.height,
         files,
     })?;
-    let mut bytes = format!("{}\n", hex::encode(Sha256::digest(&json))).into_bytes();
-    bytes.extend_from_slice(&json);
-    Ok(bytes)
+    Ok(crate::disk_cache::entry(&json))
 }
 
 /// The thumbnails in an entry, when it is whole and of the photo `key`.
 fn parse(bytes: &[u8], key: &str) -> Option<Thumbnails> {
-    let newline = bytes.iter().position(|&b| b == b'\n')?;
-    let (sum, json) = (&bytes[..newline], &bytes[newline + 1..]);
-    if sum != hex::encode(Sha256::digest(json)).as_bytes() {
-        return None;
-    }
+    let json = crate::disk_cache::checked(bytes)?;
     let entry: Entry = serde_json::from_slice(json).ok()?;
     if entry.photo != key {
         return None;

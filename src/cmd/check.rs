@@ -14,13 +14,15 @@ pub fn run(args: &CheckArgs) -> Result<()> {
     // The stack's outputs give the address and the counter URL when they are not given.
     let stack =
         (args.url.is_none() || args.counter_url.is_none()).then(|| stack::discover_in(&args.root));
-    let address = match (&args.url, &stack) {
+    let address = match (&args.url, stack.as_ref().map(Result::as_ref)) {
         (Some(url), _) => url.clone(),
         (None, Some(Ok(outputs))) => outputs.site_url.clone(),
-        (None, Some(Err(e))) => bail!(
-            "gen check needs the site's address: pass it (gen check https://example.com/), or run it in a deployed site's folder ({e})"
+        (None, why) => bail!(
+            "gen check needs the site's address: pass it (gen check https://example.com/), or run it in a deployed site's folder{}",
+            why.and_then(Result::err)
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
         ),
-        (None, None) => unreachable!("the stack is read when no address is given"),
     };
     let site = check::site_address(&address)?;
     let expected = expected(args, stack.as_ref());

@@ -2,14 +2,11 @@
 //! see [`crate::disk_cache`]): parsing Markdown and highlighting its code is most of a build
 //! of many posts, and the same body with the same files beside it always renders the same.
 //! An entry is named by the SHA-256 of everything the body is rendered from: its Markdown,
-//! its files, the settings, gen's version and [`FORMAT`].
-
-use std::collections::BTreeSet;
+//! its files' published names, the settings, gen's version and [`FORMAT`].
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use super::markdown::{self, Body, Settings, TocEntry};
+use super::markdown::{self, Body, Settings};
 use crate::disk_cache::{self, Kind};
 
 /// Larger entries are none: a post's source is at most 1 MiB.
@@ -36,77 +33,36 @@ pub fn render(markdown: &str, settings: &Settings<'_>) -> Body {
     body
 }
 
-/// The SHA-256 of everything the body is rendered from.
+/// The SHA-256 of everything the body is rendered from. The files' published names carry a
+/// hash of their bytes (which images' sizes come from too), so they stand for the files.
 fn key(markdown: &str, settings: &Settings<'_>) -> String {
     let format = FORMAT.to_le_bytes();
     let flags = [u8::from(settings.unsafe_html)];
     let own_host = settings.own_host.unwrap_or("\0");
-    // A file's published name carries a hash of its bytes; images' sizes come from them too.
-    let digests: Vec<_> = settings.assets.values().map(Sha256::digest).collect();
     let mut fields: Vec<&[u8]> = vec![&format, &flags, own_host.as_bytes(), markdown.as_bytes()];
-    for ((name, _), digest) in settings.assets.iter().zip(&digests) {
-        fields.extend([name.as_bytes(), digest.as_slice()]);
-    }
     for (name, published) in settings.fingerprinted {
         fields.extend([name.as_bytes(), published.as_bytes()]);
     }
     disk_cache::key(fields)
 }
 
-/// A body as kept.
+/// A body as kept: with its key, so a file under another entry's name is never taken.
 #[derive(Serialize, Deserialize)]
-struct Entry {
+struct Entry<B> {
     key: String,
-    html: String,
-    toc: Vec<Heading>,
-    words: usize,
-    lead: String,
-    shown: BTreeSet<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Heading {
-    level: u8,
-    id: String,
-    text: String,
+    body: B,
 }
 
 /// The body an entry holds, when it is one and for `key`.
 fn parse(bytes: &[u8], key: &str) -> Option<Body> {
-    let entry: Entry = serde_json::from_slice(bytes).ok()?;
-    (entry.key == key).then(|| Body {
-        html: entry.html,
-        toc: entry
-            .toc
-            .into_iter()
-            .map(|h| TocEntry {
-                level: h.level,
-                id: h.id,
-                text: h.text,
-            })
-            .collect(),
-        words: entry.words,
-        lead: entry.lead,
-        shown: entry.shown,
-    })
+    let entry: Entry<Body> = serde_json::from_slice(bytes).ok()?;
+    (entry.key == key).then_some(entry.body)
 }
 
 fn entry(key: &str, body: &Body) -> Option<Vec<u8>> {
     serde_json::to_vec(&Entry {
         key: key.to_owned(),
-        html: body.html.clone(),
-        toc: body
-            .toc
-            .iter()
-            .map(|h| Heading {
-                level: h.level,
-                id: h.id.clone(),
-                text: h.text.clone(),
-            })
-            .collect(),
-        words: body.words,
-        lead: body.lead.clone(),
-        shown: body.shown.clone(),
+        body,
     })
     .ok()
 }
@@ -143,7 +99,7 @@ mod tests {
     }
 
     #[test]
-    fn the_key_follows_the_markdown_the_settings_and_the_files_bytes() {
+    fn the_key_follows_the_markdown_the_settings_and_the_files_published_names() {
         let (assets, names) = (BTreeMap::new(), BTreeMap::new());
         let base = key("text", &settings(&assets, &names));
         assert_ne!(base, key("text.", &settings(&assets, &names)));
@@ -152,11 +108,17 @@ mod tests {
             ..settings(&assets, &names)
         };
         assert_ne!(base, key("text", &unsafe_html));
-        let one = BTreeMap::from([("a.png".to_owned(), vec![1u8])]);
-        let two = BTreeMap::from([("a.png".to_owned(), vec![2u8])]);
+        // Files with other bytes get other published names.
+        let name = |bytes: &[u8]| {
+            BTreeMap::from([(
+                "a.png".to_owned(),
+                crate::site::fingerprinted("a.png", bytes),
+            )])
+        };
+        let (one, two) = (name(&[1]), name(&[2]));
         assert_ne!(
-            key("text", &settings(&one, &names)),
-            key("text", &settings(&two, &names))
+            key("text", &settings(&assets, &one)),
+            key("text", &settings(&assets, &two))
         );
     }
 }

@@ -6,21 +6,21 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::highlight;
 use crate::html::escape_into;
 
 /// One heading of the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
     pub text: String,
 }
 
-/// A post's body, rendered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A post's body, rendered (kept as JSON in gen's cache folder, see `body_cache`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Body {
     pub html: String,
     /// The second- and third-level headings.

@@ -57,12 +57,6 @@ pub fn keys<'a>(posts: impl Iterator<Item = &'a Arc<Post>>) -> Vec<u64> {
     posts.map(|p| p.summary_key).collect()
 }
 
-/// About what a page holds besides a post's body (the head, the header, the footer).
-const PAGE_SIZE: usize = 16 * 1024;
-
-/// About what a list holds of each post.
-const LISTED_SIZE: usize = 512;
-
 /// How post pages are rendered: the theme, what every page sees (and its hash), and the
 /// pages a preview rendered before.
 pub struct Pages<'a> {
@@ -86,35 +80,27 @@ impl Pages<'_> {
 
     /// `template` rendered with the globals and the values `extra` makes, or the same page
     /// from an earlier build when what `extra_key` hashes is unchanged.
-    /// `size` is about how large the page will be, so the page is written into room made
-    /// once rather than a buffer that grows and is copied.
     /// With the page's key when a preview keeps its pages.
     fn render(
         &self,
         template: &str,
-        size: usize,
         extra: impl FnOnce() -> Vec<(&'static str, minijinja::Value)>,
         extra_key: impl FnOnce() -> u64,
         earlier: &HashMap<u64, Bytes>,
     ) -> Result<(Option<u64>, Bytes)> {
         // Keys are worth their hashing only to a preview.
         if self.cache.is_none() {
-            return Ok((None, self.render_now(template, size, &extra())?));
+            return Ok((None, self.render_now(template, &extra())?));
         }
         let page_key = key(&(self.globals_key, template, extra_key()));
         let html = match earlier.get(&page_key) {
             Some(html) => html.clone(),
-            None => self.render_now(template, size, &extra())?,
+            None => self.render_now(template, &extra())?,
         };
         Ok((Some(page_key), html))
     }
 
-    fn render_now(
-        &self,
-        template: &str,
-        size: usize,
-        extra: &[(&str, minijinja::Value)],
-    ) -> Result<Bytes> {
+    fn render_now(&self, template: &str, extra: &[(&str, minijinja::Value)]) -> Result<Bytes> {
         let template = self
             .env
             .get_template(template)
@@ -123,14 +109,10 @@ impl Pages<'_> {
         for (name, value) in extra {
             ctx.insert(name, value.clone());
         }
-        let mut page = Vec::with_capacity(size);
         template
-            .render_captured_to(
-                context! { ..minijinja::Value::from(ctx), ..self.globals.clone() },
-                &mut page,
-            )
-            .map_err(|e| super::theme::template_error(self.sources, e))?;
-        Ok(Bytes::from(page))
+            .render(context! { ..minijinja::Value::from(ctx), ..self.globals.clone() })
+            .map(Bytes::from)
+            .map_err(|e| super::theme::template_error(self.sources, e))
     }
 }
 
@@ -245,7 +227,6 @@ fn post_html(
     // its author: hashing those is enough, and far cheaper than hashing the view.
     pages.render(
         "post.html",
-        PAGE_SIZE + post.html.len(),
         || {
             let view = PostPage {
                 post,
@@ -314,7 +295,6 @@ fn list<'p>(
 ) -> Result<()> {
     let html = pages.render(
         "posts.html",
-        PAGE_SIZE + LISTED_SIZE * listed.clone().count(),
         || {
             let summaries: Vec<&Summary> = listed.clone().map(|p| &p.summary).collect();
             vec![
