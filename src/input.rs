@@ -145,14 +145,17 @@ impl Input {
         Ok(rendered)
     }
 
-    /// The site's page paths, from rendering its pages in memory (resume.pdf, not a page, is
-    /// not typeset): the counter counts these and answers 404 for anything else, so no one can
-    /// add items to the table by inventing paths.
+    /// The site's page paths, known from what was read without rendering: the theme's pages
+    /// and the posts' (from their front matter). The counter counts these and answers 404 for
+    /// anything else, so no one can add items to the table by inventing paths.
     pub fn page_paths(&self) -> Result<Vec<String>> {
-        let rendered = self
-            .render_published(None, true)
-            .context("rendering the site to learn its pages (the counter counts only those)")?;
-        let pages = rendered.site.page_paths();
+        let mut pages: Vec<String> = render::page_files(&self.sources)
+            .context("reading the posts to learn the site's pages (the counter counts only those)")?
+            .iter()
+            .filter(|file| *file != crate::site::NOT_FOUND_PAGE)
+            .map(|file| crate::site::url_path(file))
+            .collect();
+        pages.sort();
         let bytes: usize = pages.iter().map(|p| p.len() + 1).sum();
         if bytes > MAX_PAGES_BYTES {
             bail!(
@@ -350,6 +353,68 @@ mod tests {
             1,
             "one parse for the page list and the site"
         );
+    }
+
+    /// The page list known without rendering is the rendered site's, whatever the theme:
+    /// posts, tags (one page per slug), no drafts, no 404.
+    #[test]
+    fn the_page_list_known_without_rendering_is_the_rendered_sites() {
+        let site = tempfile::tempdir().unwrap();
+        let posts = site.path().join("content/posts");
+        std::fs::create_dir_all(posts.join("with-files")).unwrap();
+        std::fs::copy(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/sample.resume.json"
+            ),
+            site.path().join(crate::sources::RESUME_FILE),
+        )
+        .unwrap();
+        for (file, front) in [
+            (
+                "first.md",
+                "title: One\ndate: 2026-01-02\ntags: [AWS, Rust]",
+            ),
+            (
+                "second.md",
+                "title: Two\ndate: 2026-02-03\ntags: [aws]\nslug: own-slug",
+            ),
+            (
+                "later.md",
+                "title: Draft\ndate: 2026-03-04\ntags: [drafted]\ndraft: true",
+            ),
+            ("with-files/index.md", "title: Files\ndate: 2026-04-05"),
+        ] {
+            std::fs::write(
+                posts.join(file),
+                format!("---\n{front}\n---\nSome words.\n"),
+            )
+            .unwrap();
+        }
+        for theme in crate::themes::THEMES.iter().map(|t| t.name) {
+            std::fs::write(
+                site.path().join("gen.toml"),
+                format!("theme = \"{theme}\"\n[pdf]\nenabled = false\n"),
+            )
+            .unwrap();
+            let input = Input::read(site.path()).unwrap();
+            let listed = input.page_paths().unwrap();
+            assert_eq!(
+                listed,
+                [
+                    "/",
+                    "/posts/",
+                    "/posts/first/",
+                    "/posts/own-slug/",
+                    "/posts/with-files/",
+                    "/tags/aws/",
+                    "/tags/rust/"
+                ],
+                "{theme}"
+            );
+            let rendered = input.published(None, false).unwrap();
+            assert_eq!(listed, rendered.site.page_paths(), "{theme}");
+        }
     }
 
     #[test]

@@ -87,13 +87,19 @@ impl Site {
             .files
             .iter()
             .filter(|f| f.content_type.starts_with("text/html") && f.path != NOT_FOUND_PAGE)
-            .map(|f| match f.path.strip_suffix("index.html") {
-                Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
-                _ => format!("/{}", f.path),
-            })
+            .map(|f| url_path(&f.path))
             .collect();
         paths.sort();
         paths
+    }
+}
+
+/// The URL path a browser asks for to get the file at `path`: `/` for `index.html`, `/a/` for
+/// `a/index.html`, `/a.html` for `a.html`.
+pub fn url_path(path: &str) -> String {
+    match path.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{path}"),
     }
 }
 

@@ -157,6 +157,65 @@ pub fn read(
     Ok(posts)
 }
 
+/// The pages the published posts make, from their front matter alone (no Markdown is
+/// rendered): `posts/`, each post's `posts/<slug>/` and each tag's `tags/<slug>/`, as file
+/// paths of their `index.html`. None when no post is published.
+pub fn pages(sources: &[Arc<PostSource>]) -> Result<Vec<String>, Diagnostics> {
+    let mut pages = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    for source in sources {
+        let read =
+            front::parse(&source.file).and_then(|(front, _)| Ok((slug(source, &front)?, front)));
+        match read {
+            Ok((_, front)) if front.draft => {}
+            Ok((slug, front)) => {
+                pages.insert(format!("posts/{slug}/index.html"));
+                for tag in tags(&front) {
+                    pages.insert(format!("tags/{}/index.html", tag.slug));
+                }
+            }
+            Err(mut found) => problems.append(&mut found),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    if !pages.is_empty() {
+        pages.insert("posts/index.html".to_owned());
+    }
+    Ok(pages.into_iter().collect())
+}
+
+/// The post's slug: its front matter's, or one made from its file's name.
+fn slug(source: &PostSource, front: &front::Front) -> Result<String, Vec<Diagnostic>> {
+    match front.slug.clone() {
+        Some(slug) => Ok(slug),
+        None => match markdown::slugify(&source.name) {
+            slug if slug.is_empty() => Err(vec![Diagnostic::file(
+                &source.file.name,
+                "no slug can be made from this file's name: set `slug:` in its front matter",
+            )]),
+            slug => Ok(slug),
+        },
+    }
+}
+
+/// The post's tags, sorted, one per slug (`AWS` and `aws` are one tag).
+fn tags(front: &front::Front) -> Vec<Tag> {
+    let mut tags: Vec<Tag> = front
+        .tags
+        .iter()
+        .map(|name| Tag {
+            name: name.clone(),
+            slug: markdown::slugify(name),
+        })
+        .filter(|t| !t.slug.is_empty())
+        .collect();
+    tags.sort();
+    tags.dedup_by(|a, b| a.slug == b.slug);
+    tags
+}
+
 fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post, Vec<Diagnostic>> {
     let (front, body_line) = front::parse(&source.file)?;
     let refused = assets::check(source, options.unsafe_html);
@@ -184,33 +243,12 @@ fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post
             own_host: options.own_host,
         },
     );
-    let slug = match front.slug.clone() {
-        Some(slug) => slug,
-        None => match markdown::slugify(&source.name) {
-            slug if slug.is_empty() => {
-                return Err(vec![Diagnostic::file(
-                    &source.file.name,
-                    "no slug can be made from this file's name: set `slug:` in its front matter",
-                )]);
-            }
-            slug => slug,
-        },
-    };
+    let slug = slug(source, &front)?;
     let description = front
         .description
         .clone()
         .unwrap_or_else(|| cut(&body.lead, 160));
-    let mut tags: Vec<Tag> = front
-        .tags
-        .iter()
-        .map(|name| Tag {
-            name: name.clone(),
-            slug: markdown::slugify(name),
-        })
-        .filter(|t| !t.slug.is_empty())
-        .collect();
-    tags.sort();
-    tags.dedup_by(|a, b| a.slug == b.slug);
+    let tags = tags(&front);
     let summary = Summary {
         path: format!("posts/{slug}/"),
         slug,

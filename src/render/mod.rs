@@ -263,6 +263,23 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     })
 }
 
+/// The pages a build makes, as file paths, known from the loaded sources without rendering
+/// anything: the theme's HTML pages (404.html among them) and the published posts' pages.
+pub fn page_files(sources: &Sources) -> Result<Vec<String>> {
+    let mut files: Vec<String> = sources
+        .templates
+        .keys()
+        .filter(|name| {
+            theme::Kind::of(name) == theme::Kind::Page
+                && crate::site::content_type(name).starts_with("text/html")
+        })
+        .cloned()
+        .collect();
+    files.extend(crate::posts::pages(&sources.posts)?);
+    files.sort();
+    Ok(files)
+}
+
 /// The PDF's and its text's paths in the site.
 pub const PDF_FILE: &str = "resume.pdf";
 pub const TEXT_FILE: &str = "resume.txt";
