@@ -311,11 +311,8 @@ pub fn check_counter_url(url: &str) -> Result<String> {
 mod tests {
     use super::*;
 
-    /// A command reads and parses the resume once, whatever it renders; learning the pages
-    /// (`gen infra`, `gen deploy`) typesets nothing, and the published site typesets once
-    /// however often it is rendered.
-    #[test]
-    fn one_parse_per_command_no_typesetting_for_the_page_list_and_one_for_the_site() {
+    /// A site folder with the official sample as its resume.
+    fn sample_site() -> tempfile::TempDir {
         let site = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(site.path().join("content")).unwrap();
         std::fs::copy(
@@ -326,6 +323,15 @@ mod tests {
             site.path().join(crate::sources::RESUME_FILE),
         )
         .unwrap();
+        site
+    }
+
+    /// A command reads and parses the resume once, whatever it renders; learning the pages
+    /// (`gen infra`, `gen deploy`) typesets nothing, and the published site typesets once
+    /// however often it is rendered.
+    #[test]
+    fn one_parse_per_command_no_typesetting_for_the_page_list_and_one_for_the_site() {
+        let site = sample_site();
         let parses = || resume::PARSES.with(|n| n.get());
         let before = parses();
         let input = Input::read(site.path()).unwrap();
@@ -359,17 +365,9 @@ mod tests {
     /// posts, tags (one page per slug), no drafts, no 404.
     #[test]
     fn the_page_list_known_without_rendering_is_the_rendered_sites() {
-        let site = tempfile::tempdir().unwrap();
+        let site = sample_site();
         let posts = site.path().join("content/posts");
         std::fs::create_dir_all(posts.join("with-files")).unwrap();
-        std::fs::copy(
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/sample.resume.json"
-            ),
-            site.path().join(crate::sources::RESUME_FILE),
-        )
-        .unwrap();
         for (file, front) in [
             (
                 "first.md",
