@@ -7,9 +7,11 @@
 //! for [`KEPT_DAYS`] are removed, looked for at most once a day. A cache that cannot be read or
 //! written costs only the work, so it is silent.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
@@ -62,6 +64,171 @@ impl Kind {
             }
         }
     }
+}
+
+/// Many entries of one kind in one file, for work done once per item of a site (a post's
+/// body): one file per entry would cost more to create than the work it saves. The pack is
+/// read whole when first asked for an entry, checked like an entry, and written again by
+/// [`Pack::save`] when entries were added, holding those this process took or added.
+pub struct Pack {
+    path: Option<PathBuf>,
+    max_bytes: u64,
+    /// The pack as last read or written, once an entry was asked for.
+    loaded: Mutex<Option<Arc<Loaded>>>,
+    /// Keys taken from the pack, and entries added, since it was last written.
+    taken: Mutex<BTreeSet<String>>,
+    added: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+/// A pack's content, and where each entry's content is in it.
+#[derive(Default)]
+struct Loaded {
+    content: Vec<u8>,
+    entries: HashMap<String, Range<usize>>,
+}
+
+/// Bytes of a key in a pack: the SHA-256 in hex.
+const KEY_BYTES: usize = 64;
+
+impl Pack {
+    /// The pack named by `fields` (say, the site's folder) in `kind`'s folder; nothing is
+    /// read until an entry is asked for.
+    pub fn open<'a>(kind: &Kind, fields: impl IntoIterator<Item = &'a [u8]>) -> Pack {
+        Pack {
+            path: kind.path(&key(fields)),
+            max_bytes: kind.max_bytes,
+            loaded: Default::default(),
+            taken: Default::default(),
+            added: Default::default(),
+        }
+    }
+
+    /// The content kept for `key`, as `parse` makes it: from the pack, or added since it was
+    /// last written.
+    pub fn get<T>(&self, key: &str, parse: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
+        if let Some(added) = lock(&self.added).get(key) {
+            return parse(added);
+        }
+        let loaded = self.loaded();
+        let parsed = parse(&loaded.content[loaded.entries.get(key)?.clone()])?;
+        lock(&self.taken).insert(key.to_owned());
+        Some(parsed)
+    }
+
+    /// Keeps `content` for `key` (a [`key`]), written by the next [`Pack::save`].
+    pub fn put(&self, key: &str, content: Vec<u8>) {
+        if key.len() == KEY_BYTES && key.is_ascii() {
+            lock(&self.added).insert(key.to_owned(), content);
+        }
+    }
+
+    /// Writes the pack again when entries were added: those taken and those added, so entries
+    /// no longer asked for leave it. Replaced whole (a new file renamed over the old), so a
+    /// reader sees the old pack or the new one.
+    pub fn save(&self) {
+        let (Some(path), Some(folder)) = (&self.path, self.path.as_ref().and_then(|p| p.parent()))
+        else {
+            return;
+        };
+        let added = std::mem::take(&mut *lock(&self.added));
+        if added.is_empty() {
+            return;
+        }
+        let loaded = self.loaded();
+        let taken = std::mem::take(&mut *lock(&self.taken));
+        let mut content = Vec::new();
+        for key in taken.iter().filter(|key| !added.contains_key(*key)) {
+            if let Some(range) = loaded.entries.get(key) {
+                push_entry(&mut content, key, &loaded.content[range.clone()]);
+            }
+        }
+        for (key, bytes) in &added {
+            push_entry(&mut content, key, bytes);
+        }
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let n = WRITES.fetch_add(1, Ordering::Relaxed);
+        let new = path.with_extension(format!("{}-{n}.new", std::process::id()));
+        let written = std::fs::create_dir_all(folder).is_ok()
+            && std::fs::write(&new, entry(&content)).is_ok()
+            && std::fs::rename(&new, path).is_ok();
+        if !written {
+            let _ = std::fs::remove_file(&new);
+        } else if due(folder, SystemTime::now()) {
+            prune(folder, SystemTime::now());
+        }
+        // What was written is what the pack holds now, all of it taken.
+        let entries = index(&content).unwrap_or_default();
+        lock(&self.taken).extend(entries.keys().cloned());
+        *lock(&self.loaded) = Some(Arc::new(Loaded { content, entries }));
+    }
+
+    /// The pack as last read or written, read now when it never was.
+    fn loaded(&self) -> Arc<Loaded> {
+        let mut loaded = lock(&self.loaded);
+        Arc::clone(loaded.get_or_insert_with(|| Arc::new(self.read())))
+    }
+
+    /// The pack's entries, or none when it is missing, too large or damaged.
+    fn read(&self) -> Loaded {
+        let Some(path) = &self.path else {
+            return Loaded::default();
+        };
+        let shown = path.display().to_string();
+        let Ok(mut content) = crate::files::read_limited(path, &shown, self.max_bytes, |size| {
+            crate::files::too_large(&shown, size, self.max_bytes, "a cache pack")
+        }) else {
+            return Loaded::default();
+        };
+        let Some(start) = checked(&content).map(|c| content.len() - c.len()) else {
+            return Loaded::default();
+        };
+        content.drain(..start);
+        match index(&content) {
+            Some(entries) => Loaded { content, entries },
+            None => Loaded::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Pack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pack").field("path", &self.path).finish()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Appends an entry to a pack's content: its key, its length (8 bytes, little-endian), its bytes.
+fn push_entry(content: &mut Vec<u8>, key: &str, bytes: &[u8]) {
+    content.extend_from_slice(key.as_bytes());
+    content.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    content.extend_from_slice(bytes);
+}
+
+/// Where each entry's content is in a pack's content, when every entry is whole.
+fn index(content: &[u8]) -> Option<HashMap<String, Range<usize>>> {
+    let mut entries = HashMap::new();
+    let mut at = 0;
+    while at < content.len() {
+        let (key, range) = next_entry(content, at)?;
+        at = range.end;
+        entries.insert(key, range);
+    }
+    Some(entries)
+}
+
+/// The key and content of the entry at `at` in a pack's content, when it is whole.
+fn next_entry(content: &[u8], at: usize) -> Option<(String, Range<usize>)> {
+    let key = std::str::from_utf8(content.get(at..at + KEY_BYTES)?).ok()?;
+    let length: [u8; 8] = content
+        .get(at + KEY_BYTES..at + KEY_BYTES + 8)?
+        .try_into()
+        .ok()?;
+    let start = at + KEY_BYTES + 8;
+    let end = start.checked_add(usize::try_from(u64::from_le_bytes(length)).ok()?)?;
+    (end <= content.len()).then(|| (key.to_owned(), start..end))
 }
 
 /// The SHA-256 of `fields`, each length-prefixed so no two lists of fields give one key, in hex.
@@ -140,6 +307,58 @@ mod tests {
         assert_eq!(checked(&changed), None);
         assert_eq!(checked(&whole[..whole.len() - 3]), None);
         assert_eq!(checked(b"no entry"), None);
+    }
+
+    /// A pack written by one process is read by the next: what it took and added stays,
+    /// what it did not ask for leaves; a damaged pack gives nothing.
+    #[test]
+    fn a_pack_keeps_what_was_taken_and_added_and_only_when_whole() {
+        let cache = tempfile::tempdir().unwrap();
+        let pack = |name: &str| Pack {
+            path: Some(cache.path().join(name)),
+            max_bytes: 1 << 20,
+            loaded: Default::default(),
+            taken: Default::default(),
+            added: Default::default(),
+        };
+        let (a, b, c) = (key([&b"a"[..]]), key([&b"b"[..]]), key([&b"c"[..]]));
+        let text = |bytes: &[u8]| Some(bytes.to_vec());
+        let first = pack("site");
+        assert_eq!(first.get(&a, text), None);
+        first.put(&a, b"one".to_vec());
+        first.put(&b, b"two".to_vec());
+        first.put("not a key", b"x".to_vec());
+        assert_eq!(first.get(&a, text), Some(b"one".to_vec()), "before saving");
+        first.save();
+        assert_eq!(first.get(&b, text), Some(b"two".to_vec()), "after saving");
+
+        let second = pack("site");
+        assert_eq!(second.get(&a, text), Some(b"one".to_vec()));
+        assert_eq!(
+            second.get(&a, |_| None::<()>),
+            None,
+            "refused by its reader"
+        );
+        second.put(&c, b"three".to_vec());
+        second.save();
+        let third = pack("site");
+        assert_eq!(third.get(&a, text), Some(b"one".to_vec()));
+        assert_eq!(third.get(&b, text), None, "not asked for, so left out");
+        assert_eq!(third.get(&c, text), Some(b"three".to_vec()));
+        // Nothing added: nothing written.
+        let written = std::fs::metadata(cache.path().join("site")).unwrap();
+        third.save();
+        let after = std::fs::metadata(cache.path().join("site")).unwrap();
+        assert_eq!(written.modified().unwrap(), after.modified().unwrap());
+
+        let bytes = std::fs::read(cache.path().join("site")).unwrap();
+        for damaged in [&bytes[..bytes.len() - 1], &bytes[..70], b"x\n"] {
+            std::fs::write(cache.path().join("site"), damaged).unwrap();
+            assert_eq!(pack("site").get(&a, text), None);
+        }
+        // Whole but not a pack: no entry is made up from it.
+        std::fs::write(cache.path().join("site"), entry(b"short")).unwrap();
+        assert_eq!(pack("site").get(&a, text), None);
     }
 
     #[test]

@@ -1,34 +1,44 @@
 //! Posts' rendered bodies, kept between builds in gen's cache folder (`~/.cache/gen/posts/`,
 //! see [`crate::disk_cache`]): parsing Markdown and highlighting its code is most of a build
 //! of many posts, and the same body with the same files beside it always renders the same.
-//! An entry is named by the SHA-256 of everything the body is rendered from: its Markdown,
-//! its files' published names, the settings, gen's version and [`FORMAT`].
+//! A site's bodies are kept together in one pack, named by the site's folder; a body in it is
+//! named by the SHA-256 of everything it is rendered from: its Markdown, its files' published
+//! names, the settings, gen's version and [`FORMAT`].
+
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::markdown::{self, Body, Settings};
-use crate::disk_cache::{self, Kind};
+use crate::disk_cache::{self, Kind, Pack};
 
-/// Larger entries are none: a post's source is at most 1 MiB.
+/// A site's pack: about 12 KiB for each post with a few code blocks.
 const BODIES: Kind = Kind {
     folder: "posts",
-    max_bytes: 16 * 1024 * 1024,
+    max_bytes: 1024 * 1024 * 1024,
 };
 
 /// Raised when what an entry holds, or how a body renders, changes within one version of gen.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
-/// `markdown`'s body as [`markdown::render`] renders it with `settings`: from gen's cache
-/// folder when an earlier build kept it whole, else rendered and kept.
-pub fn render(markdown: &str, settings: &Settings<'_>) -> Body {
+/// The pack of the bodies of the site in `root` (resolved).
+pub fn pack(root: &Path) -> Pack {
+    Pack::open(&BODIES, [root.as_os_str().as_encoded_bytes()])
+}
+
+/// `markdown`'s body as [`markdown::render`] renders it with `settings`: from `pack` when an
+/// earlier build kept it whole, else rendered and kept there.
+pub fn render(markdown: &str, settings: &Settings<'_>, pack: Option<&Pack>) -> Body {
+    let Some(pack) = pack else {
+        return markdown::render(markdown, settings);
+    };
     let key = key(markdown, settings);
-    let kept = BODIES.load(&key).and_then(|bytes| parse(&bytes, &key));
-    if let Some(body) = kept {
+    if let Some(body) = pack.get(&key, |bytes| parse(bytes, &key)) {
         return body;
     }
     let body = markdown::render(markdown, settings);
     if let Some(bytes) = entry(&key, &body) {
-        BODIES.store(&key, &bytes);
+        pack.put(&key, bytes);
     }
     body
 }

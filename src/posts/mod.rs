@@ -3,6 +3,7 @@
 
 pub mod assets;
 mod body_cache;
+pub use body_cache::pack as body_pack;
 pub mod front;
 pub mod highlight;
 pub mod markdown;
@@ -99,6 +100,8 @@ pub struct Tag {
 pub struct Options<'a> {
     /// Posts read before, kept by `gen serve` between rebuilds.
     pub cache: Option<&'a Cache>,
+    /// Bodies rendered by earlier builds, kept in gen's cache folder ([`body_pack`]).
+    pub bodies: Option<&'a crate::disk_cache::Pack>,
     /// `gen serve` shows drafts; builds leave them out.
     pub drafts: bool,
     pub unsafe_html: bool,
@@ -242,6 +245,7 @@ fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post
             unsafe_html: options.unsafe_html,
             own_host: options.own_host,
         },
+        options.bodies,
     );
     let slug = slug(source, &front)?;
     let description = front

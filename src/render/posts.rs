@@ -128,15 +128,34 @@ pub fn read(
         .as_deref()
         .and_then(crate::links::web_url)
         .and_then(|u| u.host_str().map(str::to_owned));
-    Ok(crate::posts::read(
+    let bodies = options.cache.as_ref().map(|c| {
+        c.bodies
+            .get_or_init(|| crate::posts::body_pack(&sources.root))
+    });
+    let read = crate::posts::read(
         &sources.posts,
         &crate::posts::Options {
             drafts: options.live_reload,
             unsafe_html: config.unsafe_html,
             own_host: own_host.as_deref(),
             cache: options.cache.as_deref().map(|c| &c.posts),
+            bodies,
         },
-    )?)
+    );
+    // Bodies rendered now are kept for the next build, whether or not every post read. A
+    // preview keeps them while it shows the page.
+    match (&options.cache, options.live_reload) {
+        (Some(cache), true) => {
+            let cache = Arc::clone(cache);
+            std::thread::spawn(move || cache.bodies.get().map(|b| b.save()));
+        }
+        _ => {
+            if let Some(bodies) = bodies {
+                bodies.save();
+            }
+        }
+    }
+    Ok(read?)
 }
 
 /// A post as its page sees it.

@@ -34,6 +34,8 @@ const MAX_CONFIG_FILE: u64 = 1024 * 1024;
 /// The inputs of one build, as read from disk.
 #[derive(Debug, Clone)]
 pub struct Sources {
+    /// The site's folder, resolved: what gen's cache folder keeps for this site is named by it.
+    pub root: PathBuf,
     /// `gen.toml`, when the site has one.
     pub config: Option<SourceFile>,
     pub resume: SourceFile,
@@ -160,6 +162,7 @@ impl Sources {
         let photo = read_photo(&site, &loaded);
         let posts = read_posts(&published, &root.join(POSTS_DIR), known)?;
         Ok(Sources {
+            root: site,
             config,
             resume,
             loaded,

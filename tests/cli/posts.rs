@@ -329,8 +329,9 @@ fn the_feed_holds_base_url_escaped_and_a_base_url_that_breaks_it_is_refused() {
     assert_eq!(site.output(), before, "out/site is untouched");
 }
 
-/// Rendered bodies are kept in gen's cache folder: a build from them writes the same site
-/// byte for byte, a damaged entry is rendered again, and an edited post gets a new entry.
+/// Rendered bodies are kept in gen's cache folder, one pack for the site: a build from it
+/// writes the same site byte for byte, a damaged pack is not taken, and an edited post's new
+/// body replaces its old one.
 #[test]
 fn post_bodies_kept_in_the_cache_folder_build_the_same_site_and_a_damaged_one_is_not_taken() {
     let site = posts_site();
@@ -338,59 +339,61 @@ fn post_bodies_kept_in_the_cache_folder_build_the_same_site_and_a_damaged_one_is
     assert!(first.success(), "{}", first.stderr);
     let fresh = site.output();
     let folder = site.cache().join("gen/posts");
-    let entries_of = |folder: &std::path::Path| -> Vec<std::path::PathBuf> {
+    let files_in = |folder: &std::path::Path| -> Vec<std::path::PathBuf> {
         std::fs::read_dir(folder)
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
             .collect()
     };
-    let mut entries = entries_of(&folder);
-    entries.sort();
-    // Five posts, the draft among them (gen serve shows it), each kept once.
-    assert_eq!(entries.len(), 5, "{entries:?}");
+    // One pack for the site, holding its five posts' bodies (the draft's too: gen serve
+    // shows it).
+    let packs = files_in(&folder);
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    let pack = &packs[0];
+    let bodies = |pack: &std::path::Path| {
+        let bytes = std::fs::read(pack).unwrap();
+        String::from_utf8_lossy(&bytes)
+            .matches("{\"key\":\"")
+            .count()
+    };
+    assert_eq!(bodies(pack), 5);
 
-    // Every entry damaged in its own way: none is taken, and the site is the same.
-    for (i, entry) in entries.iter().enumerate() {
-        let text = std::fs::read_to_string(entry).unwrap();
-        let damaged = match i % 3 {
-            0 => text.replacen("<p>", "<p>Injected ", 1),
-            1 => text[..text.len() / 2].to_owned(),
-            _ => String::from("not an entry"),
-        };
-        std::fs::write(entry, damaged).unwrap();
-    }
-    let again = site.build(&[]);
-    assert!(again.success(), "{}", again.stderr);
-    assert_eq!(site.output(), fresh, "a build from damaged entries");
-    for entry in &entries {
-        let text = std::fs::read_to_string(entry).unwrap();
-        assert!(
-            !text.contains("Injected") && text.len() > 100,
-            "{entry:?} written again"
-        );
+    // A pack damaged in any way is not taken: the site is the same, the pack written anew.
+    let whole = std::fs::read(pack).unwrap();
+    let text = String::from_utf8_lossy(&whole).into_owned();
+    for damaged in [
+        text.replacen("<p>", "<p>Injected ", 1).into_bytes(),
+        whole[..whole.len() / 2].to_vec(),
+        whole[..whole.len() - 1].to_vec(),
+        b"not a pack".to_vec(),
+    ] {
+        std::fs::write(pack, damaged).unwrap();
+        let again = site.build(&[]);
+        assert!(again.success(), "{}", again.stderr);
+        assert_eq!(site.output(), fresh, "a build from a damaged pack");
+        assert_eq!(std::fs::read(pack).unwrap(), whole, "written anew");
     }
 
-    // From whole entries, taken and not written again: the same site.
+    // From a whole pack, taken and not written again: the same site.
     let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    for entry in &entries {
-        let file = std::fs::File::options().write(true).open(entry).unwrap();
-        file.set_modified(hour_ago).unwrap();
-    }
+    let file = std::fs::File::options().write(true).open(pack).unwrap();
+    file.set_modified(hour_ago).unwrap();
     std::fs::remove_dir_all(site.path("out")).unwrap();
     assert!(site.build(&[]).success());
-    assert_eq!(site.output(), fresh, "a build from kept entries");
-    for entry in &entries {
-        let written = std::fs::metadata(entry).unwrap().modified().unwrap();
-        assert_eq!(written, hour_ago, "{entry:?} taken, not written again");
-    }
+    assert_eq!(site.output(), fresh, "a build from the kept pack");
+    let written = std::fs::metadata(pack).unwrap().modified().unwrap();
+    assert_eq!(written, hour_ago, "taken, not written again");
 
-    // An edited post renders anew (a sixth entry) and its page shows the edit.
+    // An edited post renders anew, its page shows the edit, and the pack holds the bodies
+    // this build used: the old one of the edited post leaves it.
     let post = site.path("content/posts/rust-lambda/index.md");
     let text = std::fs::read_to_string(&post).unwrap();
     std::fs::write(&post, format!("{text}\nA new closing line.\n")).unwrap();
     assert!(site.build(&[]).success());
-    assert_eq!(entries_of(&folder).len(), 6);
+    assert_eq!(files_in(&folder), packs);
+    assert_eq!(bodies(pack), 5);
+    assert!(String::from_utf8_lossy(&std::fs::read(pack).unwrap()).contains("A new closing line."));
     assert!(
         site.html("posts/rust-lambda/index.html")
             .contains("A new closing line.")

@@ -13,6 +13,7 @@ fn sources(photo: Vec<u8>) -> Sources {
         text: "basics:\n  name: Ada Lovelace\n  image: photo.png\n".into(),
     };
     Sources {
+        root: Default::default(),
         config: None,
         loaded: Arc::new(crate::resume::parse(&resume)),
         resume,
