@@ -122,19 +122,27 @@ fn highlighted(code: &str, config: &HighlightConfiguration) -> Option<String> {
         .iter()
         .map(|(_, class)| format!("class=\"{class}\""))
         .collect();
-    let mut highlighter = Highlighter::new();
-    let events = highlighter
-        .highlight(config, code.as_bytes(), None, |_| None)
-        .ok()?;
-    let mut renderer = HtmlRenderer::new();
-    renderer
-        .render(events, code.as_bytes(), &|highlight, out: &mut Vec<u8>| {
-            if let Some(attribute) = attributes.get(highlight.0) {
-                out.extend_from_slice(attribute.as_bytes());
-            }
-        })
-        .ok()?;
-    let mut html = String::from_utf8(renderer.html).ok()?;
+    // One highlighter (a parser and its query cursors) for each thread, used block after block:
+    // making one is as slow as highlighting a short block.
+    thread_local! {
+        static HIGHLIGHTER: std::cell::RefCell<Highlighter> = std::cell::RefCell::new(Highlighter::new());
+    }
+    let html = HIGHLIGHTER.with(|highlighter| {
+        let mut highlighter = highlighter.try_borrow_mut().ok()?;
+        let events = highlighter
+            .highlight(config, code.as_bytes(), None, |_| None)
+            .ok()?;
+        let mut renderer = HtmlRenderer::new();
+        renderer
+            .render(events, code.as_bytes(), &|highlight, out: &mut Vec<u8>| {
+                if let Some(attribute) = attributes.get(highlight.0) {
+                    out.extend_from_slice(attribute.as_bytes());
+                }
+            })
+            .ok()?;
+        Some(renderer.html)
+    })?;
+    let mut html = String::from_utf8(html).ok()?;
     // The renderer ends every line with a newline; the code may not.
     if !code.ends_with('\n') && html.ends_with('\n') {
         html.pop();

@@ -77,6 +77,8 @@ pub struct RenderCache {
     pub posts: crate::posts::Cache,
     /// Post bodies kept in gen's cache folder, opened by the first render that reads posts.
     pub bodies: std::sync::OnceLock<crate::disk_cache::Pack>,
+    /// Whether a preview has written `bodies` (once, after its first build).
+    pub bodies_kept: std::sync::atomic::AtomicBool,
     pub pages: posts::PageCache,
     /// resume.pdf and what came with it, or why it could not be made, and the hash of what it
     /// was made from: a template that fails (past its budget, say) is not typeset again until

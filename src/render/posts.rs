@@ -143,11 +143,17 @@ pub fn read(
         },
     );
     // Bodies rendered now are kept for the next build, whether or not every post read. A
-    // preview keeps them while it shows the page.
+    // preview keeps its first build's, while it shows the page: after that it renders only
+    // edited posts, which a later build renders again in a moment.
     match (&options.cache, options.live_reload) {
         (Some(cache), true) => {
-            let cache = Arc::clone(cache);
-            std::thread::spawn(move || cache.bodies.get().map(|b| b.save()));
+            if !cache
+                .bodies_kept
+                .swap(true, std::sync::atomic::Ordering::Relaxed)
+            {
+                let cache = Arc::clone(cache);
+                std::thread::spawn(move || cache.bodies.get().map(|b| b.save()));
+            }
         }
         _ => {
             if let Some(bodies) = bodies {
