@@ -29,14 +29,7 @@ cp bench/posts/hugo.toml "$work/hugo/"
 cp -r bench/posts/hugo-theme/layouts "$work/hugo/layouts"
 cp -r "$work/gen/content/posts" "$work/hugo/content/"
 
-median() {  # microseconds in, "median min max" in milliseconds out
-  local sorted=($(printf '%s\n' "$@" | sort -n)) n=$#
-  local mid=$(( n / 2 )) m
-  if (( n % 2 )); then m=${sorted[$mid]}; else m=$(( (sorted[mid - 1] + sorted[mid]) / 2 )); fi
-  printf '%d.%03d ms (min %d.%03d, max %d.%03d)' $((m / 1000)) $((m % 1000)) \
-    $((sorted[0] / 1000)) $((sorted[0] % 1000)) $((sorted[n - 1] / 1000)) $((sorted[n - 1] % 1000))
-  echo "$m" >"$work/last-median"
-}
+source bench/median.sh
 time_runs() {  # command... → microseconds of each run, after one warm-up run
   "$@" >/dev/null 2>&1
   local times=()

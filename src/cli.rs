@@ -324,9 +324,13 @@ pub struct ImportArgs {
     /// The site's folder; the default settings are added when it has none
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
-    /// Replace an existing content/resume.yaml
+    /// Replace an existing content/resume.yaml (or content/resume.<TAG>.yaml)
     #[arg(long)]
     pub force: bool,
+    /// Import FILE as the resume in language TAG (`de`): only the fields that differ from
+    /// content/resume.yaml are written, to content/resume.<TAG>.yaml
+    #[arg(long, value_name = "TAG")]
+    pub language: Option<String>,
 }
 
 /// Start a new post: content/posts/<slug>.md with today's date, as a draft

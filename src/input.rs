@@ -48,7 +48,11 @@ impl Input {
         }
         // A build without the `pdf` feature typesets nothing, so it needs no fonts.
         if cfg!(feature = "pdf") && config.pdf.enabled {
-            config.pdf.font_files = read_fonts(root, &config.pdf.fonts, sources.config.as_ref())?;
+            config.pdf.font_files = Arc::new(read_fonts(
+                root,
+                &config.pdf.fonts,
+                sources.config.as_ref(),
+            )?);
         }
         Ok(Input {
             sources,
@@ -145,11 +149,16 @@ impl Input {
         Ok(rendered)
     }
 
+    /// Where the resume is in each of the site's other languages: `de/`, `ar/`.
+    pub fn language_prefixes(&self) -> Vec<String> {
+        render::language_prefixes(&self.sources, &self.config)
+    }
+
     /// The site's page paths, known from what was read without rendering: the theme's pages
     /// and the posts' (from their front matter). The counter counts these and answers 404 for
     /// anything else, so no one can add items to the table by inventing paths.
     pub fn page_paths(&self) -> Result<Vec<String>> {
-        let mut pages: Vec<String> = render::page_files(&self.sources)
+        let mut pages: Vec<String> = render::page_files(&self.sources, &self.config)
             .context("reading the posts to learn the site's pages (the counter counts only those)")?
             .iter()
             .filter(|file| *file != crate::site::NOT_FOUND_PAGE)
@@ -389,10 +398,17 @@ mod tests {
             )
             .unwrap();
         }
+        std::fs::write(
+            site.path().join("content/resume.de.yaml"),
+            "basics:\n  label: Ingenieurin\n",
+        )
+        .unwrap();
         for theme in crate::themes::THEMES.iter().map(|t| t.name) {
             std::fs::write(
                 site.path().join("gen.toml"),
-                format!("theme = \"{theme}\"\n[pdf]\nenabled = false\n"),
+                format!(
+                    "theme = \"{theme}\"\n[pdf]\nenabled = false\n[versions.backend]\ninclude = []\n"
+                ),
             )
             .unwrap();
             let input = Input::read(site.path()).unwrap();
@@ -401,12 +417,15 @@ mod tests {
                 listed,
                 [
                     "/",
+                    "/de/",
+                    "/de/v/backend/",
                     "/posts/",
                     "/posts/first/",
                     "/posts/own-slug/",
                     "/posts/with-files/",
                     "/tags/aws/",
-                    "/tags/rust/"
+                    "/tags/rust/",
+                    "/v/backend/"
                 ],
                 "{theme}"
             );

@@ -50,6 +50,10 @@ const BASE: &[(&str, &[u8])] = &[
         include_bytes!("../templates/_profile.html"),
     ),
     ("_visits.html", include_bytes!("../templates/_visits.html")),
+    (
+        "_languages.html",
+        include_bytes!("../templates/_languages.html"),
+    ),
     ("index.html", include_bytes!("../templates/index.html")),
     ("404.html", include_bytes!("../templates/404.html")),
     ("post.html", include_bytes!("../templates/post.html")),

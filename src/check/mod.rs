@@ -67,6 +67,8 @@ pub struct Expected {
     pub build_id: Result<String, String>,
     /// The build's 404.html, when it has one.
     pub not_found_page: Option<Vec<u8>>,
+    /// The resume's page in each of the site's other languages: its path (`de/`) and bytes.
+    pub languages: Vec<(String, Vec<u8>)>,
 }
 
 /// Runs every check of `site` (an `https://` address), handing each line to `report` as it
@@ -104,6 +106,11 @@ pub async fn run(
     say(outcome, "page", detail);
     for (name, (outcome, detail)) in header_checks(&page.headers) {
         say(outcome, name, detail);
+    }
+
+    for (path, bytes) in &expected.languages {
+        let (outcome, detail) = language_check(&http, site, path, bytes).await;
+        say(outcome, "language", detail);
     }
 
     let (outcome, detail) = redirect_check(&http, site).await;
@@ -194,6 +201,34 @@ fn page_check(site: &Uri, page: &Response, expected: &Expected) -> (Outcome, Str
                 live.id
             ),
         ),
+    }
+}
+
+/// The resume's page in another language answers 200 with this build's bytes.
+async fn language_check(http: &Http, site: &Uri, path: &str, bytes: &[u8]) -> (Outcome, String) {
+    let page = match join(site, path) {
+        Ok(page) => page,
+        Err(e) => return (Outcome::Fail, format!("{e:#}")),
+    };
+    match http.send(Method::GET, &page, &[]).await {
+        Ok(answer) if answer.status != StatusCode::OK => (
+            Outcome::Fail,
+            format!(
+                "{page} answered {}, not 200: publish this build (gen deploy or gen publish)",
+                answer.status
+            ),
+        ),
+        Ok(answer) if answer.body != bytes => (
+            Outcome::Fail,
+            format!(
+                "{page} answered 200, but not with this build's page: publish this build (gen deploy or gen publish), or wait a minute for CloudFront"
+            ),
+        ),
+        Ok(_) => (
+            Outcome::Pass,
+            format!("{page} answered 200 with this build's page"),
+        ),
+        Err(e) => (Outcome::Fail, format!("{page} did not answer: {e:#}")),
     }
 }
 

@@ -47,10 +47,20 @@ pub fn run(args: &CheckArgs) -> Result<()> {
 /// What the live site should serve: the home page's build id and the 404 page of the site as
 /// `gen publish` would render it from this folder now, or why there is none to compare with.
 fn expected(args: &CheckArgs, stack: Option<&Result<StackOutputs, OutputsError>>) -> Expected {
-    let rendered = input::counter_url(args.counter_url.as_deref(), stack)
-        .and_then(|(counter_url, _)| Input::read(&args.root)?.as_published(counter_url));
+    let rendered =
+        input::counter_url(args.counter_url.as_deref(), stack).and_then(|(counter_url, _)| {
+            let input = Input::read(&args.root)?;
+            Ok((input.language_prefixes(), input.as_published(counter_url)?))
+        });
     match rendered {
-        Ok(built) => Expected {
+        Ok((prefixes, built)) => Expected {
+            languages: prefixes
+                .into_iter()
+                .filter_map(|prefix| {
+                    let page = built.site.get(&format!("{prefix}index.html"))?;
+                    Some((prefix, page.bytes.to_vec()))
+                })
+                .collect(),
             build_id: built
                 .site
                 .get("index.html")
@@ -70,6 +80,7 @@ fn expected(args: &CheckArgs, stack: Option<&Result<StackOutputs, OutputsError>>
                 args.root.display()
             )),
             not_found_page: None,
+            languages: Vec::new(),
         },
     }
 }

@@ -12,6 +12,9 @@ use crate::sources::{self, CONFIG_FILE, RESUME_FILE, TEMPLATES_DIR};
 use crate::term;
 
 pub fn run(args: &ImportArgs) -> Result<()> {
+    if let Some(tag) = &args.language {
+        return translation(args, tag);
+    }
     let target = args.root.join(RESUME_FILE);
     if target.exists() && !args.force {
         bail!(
@@ -19,15 +22,8 @@ pub fn run(args: &ImportArgs) -> Result<()> {
             target.display()
         );
     }
-    let shown = args.file.display().to_string();
-    let bytes = crate::files::read_limited(&args.file, &shown, resume::MAX_BYTES as u64, |size| {
-        resume::too_large(&shown, "the resume", size).into()
-    })?;
-    let source = sources::text_file(&shown, bytes)?;
-    let loaded = resume::parse(&source)?;
-    for warning in resume::shown(&loaded.warnings) {
-        term::warning(&warning);
-    }
+    let (source, loaded) = read(&args.file)?;
+    let shown = source.name.clone();
     let text = format!(
         "# Imported from {} by gen import: JSON Resume 1.0 (https://jsonresume.org/schema) in YAML.\n{}",
         args.file
@@ -77,6 +73,89 @@ pub fn run(args: &ImportArgs) -> Result<()> {
     if source.text.lines().any(|l| l.trim_start().starts_with('#')) {
         term::note(&format!("comments in {shown} are not carried over"));
     }
+    Ok(())
+}
+
+/// The resume in `file`, read as `gen build` reads one, its warnings shown.
+fn read(file: &std::path::Path) -> Result<(crate::diagnostic::SourceFile, resume::Loaded)> {
+    let shown = file.display().to_string();
+    let bytes = crate::files::read_limited(file, &shown, resume::MAX_BYTES as u64, |size| {
+        resume::too_large(&shown, "the resume", size).into()
+    })?;
+    let source = sources::text_file(&shown, bytes)?;
+    let loaded = resume::parse(&source)?;
+    for warning in resume::shown(&loaded.warnings) {
+        term::warning(&warning);
+    }
+    Ok((source, loaded))
+}
+
+/// `gen import FILE --language TAG`: FILE is the site's resume in another language, written
+/// as the fields that differ from content/resume.yaml.
+fn translation(args: &ImportArgs, tag: &str) -> Result<()> {
+    if crate::locale::translation_for(tag).is_none()
+        || !tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        bail!(
+            "--language {tag:?}: not a language gen translates; use one of {}",
+            crate::locale::tags().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let name = format!("{}/resume.{tag}.yaml", sources::CONTENT_DIR);
+    let target = args.root.join(&name);
+    if target.exists() && !args.force {
+        bail!(
+            "{} already exists: pass --force to replace it",
+            target.display()
+        );
+    }
+    let main_path = args.root.join(RESUME_FILE);
+    if !main_path.is_file() {
+        bail!(
+            "{} not found: a translation is laid over the main resume, so import that first (gen import FILE)",
+            main_path.display()
+        );
+    }
+    let (_, main) = read(&main_path)?;
+    let (source, other) = read(&args.file)?;
+    let differing = resume::variant::differing(&main.read, &other.read)
+        .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+    // Laid over the main resume, what is written must give back what was imported.
+    let mut notes = Vec::new();
+    let merged = resume::variant::overlay(
+        &main.read,
+        &differing,
+        &resume::path::ValuePath::default(),
+        &mut notes,
+    );
+    if merged != other.read {
+        bail!(
+            "{} has lists longer than {RESUME_FILE}'s ({}): a translation matches the main resume item by item, so add the items there first",
+            source.name,
+            notes
+                .iter()
+                .map(|n| n.path.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let text = format!(
+        "# The resume in `{tag}`: only what differs from {RESUME_FILE}, laid over it key by key\n# and list item by item (imported from {} by gen import).\n{}",
+        args.file
+            .file_name()
+            .map_or(source.name.clone(), |n| n.to_string_lossy().into_owned()),
+        yaml::to_yaml(&differing)
+    );
+    create_parent(&target)?;
+    files::write(&target, text.as_bytes())?;
+    term::status(
+        "imported",
+        &format!(
+            "{} into {} (the fields that differ)",
+            source.name,
+            target.display()
+        ),
+    );
     Ok(())
 }
 

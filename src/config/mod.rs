@@ -2,6 +2,7 @@
 
 mod names;
 pub mod stack;
+pub mod versions;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -40,6 +41,9 @@ pub struct Config {
     /// `[pdf]`: resume.pdf.
     #[serde(default)]
     pub pdf: PdfSettings,
+    /// `[versions.NAME]`: tailored versions of the resume, each at `/v/NAME/`.
+    #[serde(default)]
+    pub versions: std::collections::BTreeMap<String, versions::Version>,
     #[serde(default, rename = "infra")]
     raw_infra: stack::RawInfra,
     #[serde(default, rename = "domain")]
@@ -77,6 +81,7 @@ impl Default for Config {
             strict: false,
             unsafe_html: false,
             pdf: PdfSettings::default(),
+            versions: Default::default(),
             title: None,
             description: None,
             raw_infra: Default::default(),
@@ -107,7 +112,7 @@ pub struct PdfSettings {
     pub fonts: Vec<String>,
     /// The files `fonts` names, as read.
     #[serde(skip)]
-    pub font_files: Vec<(String, Vec<u8>)>,
+    pub font_files: std::sync::Arc<Vec<(String, Vec<u8>)>>,
 }
 
 impl Default for PdfSettings {
@@ -117,7 +122,7 @@ impl Default for PdfSettings {
             paper: None,
             margins: None,
             fonts: Vec::new(),
-            font_files: Vec::new(),
+            font_files: Default::default(),
         }
     }
 }
@@ -193,6 +198,8 @@ struct Places {
     pdf: PdfPlaces,
     #[serde(default)]
     labels: std::collections::BTreeMap<Spanned<String>, toml::Value>,
+    #[serde(default)]
+    versions: std::collections::BTreeMap<Spanned<String>, versions::Places>,
 }
 
 /// Where `[pdf]`'s checked values are.
@@ -302,6 +309,8 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
             ),
         ));
     }
+    versions::check(&mut config.versions, &places.versions)
+        .map_err(|(span, message)| located(Some(span), message))?;
     if let Some(margins) = &config.pdf.margins
         && millimetres(margins).is_none()
     {

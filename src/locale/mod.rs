@@ -29,6 +29,33 @@ const LABELS: &[(&str, &str)] = &[
     ("he", include_str!("labels/he.toml")),
 ];
 
+/// Each translated language's name in itself, for the language switcher.
+const ENDONYMS: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("pt", "Português"),
+    ("it", "Italiano"),
+    ("nl", "Nederlands"),
+    ("pl", "Polski"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("zh-Hans", "简体中文"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("ar", "العربية"),
+    ("he", "עברית"),
+];
+
+/// The language `tag`'s name in itself (`de` → `Deutsch`), or the tag when gen does not
+/// translate it.
+pub fn endonym(tag: &str) -> String {
+    translation_for(tag)
+        .and_then(|t| ENDONYMS.iter().find(|(e, _)| *e == t))
+        .map_or_else(|| tag.to_owned(), |(_, name)| (*name).to_owned())
+}
+
 /// Languages written right to left (primary subtags), whether gen translates them or not.
 const RIGHT_TO_LEFT: &[&str] = &[
     "ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "syr", "iw",

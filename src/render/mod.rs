@@ -14,6 +14,7 @@ mod posts;
 mod readable;
 mod subresources;
 mod theme;
+mod variants;
 
 #[cfg(feature = "pdf")]
 pub use pdf::PdfReader;
@@ -83,7 +84,7 @@ pub struct RenderCache {
     /// resume.pdf and what came with it, or why it could not be made, and the hash of what it
     /// was made from: a template that fails (past its budget, say) is not typeset again until
     /// something it is made from changes.
-    pub pdf: std::sync::Mutex<Option<(u64, PdfResult)>>,
+    pub pdf: std::sync::Mutex<std::collections::HashMap<String, (u64, PdfResult)>>,
     /// The photo's thumbnails, made once for each photo the preview shows.
     pub photo: std::sync::Mutex<Option<Arc<photo::Thumbnails>>>,
 }
@@ -113,7 +114,7 @@ pub struct Rendered {
 }
 
 /// What templates see as `site`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct SiteContext {
     language: String,
     /// `ltr` or `rtl`: the page's writing direction, from its language.
@@ -135,16 +136,28 @@ struct SiteContext {
     pdf: Option<String>,
     /// resume.txt's path, beside it.
     text: Option<String>,
+    /// resume.json's path.
+    json: String,
     /// The photo from content/, with its thumbnails.
     photo: Option<photo::PhotoContext>,
     generator: &'static str,
+    /// The page in every language (`hreflang`, `x-default` last), when it has more than one.
+    alternates: Vec<variants::Alternate>,
+    /// The language switcher's links, the page's own language among them.
+    languages: Vec<variants::LanguageLink>,
+    /// The listed versions of the resume, in the page's language.
+    versions: Vec<variants::VersionLink>,
+    /// Search engines are asked not to index the page (an unlisted version).
+    noindex: bool,
 }
 
 /// Renders `sources`, whose settings are `config` (from [`Sources::config`]), into a site.
 pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Result<Rendered> {
     let loaded = sources.loaded.as_ref().clone()?;
-    let mut resume = loaded.resume;
-    let mut warnings = loaded.warnings;
+    let variants = variants::list(sources, config);
+    let mut warnings = loaded.warnings.clone();
+    warnings.extend(variants::check(sources, config, &loaded)?);
+    let mut resume = loaded.resume.clone();
     let mut site = Site::default();
     let locale = std::sync::Arc::new(locale::Locale::new(&config.language, &config.labels));
     photo_file(&mut resume, &mut site);
@@ -159,49 +172,38 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     .map_or((None, None), |added| {
         (Some(added.context), Some(added.thumbnails))
     });
-    let made = resume_pdf(sources, config, &locale, &resume, options)?;
-    let pdf_pending =
-        made.is_none() && options.pdf_later && cfg!(feature = "pdf") && config.pdf.enabled;
-    let (pdf, text) = match &made {
-        Some(made) => {
-            site.add(PDF_FILE, made.pdf.clone(), CachePolicy::Revalidate);
-            site.add(TEXT_FILE, made.text.clone(), CachePolicy::Revalidate);
-            warnings.extend(made.warnings.iter().cloned());
-            (Some(format!("/{PDF_FILE}")), Some(format!("/{TEXT_FILE}")))
-        }
-        None if pdf_pending => (Some(format!("/{PDF_FILE}")), Some(format!("/{TEXT_FILE}"))),
-        None => (None, None),
-    };
+    let files = pdf_files(sources, config, &locale, &resume, options, "", &mut site)?;
+    warnings.extend(files.warnings.iter().cloned());
     let posts = std::sync::Arc::new(posts::PostList(posts::read(sources, config, options)?));
 
     let stylesheet = stylesheet(sources, &mut site)?;
     let counter = counter(sources, options, &mut site)?;
 
     let canonical_url = config.base_url.clone();
+    let links = variants::links(&variants, &variants[0], config);
     let site_context = SiteContext {
         language: config.language.clone(),
         dir: locale.dir,
-        title: config
-            .title
-            .clone()
-            .unwrap_or_else(|| head::title(&resume.data)),
-        description: config
-            .description
-            .clone()
-            .unwrap_or_else(|| head::description(&resume.data)),
+        title: title(config, &resume),
+        description: description(config, &resume),
         csp: content_security_policy(&stylesheet, counter.as_ref(), options.live_reload),
         json_ld: head::person_json_ld(&resume.data, canonical_url.as_deref()),
         feed: (!posts.0.is_empty())
             .then(|| config.base_url.as_ref().map(|b| format!("{b}atom.xml")))
             .flatten(),
-        pdf: pdf.clone(),
-        text: text.clone(),
+        pdf: files.pdf.clone(),
+        text: files.text.clone(),
+        json: "/resume.json".into(),
         photo,
         base_url: config.base_url.clone(),
         canonical_url,
         stylesheet,
         counter,
         generator: crate::build_id::GENERATOR,
+        alternates: links.alternates,
+        languages: links.languages,
+        versions: links.versions,
+        noindex: false,
     };
 
     let env = environment(sources, &locale)?;
@@ -211,7 +213,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         t => minijinja::Value::from_serialize(&locale.labels),
         posts => minijinja::Value::from_dyn_object(std::sync::Arc::clone(&posts)),
     };
-    render_theme(sources, &env, &ctx, &mut site)?;
+    render_theme(sources, &env, &ctx, &mut site, "")?;
     // The home page carries its build id, for gen check. A preview's does not: it is never
     // published, so there is nothing to check it against.
     if let Some((stamped, cache)) = (!options.live_reload)
@@ -236,9 +238,121 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         cache: options.cache.as_deref().map(|c| &c.pages),
     };
     posts::render(&pages, &posts.0, config.base_url.as_deref(), &mut site)?;
+    site.add(
+        "resume.json",
+        resume_json(&resume.document, &files, config)?,
+        CachePolicy::Revalidate,
+    );
 
-    let mut document = resume.document.clone();
-    for (key, path) in [("pdf", &pdf), ("text", &text)] {
+    // Every other language and version of the resume, each under its own path.
+    let mut pdf_pending = files.pending;
+    let shared = variants::Shared {
+        sources,
+        config,
+        options,
+        loaded: &loaded,
+        main: &resume,
+        context: &site_context,
+        posts: &posts,
+        variants: &variants,
+    };
+    // Each on its own core: most of a variant's time is typesetting its resume.pdf.
+    for rendered in crate::parallel::map_heavy(&variants[1..], |v| shared.render(v)) {
+        let (files, found, pending) = rendered?;
+        site.files.extend(files.files);
+        for warning in found {
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
+        pdf_pending |= pending;
+    }
+    site.sort();
+    Ok(Rendered {
+        site,
+        resume,
+        warnings,
+        readability: files.made.and_then(|m| m.readability),
+        thumbnails,
+        pdf_pending,
+    })
+}
+
+/// The page's title: gen.toml's, else `name — label` from the resume.
+fn title(config: &Config, resume: &Resume) -> String {
+    config
+        .title
+        .clone()
+        .unwrap_or_else(|| head::title(&resume.data))
+}
+
+/// The page's description: gen.toml's, else the start of `basics.summary`.
+fn description(config: &Config, resume: &Resume) -> String {
+    config
+        .description
+        .clone()
+        .unwrap_or_else(|| head::description(&resume.data))
+}
+
+/// A page's resume.pdf and resume.txt: as made (or none), their paths in the site, whether
+/// they are still to be typeset, and their warnings.
+struct PdfFiles {
+    made: Option<Arc<PdfMade>>,
+    pdf: Option<String>,
+    text: Option<String>,
+    pending: bool,
+    warnings: Vec<resume::Warning>,
+}
+
+/// resume.pdf and resume.txt of the page at `prefix` (`""`, `de/`, `v/backend/`), added to
+/// `site`.
+fn pdf_files(
+    sources: &Sources,
+    config: &Config,
+    locale: &locale::Locale,
+    resume: &Resume,
+    options: &RenderOptions,
+    prefix: &str,
+    site: &mut Site,
+) -> Result<PdfFiles> {
+    let made = resume_pdf(sources, config, locale, resume, options, prefix)?;
+    let pending =
+        made.is_none() && options.pdf_later && cfg!(feature = "pdf") && config.pdf.enabled;
+    let paths = (made.is_some() || pending).then(|| {
+        (
+            Some(format!("/{prefix}{PDF_FILE}")),
+            Some(format!("/{prefix}{TEXT_FILE}")),
+        )
+    });
+    let (pdf, text) = paths.unwrap_or((None, None));
+    if let Some(made) = &made {
+        site.add(
+            format!("{prefix}{PDF_FILE}"),
+            made.pdf.clone(),
+            CachePolicy::Revalidate,
+        );
+        site.add(
+            format!("{prefix}{TEXT_FILE}"),
+            made.text.clone(),
+            CachePolicy::Revalidate,
+        );
+    }
+    Ok(PdfFiles {
+        warnings: made
+            .as_ref()
+            .map(|m| m.warnings.clone())
+            .unwrap_or_default(),
+        made,
+        pdf,
+        text,
+        pending,
+    })
+}
+
+/// resume.json: the resume as the page shows it, its `meta` naming the PDF and its text.
+fn resume_json(document: &serde_json::Value, files: &PdfFiles, config: &Config) -> Result<Vec<u8>> {
+    let mut document = document.clone();
+    for (key, path) in [("pdf", &files.pdf), ("text", &files.text)] {
         let (Some(path), Some(root)) = (path, document.as_object_mut()) else {
             continue;
         };
@@ -254,31 +368,40 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             meta.insert(key.into(), serde_json::Value::String(url));
         }
     }
-    let json = serde_json::to_vec_pretty(&document).context("writing resume.json")?;
-    site.add("resume.json", json, CachePolicy::Revalidate);
-    site.sort();
-    Ok(Rendered {
-        site,
-        resume,
-        warnings,
-        readability: made.and_then(|m| m.readability),
-        thumbnails,
-        pdf_pending,
-    })
+    serde_json::to_vec_pretty(&document).context("writing resume.json")
+}
+
+/// Where the resume is in each of the site's other languages: `de/`, `ar/`.
+pub fn language_prefixes(sources: &Sources, config: &Config) -> Vec<String> {
+    variants::list(sources, config)
+        .into_iter()
+        .skip(1)
+        .filter(|v| v.version.is_none())
+        .map(|v| v.prefix)
+        .collect()
 }
 
 /// The pages a build makes, as file paths, known from the loaded sources without rendering
-/// anything: the theme's HTML pages (404.html among them) and the published posts' pages.
-pub fn page_files(sources: &Sources) -> Result<Vec<String>> {
-    let mut files: Vec<String> = sources
+/// anything: the theme's HTML pages (404.html among them) in every language and version, and
+/// the published posts' pages.
+pub fn page_files(sources: &Sources, config: &Config) -> Result<Vec<String>> {
+    let pages: Vec<&String> = sources
         .templates
         .keys()
         .filter(|name| {
             theme::Kind::of(name) == theme::Kind::Page
                 && crate::site::content_type(name).starts_with("text/html")
         })
-        .cloned()
         .collect();
+    let mut files: Vec<String> = pages.iter().map(|name| (*name).clone()).collect();
+    for variant in &variants::list(sources, config)[1..] {
+        files.extend(
+            pages
+                .iter()
+                .filter(|name| theme::on_every_variant(name))
+                .map(|name| format!("{}{name}", variant.prefix)),
+        );
+    }
     files.extend(crate::posts::pages(&sources.posts)?);
     files.sort();
     Ok(files)
@@ -297,6 +420,7 @@ fn resume_pdf(
     locale: &locale::Locale,
     resume: &Resume,
     options: &RenderOptions,
+    slot: &str,
 ) -> Result<Option<Arc<PdfMade>>> {
     if !config.pdf.enabled {
         return Ok(None);
@@ -306,7 +430,7 @@ fn resume_pdf(
         posts::key(&(
             &resume.document,
             &sources.templates,
-            &config.pdf.font_files,
+            &config.pdf.font_files[..],
             &config.language,
             &locale.labels,
             &config.base_url,
@@ -317,7 +441,7 @@ fn resume_pdf(
     });
     let kept = cache.and_then(|c| {
         let kept = c.lock().unwrap_or_else(|e| e.into_inner());
-        kept.as_ref()
+        kept.get(slot)
             .filter(|(k, _)| Some(*k) == key)
             .map(|(_, made)| made.clone())
     });
@@ -334,7 +458,8 @@ fn resume_pdf(
                 })
             });
             if let (Some(cache), Some(key)) = (cache, key) {
-                *cache.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, made.clone()));
+                let mut kept = cache.lock().unwrap_or_else(|e| e.into_inner());
+                kept.insert(slot.to_owned(), (key, made.clone()));
             }
             made
         }
@@ -350,6 +475,7 @@ fn resume_pdf(
     _: &locale::Locale,
     _: &Resume,
     _: &RenderOptions,
+    _: &str,
 ) -> Result<Option<Arc<PdfMade>>> {
     Ok(None)
 }

@@ -13,13 +13,13 @@ use crate::site::fingerprinted;
 use crate::site::{CachePolicy, Site};
 use crate::sources::{Sources, TEMPLATES_DIR};
 
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub(super) struct Stylesheet {
     inline: Option<String>,
     href: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(super) struct CounterContext {
     url: String,
     script: String,

@@ -10,25 +10,35 @@ use crate::site::{CachePolicy, Site};
 use crate::sources::{Sources, TEMPLATES_DIR};
 
 /// Every file of the theme: pages rendered, extra stylesheets minified, assets copied.
+/// Renders the theme's files into `site`: all of them for the main page (`prefix` empty),
+/// else only the pages every language and version has, under `prefix`.
 pub(super) fn render_theme(
     sources: &Sources,
     env: &Environment<'_>,
     ctx: &minijinja::Value,
     site: &mut Site,
+    prefix: &str,
 ) -> Result<()> {
+    // A page that renders to nothing is left out.
+    let page = |name: &str, site: &mut Site| -> Result<()> {
+        let output = env
+            .get_template(name)
+            .and_then(|template| template.render(ctx))
+            .map_err(|e| template_error(sources, e))?;
+        if !output.trim().is_empty() {
+            site.add(format!("{prefix}{name}"), output, CachePolicy::Revalidate);
+        }
+        Ok(())
+    };
     for name in sources.templates.keys() {
-        match Kind::of(name) {
-            Kind::Page => {
-                let template = env
-                    .get_template(name)
-                    .map_err(|e| template_error(sources, e))?;
-                let output = template
-                    .render(ctx)
-                    .map_err(|e| template_error(sources, e))?;
-                if !output.trim().is_empty() {
-                    site.add(name.clone(), output, CachePolicy::Revalidate);
-                }
+        if !prefix.is_empty() {
+            if on_every_variant(name) {
+                page(name, site)?;
             }
+            continue;
+        }
+        match Kind::of(name) {
+            Kind::Page => page(name, site)?,
             Kind::Stylesheet if name != "style.css" => {
                 let css = css::minify(&theme_text(name, &sources.templates[name])?)?;
                 site.add(name.clone(), css, CachePolicy::Revalidate);
@@ -43,6 +53,14 @@ pub(super) fn render_theme(
     }
 
     Ok(())
+}
+
+/// Whether every language and version has its own copy of the theme's page `name`: its HTML
+/// pages but the one for missing paths (sitemap.xml, robots.txt and 404.html are the site's).
+pub(super) fn on_every_variant(name: &str) -> bool {
+    Kind::of(name) == Kind::Page
+        && crate::site::content_type(name).starts_with("text/html")
+        && name != crate::site::NOT_FOUND_PAGE
 }
 
 /// What the build does with a file of the theme.

@@ -6,6 +6,7 @@ pub mod lenient;
 pub mod model;
 pub mod path;
 pub mod schema;
+pub mod variant;
 pub mod yaml;
 
 use serde_json::Value;
@@ -34,6 +35,54 @@ pub struct Loaded {
     /// The document as read: the author's keys in the author's order, every known field in
     /// the schema's shape (what `gen import` writes).
     pub read: Value,
+    /// The document as written, tags and all: what languages and versions are made from.
+    pub raw: serde_json::Map<String, Value>,
+}
+
+/// What makes one language or version of the resume from the main one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Variant<'a> {
+    /// The translation's document (`content/resume.<tag>.yaml`), laid over the main one.
+    pub translation: Option<&'a Value>,
+    /// The version's choice of tagged entries.
+    pub filter: Option<variant::Filter<'a>>,
+    /// The version's `label` and `summary`, in place of `basics`'.
+    pub label: Option<&'a str>,
+    pub summary: Option<&'a str>,
+}
+
+impl Loaded {
+    /// The resume as `variant` shows it, read as the main one is (its reader's notes are the
+    /// main resume's, already given) and its translation's notes.
+    pub fn variant(
+        &self,
+        name: &str,
+        variant: Variant<'_>,
+    ) -> Result<(Resume, Vec<variant::Note>), Diagnostic> {
+        let mut notes = Vec::new();
+        let mut document = match variant.translation {
+            Some(translation) => match variant::overlay(
+                &Value::Object(self.raw.clone()),
+                translation,
+                &path::ValuePath::default(),
+                &mut notes,
+            ) {
+                Value::Object(map) => map,
+                _ => self.raw.clone(),
+            },
+            None => self.raw.clone(),
+        };
+        variant::select(&mut document, variant.filter);
+        if let Some(basics) = document.get_mut("basics").and_then(Value::as_object_mut) {
+            for (key, value) in [("label", variant.label), ("summary", variant.summary)] {
+                if let Some(value) = value {
+                    basics.insert(key.into(), Value::String(value.into()));
+                }
+            }
+        }
+        let (value, _) = lenient::read(document);
+        Ok((typed(name, Value::Object(value))?, notes))
+    }
 }
 
 /// The error for a resume (or a post: `what`) over [`MAX_BYTES`], given its size in bytes.
@@ -107,6 +156,22 @@ thread_local! {
 pub fn parse(source: &SourceFile) -> Result<Loaded, Diagnostics> {
     #[cfg(test)]
     PARSES.with(|n| n.set(n.get() + 1));
+    let raw = document(source)?;
+    let mut plain = raw.clone();
+    variant::select(&mut plain, None);
+    let (value, notes) = lenient::read(plain);
+    let warnings = located(source, notes);
+    let value = Value::Object(value);
+    Ok(Loaded {
+        resume: typed(&source.name, value.clone())?,
+        warnings,
+        read: value,
+        raw,
+    })
+}
+
+/// The mapping a resume (or a translation of one) holds, as written.
+pub fn document(source: &SourceFile) -> Result<serde_json::Map<String, Value>, Diagnostics> {
     if source.text.len() > MAX_BYTES {
         return Err(too_large(&source.name, "the resume", source.text.len() as u64).into());
     }
@@ -142,25 +207,24 @@ pub fn parse(source: &SourceFile) -> Result<Loaded, Diagnostics> {
             .into());
         }
     };
-    let (value, notes) = lenient::read(raw);
-    let warnings = located(source, notes);
-    let value = Value::Object(value);
-    // The reading above gives every known field the schema's shape, so this cannot fail; if
-    // it ever did, say so without the deserializer's words.
+    Ok(raw)
+}
+
+/// The resume the reader's `value` makes: its typed fields, and the document with the extra
+/// keys the author added.
+fn typed(name: &str, value: Value) -> Result<Resume, Diagnostic> {
+    // The reading gives every known field the schema's shape, so this cannot fail; if it ever
+    // did, say so without the deserializer's words.
     let data: ResumeData = serde_json::from_value(value.clone()).map_err(|_| {
         Diagnostic::file(
-            &source.name,
+            name,
             "gen could not read this resume after interpreting it: please report this, with the file",
         )
     })?;
     let mut document =
-        serde_json::to_value(&data).map_err(|e| Diagnostic::file(&source.name, e.to_string()))?;
+        serde_json::to_value(&data).map_err(|e| Diagnostic::file(name, e.to_string()))?;
     merge_extras(&mut document, &value);
-    Ok(Loaded {
-        resume: Resume { data, document },
-        warnings,
-        read: value,
-    })
+    Ok(Resume { data, document })
 }
 
 /// How many warnings of one kind are located in the text, with a snippet: those [`shown`]

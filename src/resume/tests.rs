@@ -248,6 +248,7 @@ fn random_values_anywhere_are_read_and_rendered() {
             let text = serde_json::to_string_pretty(&resume).unwrap();
             let sources = crate::sources::Sources {
                 root: Default::default(),
+                translations: Vec::new(),
                 config: None,
                 resume: source(&text),
                 loaded: std::sync::Arc::new(super::parse(&source(&text))),

@@ -52,6 +52,48 @@ pub struct Sources {
     pub photo: Option<Photo>,
     /// The posts in `content/posts/`, in file-name order.
     pub posts: Vec<Arc<PostSource>>,
+    /// The resume's translations (`content/resume.<tag>.yaml`), by tag.
+    pub translations: Vec<Translation>,
+}
+
+/// A translation of the resume: `content/resume.<tag>.yaml`, the fields that differ in the
+/// language `tag`.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    pub tag: String,
+    pub source: SourceFile,
+    /// What it holds, or why it cannot be read.
+    pub document: Result<serde_json::Value, crate::diagnostic::Diagnostics>,
+}
+
+/// The translations in `content/`, by tag: regular files named `resume.<tag>.yaml`.
+fn read_translations(content: &Path) -> Result<Vec<Translation>> {
+    let Ok(entries) = std::fs::read_dir(content) else {
+        return Ok(Vec::new());
+    };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(tag) = name
+            .strip_prefix("resume.")
+            .and_then(|rest| rest.strip_suffix(".yaml"))
+            .filter(|tag| !tag.is_empty())
+        else {
+            continue;
+        };
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let source = read_text(&entry.path(), format!("{CONTENT_DIR}/{name}"))?;
+        let document = resume::document(&source).map(serde_json::Value::Object);
+        found.push(Translation {
+            tag: tag.to_owned(),
+            source,
+            document,
+        });
+    }
+    found.sort_by(|a, b| a.tag.cmp(&b.tag));
+    Ok(found)
 }
 
 /// The photo a resume names by a path in content/, as read.
@@ -161,7 +203,9 @@ impl Sources {
         let loaded = Arc::new(resume::parse(&resume));
         let photo = read_photo(&site, &loaded);
         let posts = read_posts(&published, &root.join(POSTS_DIR), known)?;
+        let translations = read_translations(&content)?;
         Ok(Sources {
+            translations,
             root: site,
             config,
             resume,
@@ -342,6 +386,8 @@ fn read_folder(
 fn read_text(path: &Path, shown: String) -> Result<SourceFile> {
     let what = if shown == RESUME_FILE {
         "the resume"
+    } else if shown.starts_with(&format!("{CONTENT_DIR}/resume.")) {
+        "the translation"
     } else {
         "the post"
     };

@@ -14,7 +14,8 @@
 //
 // Environment: CHROME_PATH (default: chromium on PATH), SKIP_LIGHTHOUSE=1 to leave out step 3,
 // PAGES (comma-separated paths, default "/,/404.html") for axe and Lighthouse to check besides
-// "/" (Lighthouse takes every listed path but 404.html).
+// "/" (Lighthouse takes every listed path but 404.html, or LIGHTHOUSE_PAGES when set: a page
+// that asks not to be indexed cannot score 100 for SEO).
 // Prints a line per check and ends with "page checks: N passed, M failed"; exits 1 on any failure.
 import fs from "node:fs";
 import path from "node:path";
@@ -56,7 +57,10 @@ const pages = (process.env.PAGES || "/,/404.html").split(",").filter(Boolean);
 await report.guard("axe", () => checkAxe(report, url, pages));
 if (process.env.SKIP_LIGHTHOUSE) console.log("\n(Lighthouse skipped: SKIP_LIGHTHOUSE is set)");
 else {
-  for (const page of pages.filter((p) => !p.endsWith("404.html"))) {
+  const lighthousePages = process.env.LIGHTHOUSE_PAGES
+    ? process.env.LIGHTHOUSE_PAGES.split(",").filter(Boolean)
+    : pages.filter((p) => !p.endsWith("404.html"));
+  for (const page of lighthousePages) {
     await report.guard(`lighthouse ${page}`, () => checkLighthouse(report, url, page));
   }
 }

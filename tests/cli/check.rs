@@ -15,6 +15,8 @@ use crate::support::{Run, TestSite, run};
 #[derive(Clone)]
 struct Behaviour {
     page: Vec<u8>,
+    /// The resume's page in German, at `/de/`.
+    german: Vec<u8>,
     not_found: Vec<u8>,
     hsts: bool,
     redirect: bool,
@@ -184,6 +186,7 @@ impl StandIns {
         let seen = Arc::new(Mutex::new(Seen::default()));
         let behaviour = Arc::new(Mutex::new(Behaviour {
             page: Vec::new(),
+            german: Vec::new(),
             not_found: Vec::new(),
             hsts: true,
             redirect: true,
@@ -258,6 +261,8 @@ impl StandIns {
                 }
                 if request.target == "/" {
                     answer(200, &headers, &behaviour.page)
+                } else if request.target == "/de/" {
+                    answer(200, &headers, &behaviour.german)
                 } else {
                     answer(404, &headers, &behaviour.not_found)
                 }
@@ -267,11 +272,13 @@ impl StandIns {
         *site_origin.lock().unwrap() = format!("https://127.0.0.1:{site_port}");
 
         let counter = format!("https://127.0.0.1:{counter_port}/visits");
+        site.write("content/resume.de.yaml", b"basics:\n  label: Ingenieurin\n");
         let built = site.build(&["--counter-url", &counter]);
         assert!(built.success(), "{}", built.stderr);
         {
             let mut b = behaviour.lock().unwrap();
             b.page = std::fs::read(site.path("out/site/index.html")).unwrap();
+            b.german = std::fs::read(site.path("out/site/de/index.html")).unwrap();
             b.not_found = std::fs::read(site.path("out/site/404.html")).unwrap();
         }
         StandIns {
@@ -335,6 +342,7 @@ fn a_correct_site_passes_every_check_and_counts_exactly_one_visit() {
         "PASS CSP: default-src 'self'",
         "PASS X-Content-Type-Options: nosniff",
         "PASS Referrer-Policy: strict-origin-when-cross-origin",
+        "PASS language: https://127.0.0.1:",
         "PASS redirect: http://127.0.0.1:",
         "PASS 404:",
         "PASS counter CORS: a preflight from https://127.0.0.1:",
@@ -346,7 +354,8 @@ fn a_correct_site_passes_every_check_and_counts_exactly_one_visit() {
     assert_contains!(line(&checked, "PASS 404:"), "with the site's 404 page");
     assert_contains!(line(&checked, "PASS counter:"), "POST 0 -> 1, then GET 1");
     assert!(!checked.stdout.contains("FAIL"), "{}", checked.stdout);
-    assert_contains!(checked.stdout, "all 10 checks passed");
+    assert_contains!(line(&checked, "PASS language:"), "/de/ answered 200");
+    assert_contains!(checked.stdout, "all 11 checks passed");
     assert_eq!(stand_ins.seen.lock().unwrap().posts, 1);
 
     // --no-count reads and adds nothing.
@@ -430,6 +439,11 @@ fn each_fault_fails_its_own_line_and_the_exit_code() {
             "FAIL page:",
         ),
         (
+            "a German page of an earlier build",
+            Box::new(|b| b.german = b"<!doctype html><p>Alt</p>".to_vec()),
+            "FAIL language:",
+        ),
+        (
             "a 404 page that is not the site's",
             Box::new(|b| b.not_found = b"Not Found".to_vec()),
             "FAIL 404:",
@@ -457,7 +471,7 @@ fn each_fault_fails_its_own_line_and_the_exit_code() {
             "{what}: only its own line fails:\n{}",
             checked.stdout
         );
-        assert_contains!(checked.stderr, "1 of 10 checks failed");
+        assert_contains!(checked.stderr, "1 of 11 checks failed");
     }
     stand_ins.change(|b| *b = good.clone());
     let checked = stand_ins.check(&[]);

@@ -32,4 +32,5 @@ mod serve;
 mod state;
 mod support;
 mod themes;
+mod variants;
 mod workflows;

@@ -14,6 +14,7 @@ fn sources(photo: Vec<u8>) -> Sources {
     };
     Sources {
         root: Default::default(),
+        translations: Vec::new(),
         config: None,
         loaded: Arc::new(crate::resume::parse(&resume)),
         resume,

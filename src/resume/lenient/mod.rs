@@ -37,6 +37,10 @@ pub enum Kind {
     /// A photo named by a path in content/ that is missing or cannot be read: the page is
     /// built without it.
     Photo,
+    /// A translation (`content/resume.<tag>.yaml`) that does not match the main resume.
+    Translation,
+    /// A version (`[versions.NAME]`) or a tag that selects nothing, or everything out.
+    Version,
 }
 
 /// One interpretation: where, what kind, and what the author should know.
