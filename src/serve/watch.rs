@@ -14,6 +14,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use super::Preview;
 use crate::sources::{
     CONFIG_FILE, CONTENT_DIR, POSTS_DIR, RESUME_FILE, TEMPLATES_DIR, is_scratch_file,
+    translation_tag,
 };
 
 /// A save is over when no event has come for this long.
@@ -168,7 +169,14 @@ fn input(root: &Path, path: &Path) -> Option<PathBuf> {
     if parts.clone().next().is_none() {
         return (top == CONFIG_FILE || INPUT_DIRS.contains(&top)).then(|| relative.into());
     }
-    if relative == Path::new(RESUME_FILE) {
+    let translation = top == CONTENT_DIR
+        && relative.parent() == Some(Path::new(CONTENT_DIR))
+        && relative
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(translation_tag)
+            .is_some();
+    if relative == Path::new(RESUME_FILE) || translation {
         return Some(relative.into());
     }
     // content/: the resume, the posts, and the photo the resume names.
@@ -210,6 +218,11 @@ mod tests {
             input("content/resume.yaml").as_deref(),
             Some("content/resume.yaml")
         );
+        assert_eq!(
+            input("content/resume.de.yaml").as_deref(),
+            Some("content/resume.de.yaml")
+        );
+        assert_eq!(input("content/notes.yaml").as_deref(), None);
         assert_eq!(
             input("templates/_partials/x.html").as_deref(),
             Some("templates/_partials/x.html")

@@ -66,6 +66,14 @@ pub struct Translation {
     pub document: Result<serde_json::Value, crate::diagnostic::Diagnostics>,
 }
 
+/// The language of a translation's file name in content/: `resume.de.yaml` → `de`.
+pub fn translation_tag(file_name: &str) -> Option<&str> {
+    file_name
+        .strip_prefix("resume.")
+        .and_then(|rest| rest.strip_suffix(".yaml"))
+        .filter(|tag| !tag.is_empty())
+}
+
 /// The translations in `content/`, by tag: regular files named `resume.<tag>.yaml`.
 fn read_translations(content: &Path) -> Result<Vec<Translation>> {
     let Ok(entries) = std::fs::read_dir(content) else {
@@ -74,11 +82,7 @@ fn read_translations(content: &Path) -> Result<Vec<Translation>> {
     let mut found = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(tag) = name
-            .strip_prefix("resume.")
-            .and_then(|rest| rest.strip_suffix(".yaml"))
-            .filter(|tag| !tag.is_empty())
-        else {
+        let Some(tag) = translation_tag(&name) else {
             continue;
         };
         if !entry.file_type().is_ok_and(|t| t.is_file()) {

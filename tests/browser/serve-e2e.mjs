@@ -14,7 +14,9 @@
 //     is kept in out/visits.json;
 //  7. a draft post is shown with its "Draft" badge; an edit of it shows up on its open page
 //     without a reload, and the resume's open page is not reloaded either;
-//  8. 100 saves in a tight loop: the server lives, and the page ends up with the last one.
+//  8. a new content/resume.de.yaml is served at /de/ in German; an edit of it shows on the open
+//     /de/ page, and the open / page is neither reloaded nor changed;
+//  9. 100 saves in a tight loop: the server lives, and the page ends up with the last one.
 // Prints a line per check and ends with "serve checks: N passed, M failed"; exits 1 on a failure.
 import fs from "node:fs";
 import path from "node:path";
@@ -163,6 +165,33 @@ try {
     report.check("the resume's open page is not reloaded by a post edit",
       await page.evaluate(() => window.__notReloaded === true));
     await postPage.close();
+  });
+
+  await report.guard("translation edit", async () => {
+    const dePath = path.join(root, "content", "resume.de.yaml");
+    fs.writeFileSync(dePath, "basics:\n  label: Programmierer 1\n");
+    await waitText(page, "Deutsch");
+    const dePage = await browser.context.newPage();
+    watch(dePage);
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(server.url + "de/");
+      if (res.ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await dePage.goto(server.url + "de/");
+    await waitText(dePage, "Programmierer 1");
+    const lang = await dePage.evaluate(() => document.documentElement.lang);
+    report.check("a new content/resume.de.yaml is served at /de/, in German", lang === "de", [`lang: ${lang}`]);
+    await dePage.evaluate(() => { window.__notReloaded = true; });
+    await page.evaluate(() => { window.__notReloaded = true; });
+    const before = await text(page);
+    fs.writeFileSync(dePath, "basics:\n  label: Programmierer 2\n");
+    await waitText(dePage, "Programmierer 2");
+    report.check("an edit of content/resume.de.yaml shows on the open /de/ page", true);
+    await new Promise((r) => setTimeout(r, 300));
+    const untouched = (await page.evaluate(() => window.__notReloaded === true)) && (await text(page)) === before;
+    report.check("the open / page is neither reloaded nor changed by it", untouched);
+    await dePage.close();
   });
 
   await report.guard("rapid saves", async () => {
