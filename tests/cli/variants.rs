@@ -382,3 +382,52 @@ fn a_resume_in_another_language_is_imported_as_what_differs() {
     assert_contains!(page, "Dateningenieurin");
     assert_contains!(page, "Staff Engineer");
 }
+
+/// Editing one German field republishes and invalidates the German pages it shows on, and
+/// nothing else: against moto, the bucket and the distribution as `gen publish` leaves them.
+#[test]
+fn a_german_edit_publishes_and_invalidates_only_german_paths() {
+    use crate::publish::{invalidations, objects, publish, stack};
+    let moto = testkit::Moto::start();
+    let distribution = stack(&moto);
+    let site = variants_site();
+    let run = publish(&site, &moto, &["--distribution-id", &distribution]);
+    assert!(run.success(), "{}", run.stderr);
+    let before = objects(&moto);
+    for key in [
+        "de/",
+        "de/index.html",
+        "ar/v/data/",
+        "v/backend/resume.json",
+    ] {
+        assert!(before.contains_key(key), "{key} not in {:?}", before.keys());
+    }
+
+    // A highlight tagged `backend`: on the German page and the German backend version.
+    let de = std::fs::read_to_string(site.path("content/resume.de.yaml")).unwrap();
+    site.write(
+        "content/resume.de.yaml",
+        de.replace("Abrechnungsdienst", "Rechnungsdienst")
+            .as_bytes(),
+    );
+    let run = publish(&site, &moto, &["--distribution-id", &distribution]);
+    assert!(run.success(), "{}", run.stderr);
+    let expected = [
+        "de/",
+        "de/index.html",
+        "de/resume.json",
+        "de/v/backend/",
+        "de/v/backend/index.html",
+        "de/v/backend/resume.json",
+    ];
+    let after = objects(&moto);
+    let changed: Vec<&str> = after
+        .iter()
+        .filter(|(key, object)| before.get(*key) != Some(object))
+        .map(|(key, _)| key.as_str())
+        .collect();
+    assert_eq!(changed, expected);
+    let mut got = invalidations(&moto, &distribution).pop().unwrap();
+    got.sort();
+    assert_eq!(got, expected.map(|key| format!("/{key}")));
+}
