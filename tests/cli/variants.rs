@@ -223,9 +223,12 @@ fn translation_and_version_mistakes_are_located_warnings_or_errors() {
     let toml = std::fs::read_to_string(site.path("gen.toml")).unwrap();
     site.write(
         "gen.toml",
-        toml.replace(
-            "include = [\"backend\"]",
-            "include = [\"backend\", \"frontend\"]",
+        format!(
+            "{}\n[versions.writing]\nexclude = [\"backend\", \"data\"]\n",
+            toml.replace(
+                "include = [\"backend\"]",
+                "include = [\"backend\", \"frontend\"]",
+            )
         )
         .as_bytes(),
     );
@@ -273,6 +276,13 @@ fn translation_and_version_mistakes_are_located_warnings_or_errors() {
         lines("content/resume.yaml:")
             .iter()
             .any(|l| l.contains("skills[2].tags") && l.contains("`bakcend`")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        lines("gen.toml:")
+            .iter()
+            .any(|l| l.contains("versions.writing leaves `projects` with no entry")),
         "{}",
         run.stderr
     );
