@@ -101,6 +101,12 @@ fn translation(args: &ImportArgs, tag: &str) -> Result<()> {
             crate::locale::tags().collect::<Vec<_>>().join(", ")
         );
     }
+    let config = crate::config::parse_or_default(sources::read_config_file(&args.root)?.as_ref())?;
+    if *tag == config.language {
+        bail!(
+            "--language {tag}: that is the site's own language (gen.toml's `language`), which {RESUME_FILE} is in: import it without --language"
+        );
+    }
     let name = format!("{}/resume.{tag}.yaml", sources::CONTENT_DIR);
     let target = args.root.join(&name);
     if target.exists() && !args.force {
@@ -128,9 +134,16 @@ fn translation(args: &ImportArgs, tag: &str) -> Result<()> {
         &resume::path::ValuePath::default(),
         &mut notes,
     );
+    if merged != other.read && notes.is_empty() {
+        bail!(
+            "{} leaves out fields {RESUME_FILE} has (a translation changes fields, it cannot remove them, so they would show from the main resume): add them to {}, or take them out of {RESUME_FILE}; nothing was written",
+            source.name,
+            source.name
+        );
+    }
     if merged != other.read {
         bail!(
-            "{} has lists longer than {RESUME_FILE}'s ({}): a translation matches the main resume item by item, so add the items there first",
+            "{} has lists longer than {RESUME_FILE}'s ({}): a translation matches the main resume item by item, so add the items there first; nothing was written",
             source.name,
             notes
                 .iter()

@@ -149,6 +149,8 @@ struct SiteContext {
     versions: Vec<variants::VersionLink>,
     /// Search engines are asked not to index the page (an unlisted version).
     noindex: bool,
+    /// The listed versions' pages in every language, for the sitemap.
+    listed: Vec<String>,
 }
 
 /// Renders `sources`, whose settings are `config` (from [`Sources::config`]), into a site.
@@ -204,6 +206,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         languages: links.languages,
         versions: links.versions,
         noindex: false,
+        listed: variants::listed(&variants, config),
     };
 
     let env = environment(sources, &locale)?;

@@ -248,6 +248,20 @@ fn address(config: &Config, prefix: &str) -> String {
     }
 }
 
+/// The addresses of the listed versions' pages, in every language: the sitemap's.
+pub fn listed(variants: &[Variant], config: &Config) -> Vec<String> {
+    variants
+        .iter()
+        .filter(|v| {
+            v.version
+                .as_ref()
+                .and_then(|name| config.versions.get(name))
+                .is_some_and(|version| version.listed)
+        })
+        .map(|v| address(config, &v.prefix))
+        .collect()
+}
+
 /// The links of `variant`'s page: the same version in every language (none when there is
 /// one language), and the listed versions in its language (on a page of the whole resume).
 pub fn links(variants: &[Variant], variant: &Variant, config: &Config) -> Links {
@@ -336,11 +350,16 @@ impl Shared<'_> {
             .and_then(|v| config.versions.get(v))
             .is_none_or(|v| v.listed);
         let links = links(self.variants, variant, &config);
+        // gen.toml's `title` and `description` are in the main language.
+        let mut own = config.clone();
+        if variant.language != self.config.language {
+            (own.title, own.description) = (None, None);
+        }
         let context = SiteContext {
             language: config.language.clone(),
             dir: locale.dir,
-            title: title(&config, &resume),
-            description: description(&config, &resume),
+            title: title(&own, &resume),
+            description: description(&own, &resume),
             json_ld: head::person_json_ld(&resume.data, canonical_url.as_deref()),
             canonical_url,
             pdf: files.pdf.clone(),
@@ -398,23 +417,32 @@ impl Shared<'_> {
                 },
             )
             .map_err(Diagnostics::from)?;
-        // The photo is the main page's, as published.
+        // The photo is the main page's, as published, from the site's root: a path relative
+        // to the main page is not one from `/de/`.
+        let rooted = |image: &str| match crate::links::web_url(image) {
+            None if !image.starts_with('/') && !image.starts_with("data:") => format!("/{image}"),
+            _ => image.to_owned(),
+        };
         if let (Some(basics), Some(main)) =
             (resume.data.basics.as_mut(), self.main.data.basics.as_ref())
         {
-            basics.image = main.image.clone();
+            basics.image = main.image.as_deref().map(rooted);
         }
         let image = self
             .main
             .document
             .get("basics")
-            .and_then(|b| b.get("image"));
+            .and_then(|b| b.get("image"))
+            .map(|image| match image.as_str() {
+                Some(text) => serde_json::Value::String(rooted(text)),
+                None => image.clone(),
+            });
         let basics = resume
             .document
             .get_mut("basics")
             .and_then(serde_json::Value::as_object_mut);
         if let (Some(image), Some(basics)) = (image, basics) {
-            basics.insert("image".into(), image.clone());
+            basics.insert("image".into(), image);
         }
         Ok((config, resume))
     }

@@ -90,6 +90,12 @@ pub fn overlay(main: &Value, translation: &Value, at: &ValuePath, notes: &mut Ve
                 });
             Value::Array(items.collect())
         }
+        // A highlight written `{text, tags}` keeps its tags when translated as plain text.
+        (Value::Object(main), Value::String(_)) if main.contains_key("text") => {
+            let mut out = main.clone();
+            out.insert("text".into(), translation.clone());
+            Value::Object(out)
+        }
         _ => translation.clone(),
     }
 }
@@ -235,6 +241,17 @@ mod tests {
         assert_eq!(merged["extra"], 1);
         let paths: Vec<String> = notes.iter().map(|n| n.path.to_string()).collect();
         assert_eq!(paths, ["work[2]", "extra"]);
+    }
+
+    #[test]
+    fn a_highlight_translated_as_text_keeps_its_tags() {
+        let main = json!({"work": [{"highlights": [{"text": "Billing", "tags": ["backend"]}]}]});
+        let de = json!({"work": [{"highlights": ["Abrechnung"]}]});
+        let merged = overlay(&main, &de, &ValuePath::default(), &mut Vec::new());
+        assert_eq!(
+            merged["work"][0]["highlights"][0],
+            json!({"text": "Abrechnung", "tags": ["backend"]})
+        );
     }
 
     #[test]

@@ -206,6 +206,7 @@ fn every_language_and_version_has_its_pages_linked_both_ways() {
         "<xhtml:link rel=\"alternate\" hreflang=\"ar\" href=\"https://ada.example/ar/\"/>"
     );
     assert_contains!(sitemap, "<loc>https://ada.example/v/data/</loc>");
+    assert_contains!(sitemap, "<loc>https://ada.example/ar/v/data/</loc>");
     assert!(!sitemap.contains("v/backend"), "{sitemap}");
     let main_page = site.html("index.html");
     assert_contains!(main_page, "<a href=\"/v/data/\">Data Engineer</a>");
@@ -381,6 +382,9 @@ fn a_resume_in_another_language_is_imported_as_what_differs() {
     let again = import(&["--language", "de"]);
     assert_eq!(again.code, Some(1));
     assert_contains!(again.stderr, "already exists");
+    let own = import(&["--language", "en", "--force"]);
+    assert_eq!(own.code, Some(1));
+    assert_contains!(own.stderr, "the site's own language");
     let unknown = import(&["--language", "xx", "--force"]);
     assert_eq!(unknown.code, Some(1));
     assert_contains!(unknown.stderr, "not a language gen translates");
