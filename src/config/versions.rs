@@ -54,7 +54,7 @@ pub(super) fn check(
     for (name, version) in versions.iter_mut() {
         let found = places.iter().find(|(key, _)| key.get_ref() == name);
         let span = found.map_or(0..0, |(key, _)| key.span());
-        if !crate::posts::front::is_slug(name) {
+        if !is_name(name) {
             return Err((
                 span,
                 format!(
@@ -73,4 +73,14 @@ pub(super) fn check(
         }
     }
     Ok(())
+}
+
+/// A version's name, part of its address: lowercase ASCII letters, digits and inner `-`.
+fn is_name(text: &str) -> bool {
+    !text.is_empty()
+        && !text.starts_with('-')
+        && !text.ends_with('-')
+        && text
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_lowercase() || c.is_ascii_digit())
 }
