@@ -53,19 +53,15 @@ pub struct Variant<'a> {
 
 impl Loaded {
     /// The resume as `variant` shows it, read as the main one is (its reader's notes are the
-    /// main resume's, already given) and its translation's notes.
-    pub fn variant(
-        &self,
-        name: &str,
-        variant: Variant<'_>,
-    ) -> Result<(Resume, Vec<variant::Note>), Diagnostic> {
-        let mut notes = Vec::new();
+    /// main resume's, already given; a translation's own are found by
+    /// `render::variants::check`).
+    pub fn variant(&self, name: &str, variant: Variant<'_>) -> Result<Resume, Diagnostic> {
         let mut document = match variant.translation {
             Some(translation) => match variant::overlay(
                 &Value::Object(self.raw.clone()),
                 translation,
                 &path::ValuePath::default(),
-                &mut notes,
+                &mut Vec::new(),
             ) {
                 Value::Object(map) => map,
                 _ => self.raw.clone(),
@@ -81,7 +77,7 @@ impl Loaded {
             }
         }
         let (value, _) = lenient::read(document);
-        Ok((typed(name, Value::Object(value))?, notes))
+        typed(name, Value::Object(value))
     }
 }
 

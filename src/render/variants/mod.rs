@@ -262,7 +262,7 @@ impl Shared<'_> {
             .version
             .as_ref()
             .and_then(|v| config.versions.get(v));
-        let (mut resume, _) = self
+        let mut resume = self
             .loaded
             .variant(
                 &self.sources.resume.name,
