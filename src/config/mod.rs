@@ -44,6 +44,9 @@ pub struct Config {
     /// `[versions.NAME]`: tailored versions of the resume, each at `/v/NAME/`.
     #[serde(default)]
     pub versions: std::collections::BTreeMap<String, versions::Version>,
+    /// The sections the page being made puts first: its version's `order`, set page by page.
+    #[serde(skip)]
+    pub order: Vec<String>,
     #[serde(default, rename = "infra")]
     raw_infra: stack::RawInfra,
     #[serde(default, rename = "domain")]
@@ -82,6 +85,7 @@ impl Default for Config {
             unsafe_html: false,
             pdf: PdfSettings::default(),
             versions: Default::default(),
+            order: Vec::new(),
             title: None,
             description: None,
             raw_infra: Default::default(),

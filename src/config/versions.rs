@@ -24,6 +24,10 @@ pub struct Version {
     /// usually sent to one employer, so none is unless it says so.
     #[serde(default)]
     pub listed: bool,
+    /// The sections it puts first, in this order (`["skills", "projects"]`); the others
+    /// follow in the theme's order.
+    #[serde(default)]
+    pub order: Vec<String>,
     /// Where in gen.toml its name is, and each tag of `include` and `exclude`, for warnings.
     #[serde(skip)]
     pub places: VersionPlaces,
@@ -43,6 +47,44 @@ pub(super) struct Places {
     include: Vec<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    order: Vec<Spanned<String>>,
+}
+
+/// The sections `order` may name: JSON Resume's, with `summary` for `basics.summary` and
+/// `posts` for the latest posts, in the built-in themes' order.
+pub const SECTIONS: &[&str] = &[
+    "summary",
+    "work",
+    "projects",
+    "posts",
+    "skills",
+    "education",
+    "volunteer",
+    "awards",
+    "certificates",
+    "publications",
+    "languages",
+    "interests",
+    "references",
+];
+
+/// `blocks` (a template's sections in its own order; one that shows several sections
+/// names them joined by `+`, as `awards+certificates`) in `wanted`'s order: a block goes
+/// where the first section it shows is wanted, blocks `wanted` does not name follow in
+/// their own order.
+pub fn in_order<'a>(blocks: &[&'a str], wanted: &[String]) -> Vec<&'a str> {
+    let rank = |block: &str| {
+        block
+            .split('+')
+            .filter_map(|section| wanted.iter().position(|w| w == section))
+            .min()
+            .unwrap_or(wanted.len())
+    };
+    let mut ordered = blocks.to_vec();
+    // A stable sort: blocks of the same rank keep the template's order.
+    ordered.sort_by_key(|block| rank(block));
+    ordered
 }
 
 /// Checks the versions' names (each a path segment: lowercase letters, digits and `-`) and
@@ -63,6 +105,26 @@ pub(super) fn check(
             ));
         }
         version.places.name = span.start;
+        for (i, section) in version.order.iter().enumerate() {
+            let at = found
+                .and_then(|(_, place)| place.order.get(i))
+                .map_or(span.clone(), Spanned::span);
+            if !SECTIONS.contains(&section.as_str()) {
+                return Err((
+                    at,
+                    format!(
+                        "versions.{name}.order: {section:?} is not a section; the sections are {}",
+                        SECTIONS.join(", ")
+                    ),
+                ));
+            }
+            if version.order[..i].contains(section) {
+                return Err((
+                    at,
+                    format!("versions.{name}.order: {section:?} is named twice"),
+                ));
+            }
+        }
         if let Some((_, place)) = found {
             version.places.tags = place
                 .include

@@ -54,6 +54,15 @@ pub fn register(env: &mut Environment<'static>, locale: &Arc<Locale>) {
             .flat_map(char::to_uppercase)
             .collect::<String>()
     });
+    // `{% for s in ["summary", "work", ...] | in_order(site.order) %}`: the theme's sections,
+    // those a version's `order` names first.
+    env.add_filter("in_order", |blocks: Vec<String>, wanted: Vec<String>| {
+        let blocks: Vec<&str> = blocks.iter().map(String::as_str).collect();
+        crate::config::versions::in_order(&blocks, &wanted)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    });
     env.add_filter("display_url", |v: Value| {
         let t = text(&v);
         let bare = t.split_once("://").map_or(t.as_str(), |(_, rest)| rest);

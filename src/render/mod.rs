@@ -154,6 +154,8 @@ struct SiteContext {
     noindex: bool,
     /// The listed versions' pages in every language, for the sitemap.
     listed: Vec<String>,
+    /// The sections the page puts first, in order (its version's `order`).
+    order: Vec<String>,
 }
 
 /// Renders `sources`, whose settings are `config` (from [`Sources::config`]), into a site.
@@ -210,6 +212,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         versions: links.versions,
         noindex: false,
         listed: variants::listed(&variants, config),
+        order: Vec::new(),
     };
 
     let env = environment(sources, &locale)?;

@@ -45,6 +45,7 @@ fn resume_pdf(
             &config.base_url,
             config.pdf.paper(&config.language).name(),
             config.pdf.margin_mm().to_bits(),
+            &config.order,
             sources.resume_modified,
         ))
     });

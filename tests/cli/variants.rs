@@ -298,6 +298,97 @@ fn translation_and_version_mistakes_are_located_warnings_or_errors() {
     assert_contains!(run.stderr, "content/resume.xx.yaml");
     assert_contains!(run.stderr, "`xx` is not a language gen translates");
     assert_eq!(site.output(), before);
+
+    // So is a section a version's order does not know, at its place in gen.toml.
+    site.remove("content/resume.xx.yaml");
+    let toml = std::fs::read_to_string(site.path("gen.toml")).unwrap();
+    site.write(
+        "gen.toml",
+        toml.replace(
+            r#"order = ["skills", "projects"]"#,
+            r#"order = ["skills", "project"]"#,
+        )
+        .as_bytes(),
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let line = toml.lines().position(|l| l.starts_with("order =")).unwrap();
+    assert_contains!(run.stderr, format!("gen.toml:{}:20", line + 1));
+    assert_contains!(
+        run.stderr,
+        "versions.data.order: \"project\" is not a section"
+    );
+    assert_eq!(site.output(), before);
+}
+
+/// The `id`s of a page's section headings (`<h2 id>`), in the page's order.
+fn headings(html: &str) -> Vec<String> {
+    html.split("<h2 id=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+/// A version's `order` puts its sections first, in every language and every theme; the whole
+/// resume keeps the theme's order.
+#[test]
+fn a_version_puts_its_sections_in_its_own_order() {
+    let site = variants_site();
+    let toml = std::fs::read_to_string(site.path("gen.toml")).unwrap();
+    for theme in ["classic", "compact", "sidebar"] {
+        site.write(
+            "gen.toml",
+            format!("theme = \"{theme}\"\n{toml}").as_bytes(),
+        );
+        let run = site.build(&[]);
+        assert!(run.success(), "{theme}: {}", run.stderr);
+        // The sidebar theme keeps skills in its sidebar, beside the main column.
+        let (main, wanted): (&[&str], &[&str]) = if theme == "sidebar" {
+            (
+                &["about", "work", "projects"],
+                &["projects", "about", "work"],
+            )
+        } else {
+            (
+                &["about", "work", "projects", "skills"],
+                &["skills", "projects", "about", "work"],
+            )
+        };
+        let pages = [
+            ("", main),
+            ("de/", main),
+            ("v/backend/", main),
+            ("v/data/", wanted),
+            ("de/v/data/", wanted),
+            ("ar/v/data/", wanted),
+        ];
+        for (page, order) in pages {
+            let found = headings(&site.html(&format!("{page}index.html")));
+            let found: Vec<&str> = found
+                .iter()
+                .map(String::as_str)
+                .filter(|h| main.contains(h))
+                .collect();
+            assert_eq!(found, order, "{theme}: /{page}");
+        }
+    }
+    // A copy of index.html from before `order` keeps the theme's order, and gen says so.
+    let classic =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/index.html"))
+            .unwrap();
+    site.write("gen.toml", toml.as_bytes());
+    site.write(
+        "templates/index.html",
+        classic.replace(" | in_order(site.order)", "").as_bytes(),
+    );
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "warning: versions.data.order: templates/index.html keeps the sections in its own order"
+    );
+    let found = headings(&site.html("v/data/index.html"));
+    assert_eq!(found[..4], ["about", "work", "projects", "skills"]);
 }
 
 /// A version's resume.pdf holds its entries and no others: read back from the PDF's text.
@@ -328,6 +419,22 @@ fn each_version_has_its_own_resume_pdf() {
     assert!(!backend.contains("Ran the event pipeline") && !backend.contains("Numbers & Co"));
     assert_contains!(data, "Numbers & Co");
     assert!(!data.contains("Built the billing service"));
+    // Its sections in its order, as a machine reads them back (a build warns otherwise).
+    let at = |text: &str, heading: &str| {
+        text.find(&format!("\n{heading}\n"))
+            .unwrap_or_else(|| panic!("no {heading} in:\n{text}"))
+    };
+    assert!(
+        at(&data, "SKILLS") < at(&data, "PROJECTS")
+            && at(&data, "PROJECTS") < at(&data, "EXPERIENCE"),
+        "{data}"
+    );
+    assert!(
+        at(&main, "EXPERIENCE") < at(&main, "PROJECTS")
+            && at(&main, "PROJECTS") < at(&main, "SKILLS"),
+        "{main}"
+    );
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert_contains!(
         site.html("v/backend/index.html"),
         "href=\"/v/backend/resume.pdf\""

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::contact::{bare, place, profile};
 use super::{Entry, Field, Line, Outline, Piece, Section, shown};
+use crate::config::versions::in_order;
 use crate::resume::path::ValuePath;
 
 /// The separator between the parts of a line the template joins (` · `).
@@ -15,9 +16,28 @@ fn label<'a>(labels: &'a std::collections::BTreeMap<String, String>, key: &str) 
     labels.get(key).map_or("", String::as_str)
 }
 
+/// The sections of `resume.typ`, in its order; a section that shows two names both.
+pub const PDF_SECTIONS: &[&str] = &[
+    "summary",
+    "work",
+    "projects",
+    "skills",
+    "education",
+    "volunteer",
+    "awards+certificates",
+    "publications",
+    "languages",
+    "interests",
+    "references",
+];
+
 /// The outline of `resume`: the PDF's data (Markdown as text, each entry's `when`, each
-/// profile's `shown`), headed with `labels`.
-pub fn outline(resume: &Value, labels: &std::collections::BTreeMap<String, String>) -> Outline {
+/// profile's `shown`), headed with `labels`, its sections in `order` (a version's) first.
+pub fn outline(
+    resume: &Value,
+    labels: &std::collections::BTreeMap<String, String>,
+    order: &[String],
+) -> Outline {
     let root = ValuePath::default();
     let basics_path = root.key("basics");
     let basics = resume.get("basics").cloned().unwrap_or(Value::Null);
@@ -313,5 +333,12 @@ pub fn outline(resume: &Value, labels: &std::collections::BTreeMap<String, Strin
             outline.closing = Some(closing);
         }
     }
+    let blocks = in_order(PDF_SECTIONS, order);
+    outline.sections.sort_by_key(|section| {
+        let key = section.path.keys().last().copied().unwrap_or_default();
+        blocks
+            .iter()
+            .position(|block| block.split('+').any(|name| name == key))
+    });
     outline
 }

@@ -51,7 +51,7 @@ pub fn typeset(
     document: &Value,
 ) -> Result<Typeset, Diagnostics> {
     let data = data(document, config, locale);
-    let outline = outline::outline(&data["resume"], &locale.labels);
+    let outline = outline::outline(&data["resume"], &locale.labels, &config.order);
     let mut warnings = missing_glyphs(&sources.resume, &data["resume"], &config.pdf.font_files);
     warnings.extend(labels_missing_glyphs(
         sources,
@@ -129,7 +129,7 @@ impl PdfReader {
         let locale = Locale::new(&config.language, &config.labels);
         let data = data(&resume.document, config, &locale);
         Ok(PdfReader {
-            outline: outline::outline(&data["resume"], &locale.labels),
+            outline: outline::outline(&data["resume"], &locale.labels, &config.order),
             source: sources.resume.clone(),
         })
     }
@@ -207,6 +207,7 @@ fn data(document: &Value, config: &Config, locale: &Locale) -> Value {
         "page": {
             "paper": config.pdf.paper(&config.language).name(),
             "margin": config.pdf.margin_mm(),
+            "order": config.order,
         },
     })
 }

@@ -31,7 +31,7 @@ fn resume() -> serde_json::Value {
 
 #[test]
 fn a_pdf_with_every_field_in_order_reads_right() {
-    let outline = outline(&resume(), &labels());
+    let outline = outline(&resume(), &labels(), &[]);
     let pages = [
         "Ada\nada@a.example\nEXPERIENCE\nCEO\nAcme\nDec 2013 – Dec 2014\nDev\nHooli\n2012"
             .to_owned(),
@@ -54,7 +54,7 @@ fn a_pdf_with_every_field_in_order_reads_right() {
 
 #[test]
 fn a_missing_organisation_is_located_and_not_taken_from_the_next_entry() {
-    let outline = outline(&resume(), &labels());
+    let outline = outline(&resume(), &labels(), &[]);
     // Acme is left out; Hooli's name must not stand in for it.
     let pages = ["Ada ada@a.example EXPERIENCE CEO Dec 2013 – Dec 2014 Dev Hooli 2012".to_owned()];
     let (found, warnings) = check(&outline, &pages, &source());
@@ -78,7 +78,7 @@ fn a_missing_organisation_is_located_and_not_taken_from_the_next_entry() {
 
 #[test]
 fn the_name_must_come_first_and_contact_details_before_the_sections() {
-    let outline = outline(&resume(), &labels());
+    let outline = outline(&resume(), &labels(), &[]);
     let pages = [
         "SUMMARY Ada EXPERIENCE CEO Acme Dec 2013 – Dec 2014 Dev Hooli 2012".to_owned(),
         "ada@a.example".to_owned(),
@@ -105,7 +105,7 @@ fn a_hidden_organisation_named_in_the_summary_is_the_one_field_missed() {
         "basics": {"name": "Ada"},
         "work": [{"name": "Acme", "position": "CEO", "when": "2014", "summary": "Acme makes anvils."}],
     });
-    let outline = outline(&resume, &labels());
+    let outline = outline(&resume, &labels(), &[]);
     let pages = ["Ada EXPERIENCE CEO 2014 Acme makes anvils.".to_owned()];
     let (found, warnings) = check(&outline, &pages, &source());
     assert_eq!((found.found, found.total), (5, 6));
@@ -128,7 +128,7 @@ fn right_to_left_text_is_found_in_the_order_it_is_drawn() {
         "basics": {"name": "Ada"},
         "work": [{"name": "Acme", "position": "CEO", "when": "ديسمبر 2013 – ديسمبر 2014"}],
     });
-    let outline = outline(&resume, &labels);
+    let outline = outline(&resume, &labels, &[]);
     // As extractors give it: each run of Arabic letters reversed, digits as they are.
     let pages = ["Ada ةيلمعلا ةربخلا CEO Acme ربمسيد2013 ربمسيد – 2014".to_owned()];
     let (found, warnings) = check(&outline, &pages, &source());
@@ -149,7 +149,7 @@ fn a_page_number_between_pages_and_a_title_inside_a_keyword_are_no_obstacle() {
         [("summary", "Summary"), ("skills", "Skills")]
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .into();
-    let outline = outline(&resume, &labels);
+    let outline = outline(&resume, &labels, &[]);
     let pages = [
         "Ada\nSUMMARY\nFirst half\n1 / 2\n".to_owned(),
         "of it. Second half of it.\nSKILLS\nFrontend: JavaScript, React\nJava\n2 / 2".to_owned(),

@@ -117,6 +117,32 @@ fn version_warnings(sources: &Sources, config: &Config, loaded: &Loaded) -> Vec<
             include: &version.include,
             exclude: &version.exclude,
         };
+        // A template copied from a gen before `order` lays its sections out in its own order.
+        let ignoring: Vec<&str> = [
+            ("index.html", "site.order"),
+            ("resume.typ", "page, \"order\""),
+        ]
+        .into_iter()
+        .filter(|(file, reads)| {
+            (*file != "resume.typ" || config.pdf.enabled)
+                && sources
+                    .templates
+                    .get(*file)
+                    .is_some_and(|text| !text.windows(reads.len()).any(|w| w == reads.as_bytes()))
+        })
+        .map(|(file, _)| file)
+        .collect();
+        if !version.order.is_empty() && !ignoring.is_empty() {
+            let files = ignoring.join(" and templates/");
+            let keep = if ignoring.len() == 1 { "keeps" } else { "keep" };
+            warnings.push(in_config(
+                version.places.name,
+                format!("versions.{name}"),
+                format!(
+                    "versions.{name}.order: templates/{files} {keep} the sections in its own order (copied from an older gen?): `gen theme eject` again to follow `order`"
+                ),
+            ));
+        }
         for section in variant::emptied(&loaded.raw, filter) {
             warnings.push(in_config(
                 version.places.name,

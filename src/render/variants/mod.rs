@@ -229,6 +229,7 @@ impl Shared<'_> {
             languages: links.languages,
             versions: links.versions,
             noindex: !listed,
+            order: config.order.clone(),
             ..self.context.clone()
         };
         let env = environment(self.sources, &locale)?;
@@ -258,6 +259,10 @@ impl Shared<'_> {
         let translation = variant
             .translation
             .and_then(|i| self.sources.translations[i].document.as_ref().ok());
+        config.order = (variant.version.as_ref())
+            .and_then(|v| config.versions.get(v))
+            .map(|v| v.order.clone())
+            .unwrap_or_default();
         let version = variant
             .version
             .as_ref()
