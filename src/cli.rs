@@ -37,13 +37,13 @@ pub enum Command {
 /// Render content/resume.yaml with templates/ into out/site/
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  gen build\n  gen build --root my-site --out /tmp/preview\n  GEN_COUNTER_URL=https://api.example.com/visits gen build"
+    after_help = "Examples:\n  gen build\n  gen build --root my-site --out /tmp/site\n  gen build --preview 7       pull request 7's preview, as served from /_preview/pr-7/\n  GEN_COUNTER_URL=https://api.example.com/visits gen build"
 )]
 pub struct BuildArgs {
     /// The site's folder (holds gen.toml, content/, templates/)
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
-    /// Where to write the site [default: ROOT/out/site]
+    /// Where to write the site [default: ROOT/out/site, ROOT/out/_preview/pr-N with --preview]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// The visitor counter API the page calls (https, or http on 127.0.0.1 for testing)
@@ -53,6 +53,10 @@ pub struct BuildArgs {
     /// (for CI; `strict = true` in gen.toml does the same)
     #[arg(long)]
     pub strict: bool,
+    /// Build pull request N's preview: the site as served from /_preview/pr-N/, every page
+    /// marked as a preview and kept from search engines, without the visitor counter
+    #[arg(long, value_name = "N", conflicts_with = "counter_url")]
+    pub preview: Option<u32>,
 }
 
 /// Preview the site on this machine: rebuilt in memory on every save, live in the browser
@@ -102,7 +106,7 @@ pub struct InfraArgs {
 /// CloudFront
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  gen publish --dry-run --bucket resume-site-2026\n  gen publish --bucket resume-site-2026 --distribution-id E2QWRUHAPOMQZL\n  gen publish --bucket my-bucket --prefix resume --max-deletes 10 --yes"
+    after_help = "Examples:\n  gen publish --dry-run --bucket resume-site-2026\n  gen publish --bucket resume-site-2026 --distribution-id E2QWRUHAPOMQZL\n  gen publish --bucket my-bucket --prefix resume --max-deletes 10 --yes\n  gen publish --preview 7             pull request 7's preview, at /_preview/pr-7/\n  gen publish --preview 7 --remove    delete it"
 )]
 pub struct PublishArgs {
     /// The site's folder
@@ -139,6 +143,13 @@ pub struct PublishArgs {
     /// Wait until CloudFront has applied the invalidation
     #[arg(long)]
     pub wait: bool,
+    /// Publish pull request N's preview under _preview/pr-N/ (see gen build --preview);
+    /// nothing outside that folder is touched
+    #[arg(long, value_name = "N", conflicts_with_all = ["prefix", "counter_url"])]
+    pub preview: Option<u32>,
+    /// With --preview: delete the preview's files, and nothing else
+    #[arg(long, requires = "preview")]
+    pub remove: bool,
 }
 
 /// Stand up or update the AWS stack, then build and publish the site: all in one go

@@ -20,6 +20,13 @@ pub fn default_dir(root: &Path) -> PathBuf {
     root.join("out").join("site")
 }
 
+/// Where `gen build --preview N` writes pull request N's preview: `out/_preview/pr-N`, the
+/// folder it is served from.
+pub fn preview_dir(root: &Path, number: u32) -> PathBuf {
+    root.join("out")
+        .join(crate::site::preview_prefix(number).trim_end_matches('/'))
+}
+
 /// `built out/site: 8 files, 40.1 KiB in 12 ms (2 written, 1 removed)`.
 pub fn report(site: &Site, out: &Path, written: Written, started: std::time::Instant) {
     let bytes: usize = site.files.iter().map(|f| f.bytes.len()).sum();

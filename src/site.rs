@@ -106,6 +106,15 @@ pub fn url_path(path: &str) -> String {
 /// The page served for a missing path; never counted as a page of its own.
 pub const NOT_FOUND_PAGE: &str = "404.html";
 
+/// Where pull requests' previews are published in the site's bucket, one folder each: the
+/// site itself never has a file there, and its publish never lists, writes or deletes one.
+pub const PREVIEWS: &str = "_preview/";
+
+/// Pull request `number`'s preview folder: `_preview/pr-7/`.
+pub fn preview_prefix(number: u32) -> String {
+    format!("{PREVIEWS}pr-{number}/")
+}
+
 /// The `Content-Type` for a site path, with a charset for text.
 pub fn content_type(path: &str) -> &'static str {
     let ext = Path::new(path)

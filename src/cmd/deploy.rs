@@ -93,6 +93,7 @@ fn build_and_publish(
         &Target {
             bucket: stack.bucket.clone(),
             prefix: String::new(),
+            viewer_prefix: String::new(),
             distribution_id: Some(stack.distribution_id.clone()),
         },
         &Options {

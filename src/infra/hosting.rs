@@ -97,6 +97,13 @@ pub fn document(
                 "filter": [{ "prefix": "" }],
                 "noncurrent_version_expiration": [{ "noncurrent_days": 30 }],
                 "abort_incomplete_multipart_upload": [{ "days_after_initiation": 7 }]
+            }, {
+                "//": "Pull requests' previews: each goes when its pull request closes (gen publish --preview N --remove); one left behind goes after [ci] preview_days.",
+                "id": "expire-previews",
+                "status": "Enabled",
+                "filter": [{ "prefix": crate::site::PREVIEWS }],
+                "expiration": [{ "days": settings.preview_days }],
+                "noncurrent_version_expiration": [{ "noncurrent_days": 1 }]
             }]
         }),
     );

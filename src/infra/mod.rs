@@ -137,7 +137,7 @@ pub fn generate(settings: &StackSettings, options: &StackOptions) -> Vec<InfraFi
         let mut doc = Document::new(
             "CI/CD: GitHub Actions signs in through OIDC; a deploy role for main, a read-only plan role for pull requests.",
         );
-        let roles = ci::roles(&mut doc, settings, &names, ci);
+        let roles = ci::roles(&mut doc, settings, &names, ci, &site.bucket);
         (doc, roles)
     });
 

@@ -70,7 +70,18 @@ impl Input {
     /// `counter_url`. Its warnings are printed, or, when `strict` (`--strict`, or `strict =
     /// true` in gen.toml), they are the errors of a failed build.
     pub fn published(&self, counter_url: Option<String>, strict: bool) -> Result<Rendered> {
-        let built = self.render_published(counter_url, false)?;
+        self.checked(self.render_published(counter_url, false, None)?, strict)
+    }
+
+    /// Pull request `number`'s preview of the site, as `published` makes the site itself
+    /// (its warnings printed, or errors when strict): served from `/_preview/pr-N/`, with
+    /// no counter.
+    pub fn preview(&self, number: u32, strict: bool) -> Result<Rendered> {
+        self.checked(self.render_published(None, false, Some(number))?, strict)
+    }
+
+    /// `built`, its warnings printed; or, when `strict`, the error they make.
+    fn checked(&self, built: Rendered, strict: bool) -> Result<Rendered> {
         if (strict || self.config.strict) && !built.warnings.is_empty() {
             let count = built.warnings.len();
             // The first few of each kind, then a count, as warnings are shown.
@@ -116,12 +127,17 @@ impl Input {
     /// The site as `published` renders it, without a word about its warnings: what `gen
     /// check` compares the live site with.
     pub fn as_published(&self, counter_url: Option<String>) -> Result<Rendered> {
-        self.render_published(counter_url, false)
+        self.render_published(counter_url, false, None)
     }
 
     /// The site as published, with the photo's thumbnails from gen's cache folder when it
     /// has them, and else kept there once made.
-    fn render_published(&self, counter_url: Option<String>, pdf_later: bool) -> Result<Rendered> {
+    fn render_published(
+        &self,
+        counter_url: Option<String>,
+        pdf_later: bool,
+        preview: Option<u32>,
+    ) -> Result<Rendered> {
         let kept = self
             .cache
             .photo
@@ -139,6 +155,7 @@ impl Input {
             cache: Some(Arc::clone(&self.cache)),
             thumbnails: kept.clone(),
             pdf_later,
+            preview,
         })?;
         if let Some(made) = &rendered.thumbnails {
             if !kept.is_some_and(|kept| Arc::ptr_eq(&kept, made)) {

@@ -49,7 +49,13 @@ fn key(markdown: &str, settings: &Settings<'_>) -> String {
     let format = FORMAT.to_le_bytes();
     let flags = [u8::from(settings.unsafe_html)];
     let own_host = settings.own_host.unwrap_or("\0");
-    let mut fields: Vec<&[u8]> = vec![&format, &flags, own_host.as_bytes(), markdown.as_bytes()];
+    let mut fields: Vec<&[u8]> = vec![
+        &format,
+        &flags,
+        own_host.as_bytes(),
+        settings.root.as_bytes(),
+        markdown.as_bytes(),
+    ];
     for (name, published) in settings.fingerprinted {
         fields.extend([name.as_bytes(), published.as_bytes()]);
     }
@@ -92,6 +98,7 @@ mod tests {
             fingerprinted: names,
             unsafe_html: false,
             own_host: None,
+            root: "/",
         }
     }
 

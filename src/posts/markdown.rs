@@ -41,6 +41,8 @@ pub struct Settings<'a> {
     pub unsafe_html: bool,
     /// The site's own host (from `base_url`): links elsewhere are external.
     pub own_host: Option<&'a str>,
+    /// The path the site's own paths (`/posts/other/`) start from: `/`, or a preview's folder.
+    pub root: &'a str,
 }
 
 pub fn render(markdown: &str, settings: &Settings<'_>) -> Body {
@@ -184,6 +186,7 @@ impl<'e> Writer<'_, 'e> {
                 };
                 let allowed = is_allowed(&dest_url);
                 if allowed {
+                    let dest_url = rooted(&dest_url, self.settings.root);
                     let tag = link(&dest_url, &title, self.settings.own_host);
                     self.out.push(Event::Html(tag.into()));
                 }
@@ -225,6 +228,15 @@ impl<'e> Writer<'_, 'e> {
             }
             other => self.out.push(raw_as_text(other, self.settings)),
         }
+    }
+}
+
+/// `url`, a path from the site's root (`/posts/other/`) made one from `root` (a preview's
+/// folder); any other address as it is.
+fn rooted(url: &str, root: &str) -> String {
+    match url.trim().strip_prefix('/') {
+        Some(path) if !path.starts_with('/') => format!("{root}{path}"),
+        _ => url.to_owned(),
     }
 }
 
@@ -349,7 +361,10 @@ fn image(
         shown.insert(local.to_owned());
     }
     let mut tag = String::from("<img src=\"");
-    escape_into(&mut tag, published.map_or(src, String::as_str));
+    escape_into(
+        &mut tag,
+        &published.map_or_else(|| rooted(src, settings.root), String::clone),
+    );
     tag.push_str("\" alt=\"");
     escape_into(&mut tag, alt);
     tag.push('"');

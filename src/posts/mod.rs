@@ -106,6 +106,8 @@ pub struct Options<'a> {
     pub drafts: bool,
     pub unsafe_html: bool,
     pub own_host: Option<&'a str>,
+    /// The path the site's own paths start from: `/`, or a preview's folder.
+    pub root: &'a str,
 }
 
 /// Reads every post, newest first. A post with problems adds them all; so does a slug that
@@ -244,6 +246,7 @@ fn read_one(source: &PostSource, key: u64, options: &Options<'_>) -> Result<Post
             fingerprinted: &names,
             unsafe_html: options.unsafe_html,
             own_host: options.own_host,
+            root: options.root,
         },
         options.bodies,
     );

@@ -90,6 +90,7 @@ fn html(markdown: &str) -> String {
             fingerprinted: &assets_names(),
             unsafe_html: false,
             own_host: Some("ada.example"),
+            root: "/",
         },
     )
     .html
@@ -105,6 +106,7 @@ fn headings_get_ids_anchors_and_a_toc() {
             fingerprinted: &assets_names(),
             unsafe_html: false,
             own_host: None,
+            root: "/",
         },
     );
     assert!(

@@ -51,7 +51,7 @@ pub async fn execute(
     }
     progress.finish_and_clear();
 
-    let changed: Vec<&str> = plan
+    let changed: Vec<String> = plan
         .uploads
         .iter()
         // A new page may have been asked for before (a cached 404); a new fingerprinted
@@ -62,8 +62,9 @@ pub async fn execute(
         })
         .map(|u| &u.key)
         .chain(&plan.deletes)
-        .map(|k| &k[target.prefix.len()..])
+        .map(|k| format!("{}{}", target.viewer_prefix, &k[target.prefix.len()..]))
         .collect();
+    let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
     let paths = invalidation_paths(&changed);
     if let (Some(distribution), false) = (&target.distribution_id, paths.is_empty()) {
         let id = invalidate(clients, distribution, &paths).await?;

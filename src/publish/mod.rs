@@ -32,6 +32,10 @@ pub struct Target {
     /// Keys start with this (empty: the whole bucket is the site's). Nothing outside it is
     /// listed, written or deleted.
     pub prefix: String,
+    /// What viewers' paths start with for the keys under `prefix`: empty when the
+    /// distribution serves `prefix` as its root (`--prefix`), `prefix` itself for a preview,
+    /// which the distribution serves from the bucket's root.
+    pub viewer_prefix: String,
     pub distribution_id: Option<String>,
 }
 
@@ -95,7 +99,12 @@ pub async fn remote_state(
             )
         })?;
         for object in page.contents() {
-            if let Some(key) = object.key() {
+            // Previews are their pull requests', never the site's to replace or delete.
+            let preview = |key: &str| {
+                !target.prefix.starts_with(crate::site::PREVIEWS)
+                    && key[target.prefix.len().min(key.len())..].starts_with(crate::site::PREVIEWS)
+            };
+            if let Some(key) = object.key().filter(|key| !preview(key)) {
                 let etag = object
                     .e_tag()
                     .unwrap_or_default()

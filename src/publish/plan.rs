@@ -72,10 +72,12 @@ pub fn is_page(key: &str) -> bool {
 /// The keys a site file is published under: its path, and for a folder's `index.html` (other
 /// than the root's, which is CloudFront's default root object) also the folder's own key
 /// (`posts/oac/`), so that `/posts/oac/` is answered from S3 without a function at the edge.
+/// A preview's root is such a folder too (`_preview/pr-7/`).
 pub fn keys(prefix: &str, path: &str) -> Vec<String> {
     let mut keys = vec![format!("{prefix}{path}")];
     if let Some(folder) = path.strip_suffix("index.html")
-        && folder.ends_with('/')
+        && (folder.ends_with('/')
+            || (folder.is_empty() && prefix.starts_with(crate::site::PREVIEWS)))
     {
         keys.push(format!("{prefix}{folder}"));
     }
@@ -274,6 +276,10 @@ mod tests {
     #[test]
     fn folder_pages_are_also_published_under_their_folder() {
         assert_eq!(keys("", "index.html"), ["index.html"]);
+        assert_eq!(
+            keys("_preview/pr-7/", "index.html"),
+            ["_preview/pr-7/index.html", "_preview/pr-7/"]
+        );
         assert_eq!(
             keys("", "posts/oac/index.html"),
             ["posts/oac/index.html", "posts/oac/"]

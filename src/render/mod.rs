@@ -10,6 +10,7 @@ mod outline;
 mod pdf;
 pub mod photo;
 mod posts;
+mod preview;
 #[cfg(feature = "pdf")]
 mod readable;
 mod resume_files;
@@ -70,6 +71,10 @@ pub struct RenderOptions {
     /// cache (`gen serve`, which shows the page first and typesets after) and else left out
     /// ([`Rendered::pdf_pending`]); a render made only to learn the pages never typesets.
     pub pdf_later: bool,
+    /// A pull request's preview (`gen build --preview 7`): the site as it is served from
+    /// `/_preview/pr-7/`, every page `noindex` under a banner, without the counter, the
+    /// sitemap and robots.txt.
+    pub preview: Option<u32>,
 }
 
 /// resume.pdf as made, or why it could not be.
@@ -156,10 +161,16 @@ struct SiteContext {
     listed: Vec<String>,
     /// The sections the page puts first, in order (its version's `order`).
     order: Vec<String>,
+    /// The path every link of the site starts from: `/`, or a preview's `/_preview/pr-7/`.
+    root: String,
+    /// The pull request a preview shows, for its banner.
+    preview: Option<u32>,
 }
 
 /// Renders `sources`, whose settings are `config` (from [`Sources::config`]), into a site.
 pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Result<Rendered> {
+    let config = &*preview::config(config, options);
+    let root = options.root();
     let loaded = sources.loaded.as_ref().clone()?;
     let variants = variants::list(sources, config);
     let mut warnings = loaded.warnings.clone();
@@ -183,11 +194,11 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     warnings.extend(files.warnings.iter().cloned());
     let posts = std::sync::Arc::new(posts::PostList(posts::read(sources, config, options)?));
 
-    let stylesheet = stylesheet(sources, &mut site)?;
+    let stylesheet = stylesheet(sources, &mut site, preview::css(options))?;
     let counter = counter(sources, options, &mut site)?;
 
     let canonical_url = config.base_url.clone();
-    let links = variants::links(&variants, &variants[0], config);
+    let links = variants::links(&variants, &variants[0], config, &root);
     let site_context = SiteContext {
         language: config.language.clone(),
         dir: locale.dir,
@@ -200,7 +211,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
             .flatten(),
         pdf: files.pdf.clone(),
         text: files.text.clone(),
-        json: "/resume.json".into(),
+        json: format!("{root}resume.json"),
         photo,
         base_url: config.base_url.clone(),
         canonical_url,
@@ -211,8 +222,10 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         languages: links.languages,
         versions: links.versions,
         noindex: false,
-        listed: variants::listed(&variants, config),
+        listed: variants::listed(&variants, config, &root),
         order: Vec::new(),
+        root: root.clone(),
+        preview: options.preview,
     };
 
     let env = environment(sources, &locale)?;
@@ -276,6 +289,7 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
         }
         pdf_pending |= pending;
     }
+    preview::trim(&mut site, options);
     site.sort();
     Ok(Rendered {
         site,

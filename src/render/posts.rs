@@ -123,21 +123,22 @@ pub fn read(
     config: &crate::config::Config,
     options: &super::RenderOptions,
 ) -> Result<Vec<Arc<Post>>> {
-    let own_host = config
-        .base_url
-        .as_deref()
+    let own_host = (config.base_url.as_deref())
         .and_then(crate::links::web_url)
         .and_then(|u| u.host_str().map(str::to_owned));
-    let bodies = options.cache.as_ref().map(|c| {
+    // A pull request's bodies, made for its folder, are not kept: they would take the site's.
+    let bodies = (options.cache.as_ref().filter(|_| options.preview.is_none())).map(|c| {
         c.bodies
             .get_or_init(|| crate::posts::body_pack(&sources.root))
     });
+    let root = options.root();
     let read = crate::posts::read(
         &sources.posts,
         &crate::posts::Options {
             drafts: options.live_reload,
             unsafe_html: config.unsafe_html,
             own_host: own_host.as_deref(),
+            root: &root,
             cache: options.cache.as_deref().map(|c| &c.posts),
             bodies,
         },

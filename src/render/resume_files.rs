@@ -116,8 +116,8 @@ pub(super) fn pdf_files(
         made.is_none() && options.pdf_later && cfg!(feature = "pdf") && config.pdf.enabled;
     let paths = (made.is_some() || pending).then(|| {
         (
-            Some(format!("/{prefix}{PDF_FILE}")),
-            Some(format!("/{prefix}{TEXT_FILE}")),
+            Some(format!("{}{prefix}{PDF_FILE}", options.root())),
+            Some(format!("{}{prefix}{TEXT_FILE}", options.root())),
         )
     });
     let (pdf, text) = paths.unwrap_or((None, None));

@@ -28,11 +28,14 @@ pub(super) struct CounterContext {
 }
 
 /// `style.css`, minified: inlined in the page when small, else a fingerprinted file.
-pub(super) fn stylesheet(sources: &Sources, site: &mut Site) -> Result<Stylesheet> {
+pub(super) fn stylesheet(sources: &Sources, site: &mut Site, extra: &str) -> Result<Stylesheet> {
     let Some(bytes) = sources.templates.get("style.css") else {
         return Ok(Stylesheet::default());
     };
-    let css = css::minify(&theme_text("style.css", bytes)?)?;
+    let mut source = theme_text("style.css", bytes)?;
+    // Appended: a line in an error is still the theme's line.
+    source.text.push_str(extra);
+    let css = css::minify(&source)?;
     if css.len() <= INLINE_CSS_LIMIT {
         return Ok(Stylesheet {
             inline: Some(css),
@@ -53,7 +56,12 @@ pub(super) fn counter(
     options: &RenderOptions,
     site: &mut Site,
 ) -> Result<Option<CounterContext>> {
-    let Some(url) = &options.counter_url else {
+    // A preview counts nothing: its visits are not the site's.
+    let Some(url) = options
+        .counter_url
+        .as_ref()
+        .filter(|_| options.preview.is_none())
+    else {
         return Ok(None);
     };
     let script = sources.templates.get("counter.js").with_context(|| {

@@ -269,6 +269,7 @@ fn random_values_anywhere_are_read_and_rendered() {
                     cache: None,
                     thumbnails: None,
                     pdf_later: false,
+                    preview: None,
                 },
             )
             .unwrap_or_else(|e| panic!("{place}: {e:#}\n{text}"));

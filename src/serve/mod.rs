@@ -287,6 +287,7 @@ fn build(
         cache: Some(Arc::clone(cache)),
         thumbnails: None,
         pdf_later,
+        preview: None,
     })
 }
 

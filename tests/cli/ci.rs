@@ -254,46 +254,90 @@ fn terraform_actions(log: &Path) -> BTreeSet<String> {
 
 /// The IAM actions of gen's own AWS calls (the Rust SDK's), from moto's record.
 fn gen_actions(record: &Path) -> BTreeSet<String> {
+    gen_calls(record, "")
+        .into_iter()
+        .map(|(action, _)| action)
+        .collect()
+}
+
+/// gen's own AWS calls in moto's record, each as the IAM action and resource it needs. A
+/// batch delete names its keys in its body, which the record does not keep: its resource is
+/// `deleted`, an object the test knows it deleted.
+fn gen_calls(record: &Path, deleted: &str) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(record).unwrap();
-    let mut actions = BTreeSet::new();
+    let mut calls = Vec::new();
     for line in text.lines() {
         let call: Value = serde_json::from_str(line).unwrap();
         if !call["agent"].as_str().unwrap().contains("aws-sdk-rust") {
             continue;
         }
-        let (service, method, path, query) = (
-            call["service"].as_str().unwrap(),
-            call["method"].as_str().unwrap(),
-            call["path"].as_str().unwrap(),
-            call["query"].as_str().unwrap(),
-        );
-        let object = path.trim_matches('/').contains('/');
-        // The Rust SDK names most S3 operations in the query (`x-id=PutObject`).
-        let named = query.split('&').find_map(|pair| pair.strip_prefix("x-id="));
-        let action = match (service, method, named) {
-            ("sts", ..) => continue,
-            ("s3", _, Some(operation)) => {
-                actions.extend(terraform_action("S3", operation, method));
-                continue;
+        let path = call["path"].as_str().unwrap();
+        let resource = match call["service"].as_str().unwrap() {
+            "s3" if call["query"].as_str().unwrap().contains("delete") => deleted.to_owned(),
+            // `/bucket/key` (a folder's key ends with `/`), or `/bucket` for the bucket.
+            "s3" => {
+                let named = path.trim_start_matches('/');
+                match named.trim_end_matches('/').contains('/') {
+                    true => format!("arn:aws:s3:::{named}"),
+                    false => format!("arn:aws:s3:::{}", named.trim_end_matches('/')),
+                }
             }
-            ("s3", "GET", None) if query.contains("list-type=2") => "s3:ListBucket",
-            ("s3", "GET", None) if query.contains("tagging") && !object => "s3:GetBucketTagging",
-            ("s3", "HEAD", None) if object => "s3:GetObject",
-            ("s3", "POST", None) if query.contains("delete") => "s3:DeleteObject",
-            ("cloudfront", "POST", None) if path.ends_with("/invalidation") => {
-                "cloudfront:CreateInvalidation"
+            "cloudfront" => {
+                let id = path.split('/').skip_while(|p| *p != "distribution").nth(1);
+                format!(
+                    "arn:aws:cloudfront::123456789012:distribution/{}",
+                    id.unwrap_or("?")
+                )
             }
-            ("cloudfront", "GET", None) if path.contains("/invalidation/") => {
-                "cloudfront:GetInvalidation"
-            }
-            _ => {
-                actions.insert(format!("unknown {call}"));
-                continue;
-            }
+            _ => String::new(),
         };
-        actions.insert(action.to_owned());
+        calls.extend(
+            call_actions(&call)
+                .into_iter()
+                .map(|a| (a, resource.clone())),
+        );
     }
-    actions
+    calls
+}
+
+/// The IAM actions of one recorded call of gen's.
+fn call_actions(call: &Value) -> BTreeSet<String> {
+    let (service, method, path, query) = (
+        call["service"].as_str().unwrap(),
+        call["method"].as_str().unwrap(),
+        call["path"].as_str().unwrap(),
+        call["query"].as_str().unwrap(),
+    );
+    let object = path.trim_matches('/').contains('/');
+    // The Rust SDK names most S3 operations in the query (`x-id=PutObject`).
+    let named = query.split('&').find_map(|pair| pair.strip_prefix("x-id="));
+    let action = match (service, method, named) {
+        ("sts", ..) => return BTreeSet::new(),
+        ("s3", _, Some(operation)) => {
+            return terraform_action("S3", operation, method)
+                .into_iter()
+                .collect();
+        }
+        ("s3", "GET", None) if query.contains("list-type=2") => "s3:ListBucket",
+        ("s3", "GET", None) if query.contains("tagging") && !object => "s3:GetBucketTagging",
+        ("s3", "HEAD", None) if object => "s3:GetObject",
+        ("s3", "POST", None) if query.contains("delete") => "s3:DeleteObject",
+        ("cloudfront", "POST", None) if path.ends_with("/invalidation") => {
+            "cloudfront:CreateInvalidation"
+        }
+        ("cloudfront", "GET", None) if path.contains("/invalidation/") => {
+            "cloudfront:GetInvalidation"
+        }
+        _ => return BTreeSet::from([format!("unknown {call}")]),
+    };
+    BTreeSet::from([action.to_owned()])
+}
+
+/// Whether an Allow statement of `policy` names `action` on `resource`.
+fn allows_on(policy: &Value, action: &str, resource: &str) -> bool {
+    statements(policy).iter().any(|(_, actions, resources)| {
+        actions.iter().any(|a| glob(a, action)) && resources.iter().any(|r| glob(r, resource))
+    })
 }
 
 /// An IAM change the deploy role must not be able to make (it could widen its own rights).
@@ -503,7 +547,9 @@ fn the_ci_roles_trust_only_their_subjects_and_allow_what_gen_deploy_does() {
         "PassRole for the counter's role only"
     );
 
-    // The plan role: every call of the plan, and nothing that changes anything but the lock.
+    // The plan role: every call of the plan, and nothing that changes anything but the lock
+    // and pull requests' previews.
+    let bucket = outputs["bucket"]["value"].as_str().unwrap().to_owned();
     let missing: Vec<_> = planned
         .iter()
         .filter(|a| !allows(&plan_policy, a))
@@ -519,12 +565,77 @@ fn the_ci_roles_trust_only_their_subjects_and_allow_what_gen_deploy_does() {
                 .any(|verb| action.split(':').nth(1).unwrap().starts_with(verb))
                 || action == "apigateway:GET";
             let lock = resources == [format!("arn:aws:s3:::{STATE_BUCKET}/{STATE_KEY}.tflock")];
+            let preview = resources == [format!("arn:aws:s3:::{bucket}/_preview/*")]
+                || (action == "cloudfront:CreateInvalidation"
+                    && resources == ["arn:aws:cloudfront::123456789012:distribution/*"]);
             assert!(
-                reads || lock,
+                reads || lock || preview,
                 "the plan role may {action} ({sid}) on {resources:?}"
             );
         }
     }
+
+    // A pull request's preview, published and removed as the workflow does, with the stack
+    // found from its outputs: each call allowed to the plan role on what it touched; the
+    // site's own files out of its reach.
+    let folder = format!("arn:aws:s3:::{bucket}/_preview/pr-7/");
+    let mut preview_calls = Vec::new();
+    for args in [
+        &["publish", "--preview", "7"][..],
+        &["publish", "--preview", "7", "--remove"],
+    ] {
+        std::fs::write(&record, "").unwrap();
+        let run = run_gen(&site, &moto, &scratch.path().join("preview.log"), args);
+        assert!(run.success(), "{args:?}: {}", run.stderr);
+        preview_calls.extend(gen_calls(&record, &format!("{folder}index.html")));
+    }
+    for (action, resource) in &preview_calls {
+        assert!(
+            allows_on(&plan_policy, action, resource),
+            "the plan role may not {action} on {resource}: {plan_policy}"
+        );
+    }
+    for wanted in [
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "cloudfront:CreateInvalidation",
+    ] {
+        assert!(
+            preview_calls.iter().any(|(a, _)| a == wanted),
+            "no {wanted} in {preview_calls:?}"
+        );
+    }
+    let written: BTreeSet<&String> = preview_calls
+        .iter()
+        .filter(|(a, _)| a == "s3:PutObject")
+        .map(|(_, r)| r)
+        .collect();
+    assert!(
+        written.iter().all(|r| r.starts_with(&folder)),
+        "{written:?}"
+    );
+    for key in [
+        "index.html",
+        "posts/index.html",
+        "_preview",
+        "_previews/pr-7/index.html",
+        "x/_preview/pr-7/a",
+    ] {
+        let object = format!("arn:aws:s3:::{bucket}/{key}");
+        for action in ["s3:PutObject", "s3:DeleteObject"] {
+            assert!(
+                !allows_on(&plan_policy, action, &object),
+                "the plan role may {action} on {object}"
+            );
+        }
+    }
+    eprintln!(
+        "a preview's publish and removal: {:?}",
+        preview_calls
+            .iter()
+            .map(|(a, r)| format!("{a} {}", r.replace(&bucket, "BUCKET")))
+            .collect::<BTreeSet<_>>()
+    );
     // Neither role may act on everything: "*" only for the two lookups that take no resource.
     for policy in [&deploy_policy, &plan_policy] {
         for (sid, actions, resources) in statements(policy) {
@@ -695,6 +806,20 @@ fn the_workflow_is_pinned_least_privileged_and_clean() {
     assert_eq!(
         jobs["deploy"]["permissions"],
         serde_json::json!({ "contents": "read", "id-token": "write" })
+    );
+    // Removing a closed pull request's preview needs a token and nothing else: no checkout.
+    assert_eq!(
+        jobs["remove-preview"]["permissions"],
+        serde_json::json!({ "id-token": "write" })
+    );
+    assert_eq!(jobs["remove-preview"]["environment"], Value::Null);
+    assert_contains!(
+        jobs["remove-preview"]["if"].as_str().unwrap(),
+        "github.event.action == 'closed'"
+    );
+    assert_contains!(
+        jobs["plan"]["if"].as_str().unwrap(),
+        "github.event.action != 'closed'"
     );
     assert_eq!(jobs["deploy"]["concurrency"]["cancel-in-progress"], false);
     // The deploy job runs in the environment the deploy role trusts; the plan job in none, so
@@ -903,7 +1028,8 @@ fn run_step(script: &str, temp: &Path, env: &[(&str, &str)]) -> (Option<i32>, St
     let stand_ins = [
         (
             "gen",
-            "#!/bin/sh\necho 'Terraform will perform the following actions:'\n\
+            "#!/bin/sh\necho \"$*\" >> \"$RUNNER_TEMP/gen.log\"\n\
+             echo 'Terraform will perform the following actions:'\n\
              echo \"${FAKE_PLAN:-Plan: 1 to add, 0 to change, 0 to destroy.}\"\nexit \"${FAKE_EXIT:-0}\"\n",
         ),
         (
@@ -992,6 +1118,68 @@ fn the_pull_request_gets_one_plan_comment_updated_in_place() {
         asked.lines().nth(1),
         Some(format!("api --method PATCH repos/ada/resume/issues/comments/4242 {body}").as_str()),
         "{asked}"
+    );
+
+    // The preview, published to the stack's bucket under the pull request's folder: its
+    // address leads the comment (the step runs before the comment is posted).
+    let preview = step_script(&workflow, "plan", "Publish the preview");
+    let stack = [
+        ("PR", "7"),
+        ("SITE_BUCKET", "resume-site-a1b2"),
+        ("DISTRIBUTION_ID", "E2QWRUHAPOMQZL"),
+        ("SITE_URL", "https://ada.example"),
+    ];
+    let (code, _) = run_step(&preview, temp.path(), &stack);
+    assert_eq!(code, Some(0));
+    let gen_log = std::fs::read_to_string(temp.path().join("gen.log")).unwrap();
+    assert_eq!(
+        gen_log.lines().last(),
+        Some("publish --preview 7 --bucket resume-site-a1b2 --distribution-id E2QWRUHAPOMQZL")
+    );
+    let comment = std::fs::read_to_string(temp.path().join("comment.md")).unwrap();
+    let lines: Vec<&str> = comment.lines().take(4).collect();
+    assert_eq!(
+        lines,
+        [
+            "<!-- gen plan -->",
+            "**Preview:** https://ada.example/_preview/pr-7/",
+            "",
+            "**gen deploy --plan-only** at 0123456789ab: Plan: 1 to add, 0 to change, 0 to destroy."
+        ]
+    );
+    assert_contains!(
+        std::fs::read_to_string(temp.path().join("summary.md")).unwrap(),
+        "**Preview:** https://ada.example/_preview/pr-7/"
+    );
+    // A preview that could not be published fails the step, and the comment says so.
+    let failing = tempfile::tempdir().unwrap();
+    std::fs::write(
+        failing.path().join("comment.md"),
+        "<!-- gen plan -->\nplan\n",
+    )
+    .unwrap();
+    let (code, _) = run_step(
+        &preview,
+        failing.path(),
+        &[&stack[..], &[("FAKE_EXIT", "1")]].concat(),
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        std::fs::read_to_string(failing.path().join("comment.md")).unwrap(),
+        "<!-- gen plan -->\n**Preview:** not published (exit 1): see the job log\n\nplan\n"
+    );
+    // Closing the pull request removes its preview, and only that.
+    let remove = step_script(
+        &workflow,
+        "remove-preview",
+        "gen publish --preview --remove",
+    );
+    let closed = tempfile::tempdir().unwrap();
+    let (code, _) = run_step(&remove, closed.path(), &stack);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        std::fs::read_to_string(closed.path().join("gen.log")).unwrap(),
+        "publish --preview 7 --remove --bucket resume-site-a1b2 --distribution-id E2QWRUHAPOMQZL\n"
     );
 
     // A failed plan fails the step, and the comment says so.

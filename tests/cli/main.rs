@@ -24,6 +24,7 @@ mod lenient;
 mod pdf;
 mod photo;
 mod posts;
+mod preview;
 mod publish;
 #[cfg(unix)]
 mod release;

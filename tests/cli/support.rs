@@ -91,6 +91,13 @@ impl TestSite {
         files
     }
 
+    /// Every file under a folder of the site (`out/_preview/pr-7`), by relative path.
+    pub fn output_at(&self, folder: &str) -> BTreeMap<String, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        collect(&self.path(folder), "", &mut files);
+        files
+    }
+
     pub fn html(&self, relative: &str) -> String {
         std::fs::read_to_string(self.path("out/site").join(relative)).expect("output file")
     }

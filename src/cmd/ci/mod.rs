@@ -54,6 +54,11 @@ pub struct Workflow<'a> {
     pub region: &'a str,
     pub deploy_role: &'a str,
     pub plan_role: &'a str,
+    /// Where pull requests' previews go: the site's bucket and distribution, and its address
+    /// (`base_url`, else the distribution's).
+    pub bucket: &'a str,
+    pub distribution_id: &'a str,
+    pub site_url: &'a str,
     pub gen_sha256: &'a str,
     pub releases: &'a str,
 }
@@ -65,7 +70,20 @@ fn write_github(args: &CiGithubArgs) -> Result<()> {
     }
     let config =
         &crate::config::parse_or_default(crate::sources::read_config_file(&args.root)?.as_ref())?;
-    let (deploy_role, plan_role) = roles(&args.root, config)?;
+    let stack = deployed(&args.root, config)?;
+    let (Some(deploy_role), Some(plan_role)) = (&stack.ci_deploy_role_arn, &stack.ci_plan_role_arn)
+    else {
+        bail!(
+            "the deployed stack has no roles for {} yet: run gen deploy (it creates them from [ci]), \
+             then gen ci github again (nothing was written)",
+            config
+                .stack
+                .ci
+                .as_ref()
+                .map_or("[ci]", |ci| ci.github.as_str())
+        );
+    };
+    let site_url = config.base_url.as_deref().unwrap_or(&stack.site_url);
     let releases = std::env::var("GEN_RELEASES_URL").unwrap_or_else(|_| RELEASES.to_owned());
     let releases = releases.trim_end_matches('/');
     let gen_sha256 = match &args.gen_sha256 {
@@ -75,8 +93,11 @@ fn write_github(args: &CiGithubArgs) -> Result<()> {
     };
     let text = render(&Workflow {
         region: &config.stack.region,
-        deploy_role: &deploy_role,
-        plan_role: &plan_role,
+        deploy_role,
+        plan_role,
+        bucket: &stack.bucket,
+        distribution_id: &stack.distribution_id,
+        site_url,
         gen_sha256: &gen_sha256,
         releases,
     });
@@ -134,9 +155,8 @@ fn write_github(args: &CiGithubArgs) -> Result<()> {
     Ok(())
 }
 
-/// The deploy and plan roles' ARNs, from the deployed stack: only once the state is shared
-/// and the roles exist.
-fn roles(root: &Path, config: &Config) -> Result<(String, String)> {
+/// The deployed stack's outputs (the roles' ARNs among them): only once the state is shared.
+fn deployed(root: &Path, config: &Config) -> Result<stack::StackOutputs> {
     if config.stack.backend == Backend::Local {
         bail!(
             "gen.toml keeps the Terraform state in this folder, which a workflow never sees: run \
@@ -144,27 +164,19 @@ fn roles(root: &Path, config: &Config) -> Result<(String, String)> {
              again (nothing was written)"
         );
     }
-    let Some(ci) = &config.stack.ci else {
+    if config.stack.ci.is_none() {
         bail!(
             "gen.toml has no [ci]: add\n\n  [ci]\n  github = \"owner/repo\"\n\nrun gen deploy (it creates \
              the workflow's roles), then gen ci github again (nothing was written)"
         );
-    };
-    let outputs = stack::discover_in(root).map_err(|e| match e {
+    }
+    stack::discover_in(root).map_err(|e| match e {
         stack::OutputsError::NoState => anyhow!(
             "no deployed stack yet: run gen deploy (it creates the workflow's roles from [ci]), \
              then gen ci github again (nothing was written)"
         ),
         other => anyhow!("reading the deployed stack's roles: {other} (nothing was written)"),
-    })?;
-    match (outputs.ci_deploy_role_arn, outputs.ci_plan_role_arn) {
-        (Some(deploy), Some(plan)) => Ok((deploy, plan)),
-        _ => bail!(
-            "the deployed stack has no roles for {} yet: run gen deploy (it creates them from [ci]), \
-             then gen ci github again (nothing was written)",
-            ci.github
-        ),
-    }
+    })
 }
 
 /// The workflow's text, with its checksum line.
@@ -181,6 +193,9 @@ pub fn render(workflow: &Workflow) -> String {
         ("@DEPLOY_ROLE@", workflow.deploy_role),
         ("@DEPLOY_ENVIRONMENT@", DEPLOY_ENVIRONMENT),
         ("@PLAN_ROLE@", workflow.plan_role),
+        ("@SITE_BUCKET@", workflow.bucket),
+        ("@DISTRIBUTION_ID@", workflow.distribution_id),
+        ("@SITE_URL@", workflow.site_url.trim_end_matches('/')),
     ]
     .iter()
     .fold(TEMPLATE.to_owned(), |text, (key, value)| {
@@ -259,13 +274,24 @@ mod tests {
             region: "eu-west-1",
             deploy_role: "arn:aws:iam::1:role/gen-ci/a-ci-deploy",
             plan_role: "arn:aws:iam::1:role/gen-ci/a-ci-plan",
+            bucket: "a-site-1",
+            distribution_id: "E1",
+            site_url: "https://d1.cloudfront.net/",
             gen_sha256: &"ab".repeat(32),
             releases: RELEASES,
         });
         assert!(as_written(&text));
         assert!(!as_written(&text.replace("eu-west-1", "us-east-1")));
         assert!(!as_written("name: gen\n"));
-        for placeholder in ["@GEN_", "@AWS_", "@DEPLOY_", "@PLAN_", "@CHECKOUT@"] {
+        for placeholder in [
+            "@GEN_",
+            "@AWS_",
+            "@DEPLOY_",
+            "@PLAN_",
+            "@CHECKOUT@",
+            "@SITE_",
+            "@DISTRIBUTION_",
+        ] {
             assert!(
                 !text.contains(placeholder),
                 "{placeholder} left in:\n{text}"

@@ -22,6 +22,9 @@ pub fn check(raw: RawStack<'_>) -> Result<StackSettings, Problem> {
     settings.alerts = check_alerts(raw.alerts)?;
     settings.backend = check_backend(raw.backend, &settings)?;
     settings.ci = check_ci(raw.ci)?;
+    if let Some(days) = &raw.ci.preview_days {
+        settings.preview_days = in_range(days, 1, 365, "ci.preview_days")?;
+    }
     Ok(settings)
 }
 

@@ -56,6 +56,7 @@ pub struct RawAlerts {
 pub struct RawCi {
     pub github: Option<Spanned<String>>,
     pub use_existing_oidc_provider: Option<Spanned<bool>>,
+    pub preview_days: Option<Spanned<i64>>,
 }
 
 /// The tables of `gen.toml` that describe the stack, as written.
@@ -185,7 +186,13 @@ pub struct StackSettings {
     pub headers: HeaderSettings,
     pub alerts: Option<Alerts>,
     pub ci: Option<Ci>,
+    /// Days a pull request's preview (`_preview/pr-N/`) is kept in the bucket, at most: one
+    /// whose pull request never closed goes then.
+    pub preview_days: u32,
 }
+
+/// A preview's files go two weeks after their last upload unless `[ci] preview_days` says.
+pub const DEFAULT_PREVIEW_DAYS: u32 = 14;
 
 pub const DEFAULT_PROJECT: &str = "resume";
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -211,6 +218,7 @@ impl Default for StackSettings {
             headers: HeaderSettings::default(),
             alerts: None,
             ci: None,
+            preview_days: DEFAULT_PREVIEW_DAYS,
         }
     }
 }

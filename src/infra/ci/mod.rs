@@ -19,6 +19,7 @@
 //! own path, outside the prefix, so a workflow cannot widen its own rights, and a change to a
 //! role is applied by a `gen deploy` from an administrator's machine.
 
+mod grant;
 mod permissions;
 
 use serde_json::{Value, json};
@@ -59,6 +60,7 @@ pub(crate) fn roles(
     settings: &StackSettings,
     names: &Names,
     ci: &Ci,
+    bucket: &Ref,
 ) -> CiRoles {
     let provider = if ci.use_existing_oidc_provider {
         doc.data(
@@ -78,7 +80,7 @@ pub(crate) fn roles(
         )
     };
     let account = doc.data("aws_caller_identity", "ci", json!({}));
-    let grants = grants(settings, names, &account, &provider);
+    let grants = grants(settings, names, &account, &provider, bucket);
 
     let mut role = |name: &str, subject: String, deploy: bool, what: &str| {
         let trust = doc.data(

@@ -1,63 +1,14 @@
 //! What the CI roles may do: every API call `gen deploy` makes, grouped by resource, each
 //! group naming the stack's own resources wherever the service allows it.
 
-use serde_json::{Value, json};
+use serde_json::json;
+
+use super::grant::Grant;
 
 use super::ROLE_PATH;
 use crate::config::{Backend, CounterMode, StackSettings};
 use crate::infra::Names;
 use crate::infra::tf::Ref;
-
-/// What the CI roles may do to one kind of resource: `read` is for both roles, `write` for
-/// the deploy role only.
-pub(super) struct Grant {
-    sid: &'static str,
-    read: &'static [&'static str],
-    write: &'static [&'static str],
-    resources: Vec<Value>,
-    conditions: Value,
-}
-
-impl Grant {
-    fn new(
-        sid: &'static str,
-        read: &'static [&'static str],
-        write: &'static [&'static str],
-    ) -> Self {
-        Grant {
-            sid,
-            read,
-            write,
-            resources: Vec::new(),
-            conditions: Value::Null,
-        }
-    }
-
-    fn on(mut self, resources: impl IntoIterator<Item = String>) -> Self {
-        self.resources
-            .extend(resources.into_iter().map(Value::String));
-        self
-    }
-
-    pub(super) fn statement(&self, deploy: bool) -> Option<Value> {
-        let mut actions: Vec<&str> = self.read.to_vec();
-        if deploy {
-            actions.extend(self.write);
-        }
-        (!actions.is_empty()).then(|| {
-            let mut statement = json!({
-                "sid": self.sid,
-                "effect": "Allow",
-                "actions": actions,
-                "resources": self.resources
-            });
-            if !self.conditions.is_null() {
-                statement["condition"] = self.conditions.clone();
-            }
-            statement
-        })
-    }
-}
 
 /// Everything `gen deploy` touches, grouped by resource.
 pub(super) fn grants(
@@ -65,6 +16,7 @@ pub(super) fn grants(
     names: &Names,
     account: &Ref,
     provider: &Ref,
+    bucket: &Ref,
 ) -> Vec<Grant> {
     let id = format!("${{{}}}", account.attr("account_id"));
     let region = &settings.region;
@@ -125,6 +77,24 @@ pub(super) fn grants(
             &["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
         )
         .on([format!("{site_bucket}/*")]),
+    );
+    // Pull requests publish their previews under _preview/ and nowhere else: the bucket's
+    // own ARN (a name pattern's `*` would match `/` too). CloudFront cannot limit an
+    // invalidation's paths.
+    grants.push(
+        Grant::preview(
+            "PreviewFiles",
+            &["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        )
+        .on([format!(
+            "${{{}}}/{}*",
+            bucket.attr("arn"),
+            crate::site::PREVIEWS
+        )]),
+    );
+    grants.push(
+        Grant::preview("PreviewInvalidations", &["cloudfront:CreateInvalidation"])
+            .on([format!("arn:aws:cloudfront::{id}:distribution/*")]),
     );
     grants.push(
         Grant::new(

@@ -190,13 +190,16 @@ pub fn add(
             &thumbnail.bytes,
         );
         site.add(path.clone(), thumbnail.bytes, CachePolicy::Immutable);
-        format!("/{path}")
+        format!("{}{path}", options.root())
     });
     // resume.json and the page's schema.org Person name the photo as published.
     let og = base_url.map(|base| format!("{base}{full}"));
     set_image(
         resume,
-        Some(og.clone().unwrap_or_else(|| format!("/{full}"))),
+        Some(
+            og.clone()
+                .unwrap_or_else(|| format!("{}{full}", options.root())),
+        ),
     );
     let [small, large] = paths;
     Ok(Some(Added {
@@ -206,7 +209,7 @@ pub fn add(
             width: THUMBNAIL,
             height: THUMBNAIL,
             og,
-            full: format!("/{full}"),
+            full: format!("{}{full}", options.root()),
             full_width: thumbnails.width,
             full_height: thumbnails.height,
         },

@@ -100,16 +100,17 @@ pub struct Links {
     pub versions: Vec<VersionLink>,
 }
 
-/// The address of the page at `prefix`: absolute with `base_url`, else from the site's root.
-fn address(config: &Config, prefix: &str) -> String {
+/// The address of the page at `prefix`: absolute with `base_url`, else from the site's root
+/// (`root`: `/`, or a preview's folder).
+fn address(config: &Config, root: &str, prefix: &str) -> String {
     match &config.base_url {
         Some(base) => format!("{base}{prefix}"),
-        None => format!("/{prefix}"),
+        None => format!("{root}{prefix}"),
     }
 }
 
 /// The addresses of the listed versions' pages, in every language: the sitemap's.
-pub fn listed(variants: &[Variant], config: &Config) -> Vec<String> {
+pub fn listed(variants: &[Variant], config: &Config, root: &str) -> Vec<String> {
     variants
         .iter()
         .filter(|v| {
@@ -118,13 +119,13 @@ pub fn listed(variants: &[Variant], config: &Config) -> Vec<String> {
                 .and_then(|name| config.versions.get(name))
                 .is_some_and(|version| version.listed)
         })
-        .map(|v| address(config, &v.prefix))
+        .map(|v| address(config, root, &v.prefix))
         .collect()
 }
 
 /// The links of `variant`'s page: the same version in every language (none when there is
 /// one language), and the listed versions in its language (on a page of the whole resume).
-pub fn links(variants: &[Variant], variant: &Variant, config: &Config) -> Links {
+pub fn links(variants: &[Variant], variant: &Variant, config: &Config, root: &str) -> Links {
     let same: Vec<&Variant> = variants
         .iter()
         .filter(|v| v.version == variant.version)
@@ -135,18 +136,18 @@ pub fn links(variants: &[Variant], variant: &Variant, config: &Config) -> Links 
         for other in &same {
             alternates.push(Alternate {
                 hreflang: other.language.clone(),
-                href: address(config, &other.prefix),
+                href: address(config, root, &other.prefix),
             });
             languages.push(LanguageLink {
                 tag: other.language.clone(),
                 name: locale::endonym(&other.language),
-                href: format!("/{}", other.prefix),
+                href: format!("{root}{}", other.prefix),
                 current: other.prefix == variant.prefix,
             });
         }
         alternates.push(Alternate {
             hreflang: "x-default".into(),
-            href: address(config, &same[0].prefix),
+            href: address(config, root, &same[0].prefix),
         });
     }
     let versions = match variant.version {
@@ -160,7 +161,7 @@ pub fn links(variants: &[Variant], variant: &Variant, config: &Config) -> Links 
                 Some(VersionLink {
                     name: name.clone(),
                     label: version.label.clone().unwrap_or_else(|| name.clone()),
-                    href: format!("/{}", v.prefix),
+                    href: format!("{root}{}", v.prefix),
                 })
             })
             .collect(),
@@ -209,7 +210,8 @@ impl Shared<'_> {
             .as_ref()
             .and_then(|v| config.versions.get(v))
             .is_none_or(|v| v.listed);
-        let links = links(self.variants, variant, &config);
+        let root = self.options.root();
+        let links = links(self.variants, variant, &config, &root);
         // gen.toml's `title` and `description` are in the main language.
         let mut own = config.clone();
         if variant.language != self.config.language {
@@ -224,7 +226,7 @@ impl Shared<'_> {
             canonical_url,
             pdf: files.pdf.clone(),
             text: files.text.clone(),
-            json: format!("/{prefix}resume.json"),
+            json: format!("{root}{prefix}resume.json"),
             alternates: links.alternates,
             languages: links.languages,
             versions: links.versions,
@@ -284,8 +286,11 @@ impl Shared<'_> {
             .map_err(Diagnostics::from)?;
         // The photo is the main page's, as published, from the site's root: a path relative
         // to the main page is not one from `/de/`.
+        let root = self.options.root();
         let rooted = |image: &str| match crate::links::web_url(image) {
-            None if !image.starts_with('/') && !image.starts_with("data:") => format!("/{image}"),
+            None if !image.starts_with('/') && !image.starts_with("data:") => {
+                format!("{root}{image}")
+            }
             _ => image.to_owned(),
         };
         if let (Some(basics), Some(main)) =
