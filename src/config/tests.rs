@@ -98,6 +98,18 @@ fn ci_names_a_github_repository() {
 }
 
 #[test]
+fn previews_are_kept_fourteen_days_unless_ci_says() {
+    assert_eq!(parse(&toml("")).unwrap().stack.preview_days, 14);
+    let config = parse(&toml("[ci]\ngithub = \"ada/resume\"\npreview_days = 3\n")).unwrap();
+    assert_eq!(config.stack.preview_days, 3);
+    for bad in ["0", "366", "-1"] {
+        let err = parse(&toml(&format!("[ci]\npreview_days = {bad}\n"))).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 16), "{bad}: {err}");
+        assert!(err.message.contains("ci.preview_days"), "{bad}: {err}");
+    }
+}
+
+#[test]
 fn bad_base_url_is_located() {
     let err = parse(&toml("\nbase_url = \"javascript:alert(1)\"\n")).unwrap_err();
     assert_eq!((err.line, err.column), (2, 12), "{err}");

@@ -209,6 +209,17 @@ fn a_preview_is_published_and_removed_inside_its_folder_only() {
             .collect::<BTreeSet<_>>(),
         expected
     );
+    // Byte for byte the files whose every link was walked above.
+    for (key, (_, _, _, etag)) in &preview {
+        let path = key.trim_start_matches("_preview/pr-7/");
+        let path = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_owned()
+        };
+        use md5::Digest;
+        assert_eq!(etag, &hex::encode(md5::Md5::digest(&files[&path])), "{key}");
+    }
     for (key, (_, content_type, _, _)) in &preview {
         let extension = if key.ends_with('/') {
             "html"
