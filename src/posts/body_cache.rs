@@ -19,7 +19,7 @@ const BODIES: Kind = Kind {
 };
 
 /// Raised when what an entry holds, or how a body renders, changes within one version of gen.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The pack of the bodies of the site in `root` (resolved).
 pub fn pack(root: &Path) -> Pack {
@@ -71,12 +71,12 @@ struct Entry<B> {
 
 /// The body an entry holds, when it is one and for `key`.
 fn parse(bytes: &[u8], key: &str) -> Option<Body> {
-    let entry: Entry<Body> = serde_json::from_slice(bytes).ok()?;
+    let entry: Entry<Body> = postcard::from_bytes(bytes).ok()?;
     (entry.key == key).then_some(entry.body)
 }
 
 fn entry(key: &str, body: &Body) -> Option<Vec<u8>> {
-    serde_json::to_vec(&Entry {
+    postcard::to_allocvec(&Entry {
         key: key.to_owned(),
         body,
     })
