@@ -77,7 +77,28 @@ impl Input {
     /// (its warnings printed, or errors when strict): served from `/_preview/pr-N/`, with
     /// no counter.
     pub fn preview(&self, number: u32, strict: bool) -> Result<Rendered> {
-        self.checked(self.render_published(None, false, Some(number))?, strict)
+        let built = self.checked(self.render_published(None, false, Some(number))?, strict)?;
+        // A page copied into templates/ before previews links from `/`, out of the folder.
+        let from_root = |text: &[u8]| {
+            ["href=\"/", "src=\"/"].iter().any(|link| {
+                (text.windows(link.len() + 1))
+                    .any(|w| w.starts_with(link.as_bytes()) && w[link.len()] != b'/')
+            })
+        };
+        let rooted: Vec<&str> = (self.sources.templates.iter())
+            .filter(|(name, text)| name.ends_with(".html") && from_root(text))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if !rooted.is_empty() {
+            term::note(&format!(
+                "templates/{} {} from the site's root (href=\"/...\"), out of the preview's \
+                 folder: start those links with {{{{ site.root }}}} as gen's themes do \
+                 (gen theme eject FILE writes the theme's own)",
+                rooted.join(", templates/"),
+                if rooted.len() == 1 { "links" } else { "link" }
+            ));
+        }
+        Ok(built)
     }
 
     /// `built`, its warnings printed; or, when `strict`, the error they make.

@@ -160,6 +160,20 @@ fn a_preview_links_only_inside_its_folder_and_says_what_it_is() {
     let feed = String::from_utf8(files["atom.xml"].clone()).unwrap();
     assert_contains!(feed, "https://ada.example/_preview/pr-7/posts/links/");
 
+    // A page copied before previews, linking from `/`, is named: its links leave the folder.
+    let copied =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/404.html"))
+            .unwrap()
+            .replace("{{ site.root }}", "/");
+    site.write("templates/404.html", copied.as_bytes());
+    let run = site.build(&["--preview", "7"]);
+    assert!(run.success(), "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "templates/404.html links from the site's root (href=\"/...\")"
+    );
+    site.remove("templates/404.html");
+
     // The site itself is as it was, and keeps search engines out of previews.
     let run = site.build(&[]);
     assert!(run.success(), "{}", run.stderr);
