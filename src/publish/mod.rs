@@ -82,6 +82,13 @@ pub async fn remote_state(
     target: &Target,
     known: &BTreeMap<String, RemoteMeta>,
 ) -> Result<BTreeMap<String, RemoteObject>> {
+    // Previews are their pull requests', never the site's to replace or delete.
+    let preview = |key: &str| {
+        !target.prefix.starts_with(crate::site::PREVIEWS)
+            && key
+                .strip_prefix(target.prefix.as_str())
+                .is_some_and(|rest| rest.starts_with(crate::site::PREVIEWS))
+    };
     let mut remote = BTreeMap::new();
     let mut pages = clients
         .s3
@@ -99,11 +106,6 @@ pub async fn remote_state(
             )
         })?;
         for object in page.contents() {
-            // Previews are their pull requests', never the site's to replace or delete.
-            let preview = |key: &str| {
-                !target.prefix.starts_with(crate::site::PREVIEWS)
-                    && key[target.prefix.len().min(key.len())..].starts_with(crate::site::PREVIEWS)
-            };
             if let Some(key) = object.key().filter(|key| !preview(key)) {
                 let etag = object
                     .e_tag()

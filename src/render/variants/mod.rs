@@ -261,14 +261,8 @@ impl Shared<'_> {
         let translation = variant
             .translation
             .and_then(|i| self.sources.translations[i].document.as_ref().ok());
-        config.order = (variant.version.as_ref())
-            .and_then(|v| config.versions.get(v))
-            .map(|v| v.order.clone())
-            .unwrap_or_default();
-        let version = variant
-            .version
-            .as_ref()
-            .and_then(|v| config.versions.get(v));
+        let version = (variant.version.as_ref()).and_then(|v| self.config.versions.get(v));
+        config.order = version.map(|v| v.order.clone()).unwrap_or_default();
         let mut resume = self
             .loaded
             .variant(
