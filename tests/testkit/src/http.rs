@@ -75,6 +75,10 @@ impl Reply {
     }
 }
 
+/// How long a test waits for the preview's next state event: a build that typesets resume.pdf
+/// in a debug build, while other tests use both cores, can take several seconds.
+const EVENT_WAIT: Duration = Duration::from_secs(30);
+
 /// A Server-Sent Events stream, read as a browser's EventSource would.
 pub struct Events {
     reader: BufReader<TcpStream>,
@@ -132,18 +136,25 @@ impl Events {
     }
 
     pub fn expect(&mut self) -> Value {
-        self.next(Duration::from_secs(10))
-            .expect("a state event within 10 s")
+        let wait = EVENT_WAIT.as_secs();
+        self.next(EVENT_WAIT)
+            .unwrap_or_else(|| panic!("no state event within {wait} s"))
     }
 
-    /// The first state event (within 10 s) for which `done` holds; earlier ones are skipped.
+    /// The first state event (within [`EVENT_WAIT`]) for which `done` holds; earlier ones are
+    /// skipped.
     pub fn until(&mut self, what: &str, done: impl Fn(&Value) -> bool) -> Value {
         let started = Instant::now();
         loop {
-            let left = Duration::from_secs(10).saturating_sub(started.elapsed());
+            let left = EVENT_WAIT.saturating_sub(started.elapsed());
             let state = self
                 .next(left.max(Duration::from_millis(1)))
-                .unwrap_or_else(|| panic!("no state event with {what} within 10 s"));
+                .unwrap_or_else(|| {
+                    panic!(
+                        "no state event with {what} within {} s",
+                        EVENT_WAIT.as_secs()
+                    )
+                });
             if done(&state) {
                 return state;
             }
