@@ -78,17 +78,7 @@ impl Input {
     /// no counter.
     pub fn preview(&self, number: u32, strict: bool) -> Result<Rendered> {
         let built = self.checked(self.render_published(None, false, Some(number))?, strict)?;
-        // A page copied into templates/ before previews links from `/`, out of the folder.
-        let from_root = |text: &[u8]| {
-            ["href=\"/", "src=\"/"].iter().any(|link| {
-                (text.windows(link.len() + 1))
-                    .any(|w| w.starts_with(link.as_bytes()) && w[link.len()] != b'/')
-            })
-        };
-        let rooted: Vec<&str> = (self.sources.templates.iter())
-            .filter(|(name, text)| name.ends_with(".html") && from_root(text))
-            .map(|(name, _)| name.as_str())
-            .collect();
+        let rooted = render::rooted_templates(&self.sources.templates);
         if !rooted.is_empty() {
             term::note(&format!(
                 "templates/{} {} from the site's root (href=\"/...\"), out of the preview's \

@@ -26,6 +26,7 @@ pub use readable::Readability;
 #[cfg(not(feature = "pdf"))]
 pub type Readability = std::convert::Infallible;
 
+pub use preview::rooted_templates;
 pub use resume_files::{PDF_FILE, TEXT_FILE};
 use resume_files::{pdf_files, resume_json};
 use subresources::{CounterContext, Stylesheet, content_security_policy, counter, stylesheet};

@@ -2,6 +2,7 @@
 //! of the site's own bucket and distribution, every address under that folder.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use super::RenderOptions;
 use crate::config::Config;
@@ -62,5 +63,43 @@ pub(super) fn trim(site: &mut Site, options: &RenderOptions) {
     if options.preview.is_some() {
         site.files
             .retain(|file| !matches!(file.path.as_str(), "sitemap.xml" | "robots.txt"));
+    }
+}
+
+/// The HTML templates that link from the site's root (`href="/…"` or `src="/…"`, not a
+/// `//host`): pages copied into templates/ before previews, whose links leave a preview's
+/// folder. gen's own themes start every link with `{{ site.root }}`.
+pub fn rooted_templates(templates: &BTreeMap<String, Vec<u8>>) -> Vec<&str> {
+    let from_root = |text: &[u8]| {
+        ["href=\"/", "src=\"/"].iter().any(|link| {
+            (text.windows(link.len() + 1))
+                .any(|w| w.starts_with(link.as_bytes()) && w[link.len()] != b'/')
+        })
+    };
+    (templates.iter())
+        .filter(|(name, text)| name.ends_with(".html") && from_root(text))
+        .map(|(name, _)| name.as_str())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_html_templates_linking_from_the_root_are_named() {
+        let templates: BTreeMap<String, Vec<u8>> = [
+            ("404.html", r#"<a href="/">home</a>"#),
+            ("post.html", r#"<img src="/photo.jpg">"#),
+            (
+                "index.html",
+                r#"<a href="{{ site.root }}posts/">x</a> <a href="//cdn.example/">"#,
+            ),
+            ("style.css", r#"a[href="/"] { color: red }"#),
+        ]
+        .into_iter()
+        .map(|(name, text)| (name.to_owned(), text.as_bytes().to_vec()))
+        .collect();
+        assert_eq!(rooted_templates(&templates), ["404.html", "post.html"]);
     }
 }
