@@ -2,7 +2,7 @@
 //! the resume reaches it as data (`json("/data.json")`), never as markup, and the fonts are
 //! the ones built into gen plus those the site names.
 
-pub mod text;
+pub mod extract;
 pub mod worker;
 
 pub use worker::typeset;

@@ -4,18 +4,20 @@ use std::sync::Arc;
 
 use minijinja::{Environment, Value};
 
-use super::markdown::{self, Flow};
+use super::inline_markdown::{self, Flow};
 use crate::locale::Locale;
 use crate::resume::date::Date;
 
 pub fn register(env: &mut Environment<'static>, locale: &Arc<Locale>) {
     env.add_filter("markdown", |v: Value| {
-        Value::from_safe_string(markdown::to_html(&text(&v), Flow::Block))
+        Value::from_safe_string(inline_markdown::to_html(&text(&v), Flow::Block))
     });
     env.add_filter("markdown_inline", |v: Value| {
-        Value::from_safe_string(markdown::to_html(&text(&v), Flow::Inline))
+        Value::from_safe_string(inline_markdown::to_html(&text(&v), Flow::Inline))
     });
-    env.add_filter("plain", |v: Value| markdown::to_plain_text(&text(&v)));
+    env.add_filter("plain", |v: Value| {
+        inline_markdown::to_plain_text(&text(&v))
+    });
     let l = Arc::clone(locale);
     env.add_filter("date", move |v: Value| {
         let t = text(&v);
@@ -74,9 +76,9 @@ pub fn register(env: &mut Environment<'static>, locale: &Arc<Locale>) {
         let label = l.label("visits", &[]);
         let (before, after) = label.split_once("{n}").unwrap_or(("", &label));
         let mut out = String::new();
-        markdown::escape_into(&mut out, before);
+        inline_markdown::escape_into(&mut out, before);
         out.push_str("<span>0</span>");
-        markdown::escape_into(&mut out, after);
+        inline_markdown::escape_into(&mut out, after);
         Value::from_safe_string(out)
     });
     let l = Arc::clone(locale);
@@ -101,7 +103,7 @@ fn text(v: &Value) -> String {
 fn date_range(locale: &Locale, start: &str, end: &str) -> String {
     let escaped = |raw: &str| {
         let mut out = String::new();
-        markdown::escape_into(&mut out, raw);
+        inline_markdown::escape_into(&mut out, raw);
         out
     };
     let present = escaped(&locale.label("present", &[]));

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::markdown::to_plain_text;
+use super::inline_markdown::to_plain_text;
 use crate::links;
 use crate::resume::model::{Location, ResumeData};
 

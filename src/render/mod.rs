@@ -3,13 +3,13 @@
 mod css;
 mod filters;
 pub(crate) mod head;
-pub mod markdown;
+pub mod inline_markdown;
 #[cfg(feature = "pdf")]
 mod outline;
 #[cfg(feature = "pdf")]
 mod pdf;
 pub mod photo;
-mod posts;
+mod post_pages;
 mod preview;
 #[cfg(feature = "pdf")]
 mod readable;
@@ -89,7 +89,7 @@ pub struct RenderCache {
     pub bodies: std::sync::OnceLock<crate::disk_cache::Pack>,
     /// Whether a preview has written `bodies` (once, after its first build).
     pub bodies_kept: std::sync::atomic::AtomicBool,
-    pub pages: posts::PageCache,
+    pub pages: post_pages::PageCache,
     /// resume.pdf and what came with it, or why it could not be made, and the hash of what it
     /// was made from: a template that fails (past its budget, say) is not typeset again until
     /// something it is made from changes.
@@ -193,7 +193,9 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     });
     let files = pdf_files(sources, config, &locale, &resume, options, "", &mut site)?;
     warnings.extend(files.warnings.iter().cloned());
-    let posts = std::sync::Arc::new(posts::PostList(posts::read(sources, config, options)?));
+    let posts = std::sync::Arc::new(post_pages::PostList(post_pages::read(
+        sources, config, options,
+    )?));
 
     let stylesheet = stylesheet(sources, &mut site, preview::css(options))?;
     let counter = counter(sources, options, &mut site)?;
@@ -246,21 +248,21 @@ pub fn render(sources: &Sources, config: &Config, options: &RenderOptions) -> Re
     {
         site.add("index.html", stamped, cache);
     }
-    let pages = posts::Pages {
+    let pages = post_pages::Pages {
         sources,
         env: &env,
         globals: &ctx,
         globals_key: options.cache.as_ref().map_or(0, |_| {
-            posts::key(&(
+            post_pages::key(&(
                 &resume.document,
                 &site_context,
-                posts::keys(posts.0.iter()),
+                post_pages::keys(posts.0.iter()),
                 &sources.templates,
             ))
         }),
         cache: options.cache.as_deref().map(|c| &c.pages),
     };
-    posts::render(&pages, &posts.0, config.base_url.as_deref(), &mut site)?;
+    post_pages::render(&pages, &posts.0, config.base_url.as_deref(), &mut site)?;
     site.add(
         "resume.json",
         resume_json(&resume.document, &files, config)?,

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 #[cfg(feature = "pdf")]
 use super::pdf;
 #[cfg(feature = "pdf")]
-use super::posts;
+use super::post_pages;
 use super::{PdfMade, RenderOptions};
 use crate::config::Config;
 use crate::locale;
@@ -36,7 +36,7 @@ fn resume_pdf(
     }
     let cache = options.cache.as_deref().map(|c| &c.pdf);
     let key = cache.map(|_| {
-        posts::key(&(
+        post_pages::key(&(
             &resume.document,
             &sources.templates,
             &config.pdf.font_files[..],

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
-use super::{css, filters, markdown};
+use super::{css, filters, inline_markdown};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::site::{CachePolicy, Site};
 use crate::sources::{Sources, TEMPLATES_DIR};
@@ -123,7 +123,7 @@ pub(super) fn environment(
     env.set_formatter(|out, state, value| match value.as_str() {
         Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
             let mut escaped = String::with_capacity(text.len());
-            markdown::escape_into(&mut escaped, text);
+            inline_markdown::escape_into(&mut escaped, text);
             out.write_str(&escaped).map_err(minijinja::Error::from)
         }
         _ => minijinja::escape_formatter(out, state, value),

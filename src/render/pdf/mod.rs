@@ -9,7 +9,7 @@ mod glyphs;
 use serde_json::{Value, json};
 
 use super::filters::date_range_text;
-use super::markdown::to_plain_text;
+use super::inline_markdown::to_plain_text;
 use super::outline;
 use super::readable::{self, Readability};
 use crate::config::Config;
@@ -95,7 +95,7 @@ fn read_back(
     pdf: &[u8],
     source: &crate::diagnostic::SourceFile,
 ) -> (Option<Readability>, Vec<Warning>) {
-    match pdf::text::pages(pdf) {
+    match pdf::extract::pages(pdf) {
         Ok(pages) => {
             let (readability, warnings) = readable::check(outline, &pages, source);
             (Some(readability), warnings)

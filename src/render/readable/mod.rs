@@ -4,16 +4,16 @@
 //! with their fields in order and within their entry. Each miss is a warning at the field's
 //! place in the resume.
 
+mod searchable;
 #[cfg(test)]
 mod tests;
-mod text;
 
 use super::outline::{Field, Outline};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::resume::Warning;
 use crate::resume::lenient::Kind;
 use crate::resume::path::{Part, Segment, ValuePath, locate};
-use text::{Text, letters};
+use searchable::{Text, letters};
 
 /// What the check found: resume.pdf's pages and how many of its fields a machine reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! (`[versions.NAME]`, at `/v/NAME/` and `/<tag>/v/NAME/`): each its own page, resume.pdf,
 //! resume.txt and resume.json. Posts, the stylesheet, the photo and 404.html are the site's.
 
-mod checks;
+mod problems;
 
 use anyhow::Result;
 use minijinja::context;
@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use super::resume_files::{PdfFiles, pdf_files, resume_json};
 use super::{
-    RenderOptions, SiteContext, description, environment, head, posts, render_theme, title,
+    RenderOptions, SiteContext, description, environment, head, post_pages, render_theme, title,
 };
-pub use checks::check;
+pub use problems::check;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
@@ -182,7 +182,7 @@ pub struct Shared<'a> {
     /// The main page's resume, its photo as published.
     pub main: &'a Resume,
     pub context: &'a SiteContext,
-    pub posts: &'a std::sync::Arc<posts::PostList>,
+    pub posts: &'a std::sync::Arc<post_pages::PostList>,
     pub variants: &'a [Variant],
 }
 
