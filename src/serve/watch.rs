@@ -1,7 +1,7 @@
 //! Turns file events under the site into rebuilds: watches gen.toml, content/ (the resume and
-//! the posts) and templates/, ignores editors' scratch files, and waits for a short quiet
-//! spell so one save (often several writes, or a write to a temporary file and a rename) is
-//! one rebuild.
+//! the posts) and templates/, ignores editors' scratch files, and waits until an input is
+//! closed after writing, or for a short quiet spell, so one save (often several writes, or a
+//! write to a temporary file and a rename) is one rebuild.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::Preview;
@@ -17,7 +18,7 @@ use crate::sources::{
     translation_tag,
 };
 
-/// A save is over when no event has come for this long.
+/// A save is over when an input it wrote is closed, or when no event has come for this long.
 const QUIET: Duration = Duration::from_millis(12);
 /// A stream of events that never pauses still gets a rebuild this often.
 const MAX_WAIT: Duration = Duration::from_millis(150);
@@ -34,24 +35,24 @@ pub fn watch(root: &Path, mut preview: Preview) -> Result<()> {
     let root = root
         .canonicalize()
         .with_context(|| format!("reading {}", root.display()))?;
-    let (tx, rx) = mpsc::channel::<PathBuf>();
+    let (tx, rx) = mpsc::channel::<Change>();
     let filter_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         // Events lost (an error, or the kernel's queue overflowed): every post may have
         // changed, and the rest is read on every rebuild anyway.
         let lost = || {
-            let _ = tx.send(PathBuf::from(POSTS_DIR));
+            let _ = tx.send((PathBuf::from(POSTS_DIR), false));
         };
         let Ok(event) = event else { return lost() };
         if event.need_rescan() {
             lost();
         }
-        if matches!(event.kind, EventKind::Access(_)) {
+        let Some(closed) = written(event.kind) else {
             return;
-        }
+        };
         for path in event.paths {
             if let Some(relative) = input(&filter_root, &path) {
-                let _ = tx.send(relative);
+                let _ = tx.send((relative, closed));
             }
         }
     })
@@ -77,36 +78,53 @@ pub fn watch(root: &Path, mut preview: Preview) -> Result<()> {
         .context("the first build of the preview stopped")
 }
 
+/// An input that changed, and whether its writer has closed it (the save is over).
+type Change = (PathBuf, bool);
+
+/// Whether an event of this kind changes an input: `None` for a read, `Some(true)` for a file
+/// closed after writing, `Some(false)` for any other change.
+fn written(kind: EventKind) -> Option<bool> {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(true),
+        EventKind::Access(_) => None,
+        _ => Some(false),
+    }
+}
+
 /// The rebuild loop: waits for a change, lets the save finish, rebuilds, repeats. Returns when
 /// the watcher is gone.
 fn follow(
-    rx: &mpsc::Receiver<PathBuf>,
+    rx: &mpsc::Receiver<Change>,
     watcher: &mut notify::RecommendedWatcher,
     root: &Path,
     preview: &mut Preview,
 ) {
     let mut changed = BTreeSet::new();
     loop {
+        let mut saved = false;
         if changed.is_empty() {
             match rx.recv() {
-                Ok(path) => changed.insert(path),
+                Ok((path, closed)) => {
+                    changed.insert(path);
+                    saved = closed;
+                }
                 Err(_) => return,
             };
         }
         let started = Instant::now();
-        loop {
+        while !saved {
             let left = MAX_WAIT.saturating_sub(started.elapsed());
             match rx.recv_timeout(QUIET.min(left)) {
-                Ok(path) => {
+                Ok((path, closed)) => {
                     changed.insert(path);
-                    if left.is_zero() {
-                        break;
-                    }
+                    saved = closed || left.is_zero();
                 }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
+        // What else the save wrote is already queued.
+        changed.extend(rx.try_iter().map(|(path, _)| path));
         // A folder that was replaced (deleted and created again) needs a new watch.
         for dir in INPUT_DIRS {
             if changed.contains(Path::new(dir)) {
@@ -121,7 +139,7 @@ fn follow(
         // writer carries on within a moment, build again rather than flash an error.
         if attempt.failed() {
             match rx.recv_timeout(SETTLE) {
-                Ok(path) => {
+                Ok((path, _)) => {
                     changed.insert(path);
                     continue;
                 }
@@ -139,7 +157,7 @@ fn follow(
         // (its rebuild comes first, and typesets after in turn).
         if preview.pdf_pending() {
             match rx.try_recv() {
-                Ok(path) => {
+                Ok((path, _)) => {
                     changed.insert(path);
                 }
                 Err(TryRecvError::Empty) => {
@@ -208,6 +226,29 @@ fn is_editor_temp(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_closed_after_writing_ends_the_save_and_reads_are_not_changes() {
+        use notify::event::{CreateKind, ModifyKind, RenameMode};
+        assert_eq!(
+            written(EventKind::Access(AccessKind::Close(AccessMode::Write))),
+            Some(true)
+        );
+        assert_eq!(
+            written(EventKind::Access(AccessKind::Close(AccessMode::Read))),
+            None
+        );
+        assert_eq!(
+            written(EventKind::Access(AccessKind::Open(AccessMode::Any))),
+            None
+        );
+        assert_eq!(written(EventKind::Modify(ModifyKind::Any)), Some(false));
+        assert_eq!(
+            written(EventKind::Modify(ModifyKind::Name(RenameMode::To))),
+            Some(false)
+        );
+        assert_eq!(written(EventKind::Create(CreateKind::File)), Some(false));
+    }
 
     #[test]
     fn inputs_and_scratch_files() {
