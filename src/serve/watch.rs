@@ -1,7 +1,7 @@
 //! Turns file events under the site into rebuilds: watches gen.toml, content/ (the resume and
-//! the posts) and templates/, ignores editors' scratch files, and waits until an input is
-//! closed after writing, or for a short quiet spell, so one save (often several writes, or a
-//! write to a temporary file and a rename) is one rebuild.
+//! the posts) and templates/, ignores editors' scratch files, and waits for a short quiet
+//! spell (shorter once an input is closed after writing) so one save (often several writes, or
+//! a write to a temporary file and a rename) is one rebuild.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -18,8 +18,11 @@ use crate::sources::{
     translation_tag,
 };
 
-/// A save is over when an input it wrote is closed, or when no event has come for this long.
+/// A save is over when no event has come for this long,
 const QUIET: Duration = Duration::from_millis(12);
+/// or for this long after an input was closed from writing: a save that writes several files
+/// (a script, a `git checkout`) writes the next one within it.
+const QUIET_AFTER_CLOSE: Duration = Duration::from_millis(2);
 /// A stream of events that never pauses still gets a rebuild this often.
 const MAX_WAIT: Duration = Duration::from_millis(150);
 /// How long a failed build waits for more writes before its error is shown.
@@ -91,6 +94,12 @@ fn written(kind: EventKind) -> Option<bool> {
     }
 }
 
+/// Adds the change's path to `changed`; returns how long to wait for the save's next event.
+fn note(changed: &mut BTreeSet<PathBuf>, (path, closed): Change) -> Duration {
+    changed.insert(path);
+    if closed { QUIET_AFTER_CLOSE } else { QUIET }
+}
+
 /// The rebuild loop: waits for a change, lets the save finish, rebuilds, repeats. Returns when
 /// the watcher is gone.
 fn follow(
@@ -101,30 +110,27 @@ fn follow(
 ) {
     let mut changed = BTreeSet::new();
     loop {
-        let mut saved = false;
+        let mut quiet = QUIET;
         if changed.is_empty() {
             match rx.recv() {
-                Ok((path, closed)) => {
-                    changed.insert(path);
-                    saved = closed;
-                }
+                Ok(change) => quiet = note(&mut changed, change),
                 Err(_) => return,
             };
         }
         let started = Instant::now();
-        while !saved {
+        loop {
             let left = MAX_WAIT.saturating_sub(started.elapsed());
-            match rx.recv_timeout(QUIET.min(left)) {
-                Ok((path, closed)) => {
-                    changed.insert(path);
-                    saved = closed || left.is_zero();
+            match rx.recv_timeout(quiet.min(left)) {
+                Ok(change) => {
+                    quiet = note(&mut changed, change);
+                    if left.is_zero() {
+                        break;
+                    }
                 }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-        // What else the save wrote is already queued.
-        changed.extend(rx.try_iter().map(|(path, _)| path));
         // A folder that was replaced (deleted and created again) needs a new watch.
         for dir in INPUT_DIRS {
             if changed.contains(Path::new(dir)) {
